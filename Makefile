@@ -1,0 +1,50 @@
+# Signoff developer entry points. Every recipe runs with the Go toolchain that is
+# installed (GOTOOLCHAIN=local): builds must never try to download another one.
+export GOTOOLCHAIN := local
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+GO ?= go
+
+TEMPORAL := bin/temporal
+WORKFLOWCHECK := bin/workflowcheck
+# The tools are rebuilt only when missing or when the tools module's pins change.
+TOOLS_PINS := tools/go.mod tools/go.sum tools/tools.go
+
+.PHONY: tools postgres run test bench fmt vet clean
+
+tools: $(TEMPORAL) $(WORKFLOWCHECK)
+
+# go build leaves an up-to-date binary untouched, so touch it for make's timestamps.
+# The CLI's version is stamped from tools/go.mod, as its release builds do.
+$(TEMPORAL): $(TOOLS_PINS)
+	cd tools && version=$$($(GO) list -m -f '{{.Version}}' github.com/temporalio/cli) && \
+		$(GO) build -ldflags "-X github.com/temporalio/cli/temporalcli.Version=$${version#v}" \
+			-o ../$@ github.com/temporalio/cli/cmd/temporal
+	@touch $@
+
+$(WORKFLOWCHECK): $(TOOLS_PINS)
+	cd tools && $(GO) build -o ../$@ go.temporal.io/sdk/contrib/tools/workflowcheck
+	@touch $@
+
+postgres:
+	bash scripts/ensure-postgres.sh
+
+run: tools postgres
+	$(GO) run ./cmd/signoff dev
+
+test: tools postgres
+	bash scripts/test.sh
+
+bench: tools postgres
+	$(GO) run ./cmd/signoff bench
+
+fmt:
+	$(GO) fmt ./...
+
+vet:
+	$(GO) vet ./...
+
+# Removes build outputs and test artifacts; the dev server's data (.signoff/) is kept.
+clean:
+	rm -rf bin artifacts

@@ -1,0 +1,38 @@
+// Package activities holds every side effect of Signoff's workflows: reading the policy and the
+// org, writing the case's ledger and read model, and delivering notifications. Each activity
+// takes one input struct, returns one result struct, and is idempotent by a key the database
+// enforces, so Temporal may retry it freely.
+package activities
+
+import (
+	"errors"
+
+	"signoff/notify"
+	"signoff/store"
+)
+
+// Activities carries the dependencies of the activities. Register it with a worker; workflows
+// refer to its methods through a nil *Activities.
+type Activities struct {
+	store    *store.Store
+	policies *store.Policies
+	channels Channels
+}
+
+// Channels are the delivery channels beyond the in-app inbox, and where links point.
+type Channels struct {
+	Email     notify.SMTP
+	Webhook   notify.Webhook
+	PublicURL string // the gateway's base URL, for links in messages
+}
+
+// New returns the activities, refusing missing dependencies.
+func New(s *store.Store, p *store.Policies, ch Channels) (*Activities, error) {
+	if s == nil || p == nil {
+		return nil, errors.New("activities: store and policies are required")
+	}
+	if ch.Webhook.Enabled() && ch.Webhook.Client == nil {
+		return nil, errors.New("activities: webhook needs an http client")
+	}
+	return &Activities{store: s, policies: p, channels: ch}, nil
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"signoff/activities"
+	"signoff/config"
+	"signoff/gateway"
+	"signoff/notify"
+	"signoff/policy"
+	"signoff/store"
+	"signoff/worker"
+	"signoff/workflows"
+)
+
+// loadPolicyFile reads the configured policy, or the built-in demo.
+func loadPolicyFile(cfg config.PolicyConfig) (*policy.Document, []byte, error) {
+	if cfg.File == "" {
+		return policy.Demo(), policy.DemoYAML, nil
+	}
+	src, err := os.ReadFile(cfg.File)
+	if err != nil {
+		return nil, nil, fmt.Errorf("policy: %w", err)
+	}
+	doc, err := policy.Load(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("policy %s: %w", cfg.File, err)
+	}
+	return doc, src, nil
+}
+
+// migrate applies migrations and loads the policy as a new version if it changed.
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := store.Migrate(ctx, cfg.Database.URL); err != nil {
+		return err
+	}
+	doc, src, err := loadPolicyFile(cfg.Policy)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, cfg.Database.URL, 2)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	version, created, err := s.LoadPolicy(ctx, doc, src)
+	if err != nil {
+		return err
+	}
+	log.Info("policy", "version", version, "new", created, "name", doc.Name)
+	return nil
+}
+
+// registerSearchAttributes makes sure the namespace knows Signoff's search attributes.
+func registerSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	have, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := workflows.SearchAttributeTypes()
+	for name := range have.GetCustomAttributes() {
+		delete(missing, name)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	})
+	var exists *serviceerror.AlreadyExists
+	if err != nil && !errors.As(err, &exists) {
+		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+func dialTemporal(ctx context.Context, cfg config.TemporalConfig, log *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort: cfg.Address, Namespace: cfg.Namespace, Logger: sdklog.NewStructuredLogger(log.With("component", "temporal")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial temporal %s: %w", cfg.Address, err)
+	}
+	return c, nil
+}
+
+// newWorker builds the worker with its activities' dependencies.
+func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client) (sdkworker.Worker, error) {
+	acts, err := activities.New(s, p, activities.Channels{
+		Email: notify.SMTP{
+			Host: cfg.Notify.SMTP.Host, Port: cfg.Notify.SMTP.Port, From: cfg.Notify.SMTP.From,
+			Username: cfg.Notify.SMTP.Username, Password: cfg.Notify.SMTP.Password, Timeout: cfg.Notify.Timeout,
+		},
+		Webhook: notify.Webhook{
+			URL: cfg.Notify.Webhook.URL, Secret: cfg.Notify.Webhook.Secret,
+			Client: &http.Client{Timeout: cfg.Notify.Timeout},
+		},
+		PublicURL: cfg.Gateway.PublicURL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return worker.New(c, cfg.Temporal.TaskQueue, acts, worker.Options{
+		MaxConcurrentActivities:    cfg.Worker.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTasks: cfg.Worker.MaxConcurrentWorkflowTasks,
+	})
+}
+
+// newHTTPServer builds the gateway's HTTP server.
+func newHTTPServer(cfg config.Config, s *store.Store, p *store.Policies, c client.Client, log *slog.Logger) (*http.Server, error) {
+	h, err := gateway.New(gateway.Deps{
+		Store: s, Policies: p, Temporal: c, TemporalConfig: cfg.Temporal,
+		Gateway: cfg.Gateway, Auth: cfg.Auth, Logger: log.With("component", "gateway"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &http.Server{
+		Addr: cfg.Gateway.Addr, Handler: h,
+		ReadTimeout: cfg.Gateway.ReadTimeout, WriteTimeout: cfg.Gateway.WriteTimeout,
+		ReadHeaderTimeout: 5 * time.Second,
+	}, nil
+}
+
+// serve runs the HTTP server until ctx ends, then shuts it down within the timeout.
+func serve(ctx context.Context, srv *http.Server, timeout time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("gateway: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("gateway shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"signoff/config"
+)
+
+// runMigrate is the one-shot job run before a rollout: schema, policy, search attributes.
+func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	if err := migrate(ctx, cfg, log); err != nil {
+		return err
+	}
+	c, err := dialTemporal(ctx, cfg.Temporal, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := registerSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
+		return err
+	}
+	log.Info("migrate done")
+	return nil
+}

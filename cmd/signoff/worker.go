@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"signoff/config"
+	"signoff/store"
+)
+
+// runWorker hosts the workflows and activities until interrupted.
+func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := dialTemporal(ctx, cfg.Temporal, log)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w, err := newWorker(cfg, s, store.NewPolicies(s), c)
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return err
+	}
+	log.Info("worker started", "task_queue", cfg.Temporal.TaskQueue)
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

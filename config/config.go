@@ -1,0 +1,218 @@
+// Package config is Signoff's one source of settings: a typed Config read once at
+// start from defaults, an optional YAML file and SIGNOFF_* environment variables,
+// validated before anything runs and logged with its secrets masked.
+//
+// Precedence, lowest first: built-in defaults, the YAML file, the environment.
+// A key such as notify.smtp.port is read from SIGNOFF_NOTIFY_SMTP_PORT; plain
+// DATABASE_URL is honoured when SIGNOFF_DATABASE_URL is unset. An environment
+// variable that is set but empty counts as unset.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+)
+
+// Config is every setting of every Signoff command. Pass each part only the
+// sub-config it needs.
+type Config struct {
+	Database DatabaseConfig `mapstructure:"database"`
+	Temporal TemporalConfig `mapstructure:"temporal"`
+	Dev      DevConfig      `mapstructure:"dev"`
+	Gateway  GatewayConfig  `mapstructure:"gateway"`
+	Auth     AuthConfig     `mapstructure:"auth"`
+	Policy   PolicyConfig   `mapstructure:"policy"`
+	Worker   WorkerConfig   `mapstructure:"worker"`
+	Notify   NotifyConfig   `mapstructure:"notify"`
+	Payment  PaymentConfig  `mapstructure:"payment"`
+	Log      LogConfig      `mapstructure:"log"`
+}
+
+// DatabaseConfig locates Signoff's own PostgreSQL database.
+type DatabaseConfig struct {
+	URL      string `mapstructure:"url"`
+	MaxConns int32  `mapstructure:"max_conns"`
+}
+
+// TemporalConfig locates the Temporal frontend the worker and gateway talk to.
+type TemporalConfig struct {
+	Address   string `mapstructure:"address"`
+	Namespace string `mapstructure:"namespace"`
+	TaskQueue string `mapstructure:"task_queue"`
+	UIURL     string `mapstructure:"ui_url"`
+}
+
+// DevConfig is used only by `signoff dev`, which starts a local Temporal dev server.
+type DevConfig struct {
+	TemporalCLI  string `mapstructure:"temporal_cli"`
+	DataDir      string `mapstructure:"data_dir"`
+	TemporalPort int    `mapstructure:"temporal_port"`
+	UIPort       int    `mapstructure:"ui_port"`
+	Demo         bool   `mapstructure:"demo"`
+}
+
+// GatewayConfig is the HTTP server's.
+type GatewayConfig struct {
+	Addr            string        `mapstructure:"addr"`
+	PublicURL       string        `mapstructure:"public_url"`
+	MaxBodyBytes    int64         `mapstructure:"max_body_bytes"`
+	ReadTimeout     time.Duration `mapstructure:"read_timeout"`
+	WriteTimeout    time.Duration `mapstructure:"write_timeout"`
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	ActionTimeout   time.Duration `mapstructure:"action_timeout"`
+}
+
+// AuthConfig governs session tokens.
+type AuthConfig struct {
+	TokenTTL time.Duration `mapstructure:"token_ttl"`
+	// Secret signs tokens. Empty means a random key per process, which is fine for
+	// one process but not for several gateways behind a load balancer.
+	Secret string `mapstructure:"secret"`
+}
+
+// PolicyConfig says where the approval policy comes from.
+type PolicyConfig struct {
+	// File is a policy YAML file; empty means the built-in demo policy.
+	File string `mapstructure:"file"`
+}
+
+// WorkerConfig bounds the Temporal worker's concurrency.
+type WorkerConfig struct {
+	MaxConcurrentActivities    int `mapstructure:"max_concurrent_activities"`
+	MaxConcurrentWorkflowTasks int `mapstructure:"max_concurrent_workflow_tasks"`
+}
+
+// NotifyConfig configures outbound notifications.
+type NotifyConfig struct {
+	SMTP    SMTPConfig    `mapstructure:"smtp"`
+	Webhook WebhookConfig `mapstructure:"webhook"`
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// SMTPConfig configures e-mail; an empty Host disables e-mail.
+type SMTPConfig struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	From     string `mapstructure:"from"`
+	Username string `mapstructure:"username"`
+	Password string `mapstructure:"password"`
+}
+
+// Enabled reports whether e-mail is to be sent.
+func (c SMTPConfig) Enabled() bool { return c.Host != "" }
+
+// WebhookConfig configures the outbound webhook; an empty URL disables it.
+type WebhookConfig struct {
+	URL    string `mapstructure:"url"`
+	Secret string `mapstructure:"secret"`
+}
+
+// Enabled reports whether webhooks are to be sent.
+func (c WebhookConfig) Enabled() bool { return c.URL != "" }
+
+// Payment modes.
+const (
+	PaymentManual    = "manual"
+	PaymentConnector = "connector"
+)
+
+// PaymentConfig says how approved payments are released.
+type PaymentConfig struct {
+	Mode         string `mapstructure:"mode"`
+	ConnectorURL string `mapstructure:"connector_url"`
+}
+
+// LogConfig configures the process logger; see NewLogger.
+type LogConfig struct {
+	Level  string `mapstructure:"level"`
+	Format string `mapstructure:"format"`
+}
+
+// EnvConfigFile names the variable that points at the YAML file when the
+// caller was given no --config flag.
+const EnvConfigFile = "SIGNOFF_CONFIG"
+
+// Load builds the Config from defaults, the YAML file and environ (usually
+// os.Environ()), and validates it. path is the --config flag; when it is empty,
+// SIGNOFF_CONFIG from environ is used; when both are empty no file is read. A file
+// that is named but missing is an error, and so is any key the file has that
+// Signoff does not know.
+func Load(path string, environ []string) (Config, error) {
+	env := environMap(environ)
+	if path == "" {
+		path = env[EnvConfigFile]
+	}
+
+	v := viper.New()
+	for _, k := range keys {
+		v.SetDefault(k.Name, k.Default)
+	}
+
+	if path != "" {
+		v.SetConfigFile(path)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("load config: read %s: %w", path, err)
+		}
+	}
+
+	// The environment is applied with Set, viper's highest precedence, from the
+	// environ given rather than the process's, so that Load is a pure function of
+	// its arguments and tests cannot leak into each other.
+	for _, k := range keys {
+		if value := env[k.Env()]; value != "" {
+			v.Set(k.Name, value)
+		}
+	}
+	if env[keyDatabaseURL.Env()] == "" && env["DATABASE_URL"] != "" {
+		v.Set(keyDatabaseURL.Name, env["DATABASE_URL"])
+	}
+
+	var cfg Config
+	if err := v.UnmarshalExact(&cfg, viper.DecodeHook(decodeHook)); err != nil {
+		if path != "" {
+			return Config{}, fmt.Errorf("load config: %s: %w", path, err)
+		}
+		return Config{}, fmt.Errorf("load config: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("load config: %w", err)
+	}
+	return cfg, nil
+}
+
+// environMap turns KEY=VALUE pairs into a map; a later pair wins, as in os/exec.
+func environMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if name, value, ok := strings.Cut(kv, "="); ok {
+			m[name] = value
+		}
+	}
+	return m
+}
+
+var decodeHook = mapstructure.ComposeDecodeHookFunc(
+	refuseBareNumberDuration,
+	mapstructure.StringToTimeDurationHookFunc(),
+)
+
+// refuseBareNumberDuration stops `read_timeout: 15` from silently meaning 15ns.
+func refuseBareNumberDuration(from, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeFor[time.Duration]() {
+		return data, nil
+	}
+	switch from.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return nil, errors.New("a duration needs a unit, e.g. 15s, 10m or 12h")
+	}
+	return data, nil
+}

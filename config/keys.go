@@ -1,0 +1,107 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Key describes one setting: its dotted name in the YAML file, its default and
+// what it does. Reference returns them all, in the order of Config's fields.
+type Key struct {
+	Name        string // dotted path in the YAML file, e.g. "database.url"
+	Default     string // as written in YAML
+	Secret      bool   // masked when the configuration is logged
+	Description string
+}
+
+// Env is the environment variable that overrides the key, e.g. SIGNOFF_DATABASE_URL.
+func (k Key) Env() string {
+	return "SIGNOFF_" + strings.ToUpper(strings.ReplaceAll(k.Name, ".", "_"))
+}
+
+var keyDatabaseURL = Key{
+	Name:        "database.url",
+	Default:     "postgres://postgres@127.0.0.1:5432/signoff?sslmode=disable",
+	Secret:      true,
+	Description: "PostgreSQL URL of Signoff's own database; its password is masked in logs. Plain DATABASE_URL is used when SIGNOFF_DATABASE_URL is unset.",
+}
+
+// keys is the single list of settings: Load sets their defaults, the tests check
+// it against Config's fields, and REFERENCE.md is generated from it.
+var keys = []Key{
+	keyDatabaseURL,
+	{Name: "database.max_conns", Default: "20", Description: "Largest number of open connections in each process's pool."},
+
+	{Name: "temporal.address", Default: "127.0.0.1:7233", Description: "host:port of the Temporal frontend."},
+	{Name: "temporal.namespace", Default: "default", Description: "Temporal namespace."},
+	{Name: "temporal.task_queue", Default: "signoff", Description: "Task queue the worker polls and the gateway starts workflows on."},
+	{Name: "temporal.ui_url", Default: "http://127.0.0.1:8233", Description: "Temporal Web UI base URL, for links shown to operators."},
+
+	{Name: "dev.temporal_cli", Default: "bin/temporal", Description: "Temporal CLI binary that `signoff dev` runs as a local dev server."},
+	{Name: "dev.data_dir", Default: ".signoff", Description: "Directory where `signoff dev` keeps the dev server's data."},
+	{Name: "dev.temporal_port", Default: "7233", Description: "Port of the dev server's frontend."},
+	{Name: "dev.ui_port", Default: "8233", Description: "Port of the dev server's Web UI."},
+	{Name: "dev.demo", Default: "true", Description: "Seed demo users and cases in `signoff dev`."},
+
+	{Name: "gateway.addr", Default: "127.0.0.1:8080", Description: "host:port the HTTP gateway listens on."},
+	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications."},
+	{Name: "gateway.max_body_bytes", Default: "1048576", Description: "Largest request body accepted, in bytes."},
+	{Name: "gateway.read_timeout", Default: "15s", Description: "Time allowed to read a whole request."},
+	{Name: "gateway.write_timeout", Default: "30s", Description: "Time allowed to write a response."},
+	{Name: "gateway.shutdown_timeout", Default: "10s", Description: "Time in-flight requests get to finish on shutdown."},
+	{Name: "gateway.action_timeout", Default: "20s", Description: "Time a user's action (an approval, a new case) may wait on Temporal."},
+
+	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
+	{Name: "auth.secret", Default: "", Secret: true, Description: "Key that signs session tokens, at least 32 bytes; empty = a random key per process (set it when running several gateways)."},
+
+	{Name: "policy.file", Default: "", Description: "Approval policy YAML file; empty = the built-in demo policy."},
+
+	{Name: "worker.max_concurrent_activities", Default: "50", Description: "Activities one worker runs at once."},
+	{Name: "worker.max_concurrent_workflow_tasks", Default: "50", Description: "Workflow tasks one worker runs at once."},
+
+	{Name: "notify.smtp.host", Default: "", Description: "SMTP server host; empty = e-mail disabled."},
+	{Name: "notify.smtp.port", Default: "25", Description: "SMTP server port."},
+	{Name: "notify.smtp.from", Default: "signoff@localhost", Description: "Sender address of notification e-mail."},
+	{Name: "notify.smtp.username", Default: "", Description: "SMTP user name; empty = no authentication."},
+	{Name: "notify.smtp.password", Default: "", Secret: true, Description: "SMTP password."},
+	{Name: "notify.webhook.url", Default: "", Description: "URL that receives notification webhooks; empty = disabled."},
+	{Name: "notify.webhook.secret", Default: "", Secret: true, Description: "Key that signs webhook bodies."},
+	{Name: "notify.timeout", Default: "10s", Description: "Time allowed for one e-mail or webhook delivery."},
+
+	{Name: "payment.mode", Default: PaymentManual, Description: "How approved payments are released: manual or connector."},
+	{Name: "payment.connector_url", Default: "", Description: "Payment connector URL; required when payment.mode is connector."},
+
+	{Name: "log.level", Default: "info", Description: "Lowest level logged: debug, info, warn or error."},
+	{Name: "log.format", Default: "text", Description: "Log format: text or json."},
+}
+
+// Reference returns every setting in order, for documentation and tooling.
+func Reference() []Key {
+	return append([]Key(nil), keys...)
+}
+
+// ReferenceMarkdown renders Reference as the Markdown document kept in
+// config/REFERENCE.md and quoted in the README.
+func ReferenceMarkdown() string {
+	var b strings.Builder
+	b.WriteString("# Configuration reference\n\n")
+	b.WriteString("<!-- Generated by `go test ./config -run TestReference -update`; do not edit. -->\n\n")
+	b.WriteString("Settings come from, lowest precedence first: the defaults below, an optional YAML file\n")
+	b.WriteString("(`--config FILE`, or the `SIGNOFF_CONFIG` environment variable), and environment\n")
+	b.WriteString("variables. An environment variable that is set but empty counts as unset. Unknown keys in\n")
+	b.WriteString("the file are refused, and every value is checked before Signoff starts.\n\n")
+	b.WriteString("| Key | Environment variable | Default | Description |\n")
+	b.WriteString("| --- | --- | --- | --- |\n")
+	for _, k := range keys {
+		def := "(empty)"
+		if k.Default != "" {
+			def = "`" + k.Default + "`"
+		}
+		desc := k.Description
+		if k.Secret {
+			desc += " *Secret.*"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", k.Name, k.Env(), def, strings.ReplaceAll(desc, "|", `\|`))
+	}
+	return b.String()
+}

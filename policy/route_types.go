@@ -1,0 +1,43 @@
+package policy
+
+// Facts are what routing needs to know about a case. They come from the submitted claim.
+type Facts struct {
+	Kind       Kind   `json:"kind"`
+	Category   string `json:"category"`
+	Amount     Money  `json:"amount"`
+	Submitter  string `json:"submitter"`
+	Department string `json:"department"` // the submitter's department unless stated otherwise
+	OverBudget bool   `json:"over_budget"` // the amount exceeds the budget line's remaining balance
+}
+
+// Route is the evaluated chain for one case: every step with its assignees, and why.
+type Route struct {
+	Kind  Kind        `json:"kind"`
+	Band  *BandChoice `json:"band,omitempty"`
+	Steps []RouteStep `json:"steps"`
+	SLA   Duration    `json:"sla"`
+	// ReminderBefore is copied from the chain so the workflow needs nothing else.
+	ReminderBefore Duration `json:"reminder_before"`
+}
+
+// BandChoice explains which authority band the amount fell into.
+type BandChoice struct {
+	Category string   `json:"category"` // the authority entry used ("*" if the default)
+	Above    Money    `json:"above"`
+	UpTo     *Money   `json:"up_to,omitempty"`
+	Levels   []string `json:"levels"`
+	Reason   string   `json:"reason"` // human sentence, zh-CN, e.g. "金额 12,000.00 属于 (5,000.00, 50,000.00] 档"
+}
+
+// RouteStep is one step of an evaluated route.
+type RouteStep struct {
+	Key       string   `json:"key"` // unique in the route, e.g. "witness", "approval.finance_director"
+	Role      Role     `json:"role"`
+	Label     string   `json:"label"`
+	Mode      Mode     `json:"mode"`
+	K         int      `json:"k,omitempty"`
+	Assignees []string `json:"assignees"` // user IDs, sorted, never empty
+	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
+	SLA       Duration `json:"sla"`
+	Reason    string   `json:"reason,omitempty"` // why this step and these people
+}

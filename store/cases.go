@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"signoff/chain"
+)
+
+// Line is one line item of a claim.
+type Line struct {
+	No          int        `json:"no"`
+	SpentOn     *time.Time `json:"spent_on,omitempty"`
+	Description string     `json:"description"`
+	Amount      int64      `json:"amount"`
+	InvoiceNo   string     `json:"invoice_no"`
+}
+
+// Case is the read model of one case.
+type Case struct {
+	ID            string       `json:"id"`
+	Kind          string       `json:"kind"`
+	Title         string       `json:"title"`
+	Purpose       string       `json:"purpose"`
+	Category      string       `json:"category"`
+	DepartmentID  string       `json:"department_id"`
+	BudgetLineID  string       `json:"budget_line_id"`
+	Amount        int64        `json:"amount"`
+	Currency      string       `json:"currency"`
+	SubmitterID   string       `json:"submitter_id"`
+	PolicyVersion int          `json:"policy_version"`
+	OverBudget    bool         `json:"over_budget"`
+	Status        string       `json:"status"`
+	CurrentStep   string       `json:"current_step"`
+	CurrentLabel  string       `json:"current_label"`
+	Assignees     []string     `json:"assignees"`
+	Revision      int          `json:"revision"`
+	Deadline      *time.Time   `json:"deadline"`
+	Overdue       bool         `json:"overdue"`
+	PaidReference *string      `json:"paid_reference"`
+	PaidAt        *time.Time   `json:"paid_at"`
+	SubmittedAt   time.Time    `json:"submitted_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
+	ClosedAt      *time.Time   `json:"closed_at"`
+	State         *chain.State `json:"-"`
+}
+
+// NewCase is a claim being submitted.
+type NewCase struct {
+	Prefix          string // business number prefix, e.g. EXP
+	Year            int
+	Kind            string
+	Title           string
+	Purpose         string
+	Category        string
+	DepartmentID    string
+	BudgetLineID    string
+	Amount          int64
+	Currency        string
+	SubmitterID     string
+	PolicyVersion   int
+	Lines           []Line
+	AllowOverBudget bool   // the policy routes over-budget claims instead of refusing them
+	IdempotencyKey  string // optional
+	RequestHash     string // fingerprint of the request body, to catch a key reused for another claim
+}
+
+// CreateCase writes a new case with its lines, numbers it and reserves its amount on the budget
+// line, all in one transaction. With an idempotency key already used by this user for the same
+// request it returns the existing case and created=false.
+func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool, err error) {
+	var id string
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		if n.IdempotencyKey != "" {
+			existing, err := lockIdempotencyKey(ctx, tx, n.SubmitterID, n.IdempotencyKey, n.RequestHash)
+			if err != nil || existing != "" {
+				id = existing
+				return err
+			}
+		}
+		const number = `INSERT INTO case_numbers (prefix, year, last) VALUES ($1, $2, 1)
+			ON CONFLICT (prefix, year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`
+		var seq int64
+		if err := tx.QueryRow(ctx, number, n.Prefix, n.Year).Scan(&seq); err != nil {
+			return fmt.Errorf("number: %w", err)
+		}
+		id = fmt.Sprintf("%s-%d-%06d", n.Prefix, n.Year, seq)
+		over, err := reserve(ctx, tx, n.BudgetLineID, n.Amount, n.AllowOverBudget)
+		if err != nil {
+			return err
+		}
+		const insert = `INSERT INTO cases (id, kind, title, purpose, category, department_id, budget_line_id,
+			amount, currency, submitter_id, policy_version, over_budget, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted')`
+		if _, err := tx.Exec(ctx, insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
+			n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over); err != nil {
+			return fmt.Errorf("insert case: %w", mapErr(err))
+		}
+		if err := insertLines(ctx, tx, id, n.Lines); err != nil {
+			return err
+		}
+		const res = `INSERT INTO budget_reservations (case_id, budget_line_id, amount, state) VALUES ($1, $2, $3, 'reserved')`
+		if _, err := tx.Exec(ctx, res, id, n.BudgetLineID, n.Amount); err != nil {
+			return fmt.Errorf("reserve: %w", err)
+		}
+		if n.IdempotencyKey != "" {
+			const key = `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id) VALUES ($1, $2, $3, $4)`
+			if _, err := tx.Exec(ctx, key, n.SubmitterID, n.IdempotencyKey, n.RequestHash, id); err != nil {
+				return fmt.Errorf("idempotency key: %w", err)
+			}
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return Case{}, false, fmt.Errorf("create case: %w", err)
+	}
+	c, err = s.Case(ctx, id)
+	return c, created, err
+}
+
+// lockIdempotencyKey serialises requests carrying the same key and returns the case an earlier
+// request made with it, if any.
+func lockIdempotencyKey(ctx context.Context, tx pgx.Tx, user, key, hash string) (string, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, user+"\x00"+key); err != nil {
+		return "", fmt.Errorf("lock idempotency key: %w", err)
+	}
+	var caseID, have string
+	const q = `SELECT case_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2`
+	switch err := tx.QueryRow(ctx, q, user, key).Scan(&caseID, &have); {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("idempotency key: %w", err)
+	case have != hash:
+		return "", ErrIdempotencyMismatch
+	}
+	return caseID, nil
+}
+
+// reserve takes amount from the budget line's remaining balance. Two claims racing for the last
+// of a balance serialise on the line's row: at most one gets it. When the balance is short and
+// allowOver is set, the amount is reserved anyway and over=true routes the case to the
+// over-budget step.
+func reserve(ctx context.Context, tx pgx.Tx, lineID string, amount int64, allowOver bool) (over bool, err error) {
+	const take = `UPDATE budget_lines SET reserved = reserved + $2
+		WHERE id = $1 AND total - reserved - consumed >= $2`
+	tag, err := tx.Exec(ctx, take, lineID, amount)
+	if err != nil {
+		return false, fmt.Errorf("reserve: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return false, nil
+	}
+	var remaining int64
+	const bal = `SELECT total - reserved - consumed FROM budget_lines WHERE id = $1 FOR UPDATE`
+	if err := tx.QueryRow(ctx, bal, lineID).Scan(&remaining); err != nil {
+		return false, fmt.Errorf("budget line %s: %w", lineID, notFound(err))
+	}
+	if !allowOver {
+		return false, &OverBudgetError{BudgetLine: lineID, Requested: amount, Remaining: remaining}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE budget_lines SET reserved = reserved + $2 WHERE id = $1`, lineID, amount); err != nil {
+		return false, fmt.Errorf("reserve over budget: %w", err)
+	}
+	return true, nil
+}
+
+func insertLines(ctx context.Context, tx pgx.Tx, caseID string, lines []Line) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM case_lines WHERE case_id = $1`, caseID); err != nil {
+		return fmt.Errorf("lines: %w", err)
+	}
+	const q = `INSERT INTO case_lines (case_id, line_no, spent_on, description, amount, invoice_no)
+		VALUES ($1, $2, $3, $4, $5, $6)`
+	for i, l := range lines {
+		if _, err := tx.Exec(ctx, q, caseID, i+1, l.SpentOn, l.Description, l.Amount, l.InvoiceNo); err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+const caseColumns = `id, kind, title, purpose, category, department_id, budget_line_id, amount, currency,
+	submitter_id, policy_version, over_budget, status, current_step, current_label, assignees, revision,
+	deadline, overdue, paid_reference, paid_at, submitted_at, updated_at, closed_at`
+
+func scanCase(row pgx.Row, withState bool) (Case, error) {
+	var c Case
+	dest := []any{&c.ID, &c.Kind, &c.Title, &c.Purpose, &c.Category, &c.DepartmentID, &c.BudgetLineID,
+		&c.Amount, &c.Currency, &c.SubmitterID, &c.PolicyVersion, &c.OverBudget, &c.Status, &c.CurrentStep,
+		&c.CurrentLabel, &c.Assignees, &c.Revision, &c.Deadline, &c.Overdue, &c.PaidReference, &c.PaidAt,
+		&c.SubmittedAt, &c.UpdatedAt, &c.ClosedAt}
+	var state []byte
+	if withState {
+		dest = append(dest, &state)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return Case{}, err
+	}
+	if len(state) > 0 {
+		c.State = new(chain.State)
+		if err := json.Unmarshal(state, c.State); err != nil {
+			return Case{}, fmt.Errorf("decode state: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// Case returns one case with its chain state.
+func (s *Store) Case(ctx context.Context, id string) (Case, error) {
+	q := `SELECT ` + caseColumns + `, state FROM cases WHERE id = $1`
+	c, err := scanCase(s.pool.QueryRow(ctx, q, id), true)
+	if err != nil {
+		return Case{}, fmt.Errorf("case %s: %w", id, notFound(err))
+	}
+	return c, nil
+}
+
+// Lines returns a case's line items in order.
+func (s *Store) Lines(ctx context.Context, caseID string) ([]Line, error) {
+	const q = `SELECT line_no, spent_on, description, amount, invoice_no FROM case_lines
+		WHERE case_id = $1 ORDER BY line_no`
+	rows, err := s.pool.Query(ctx, q, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("lines %s: %w", caseID, err)
+	}
+	lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Line, error) {
+		var l Line
+		err := r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lines %s: %w", caseID, err)
+	}
+	return lines, nil
+}
+
+// SealRow is a ledger entry as stored.
+type SealRow struct {
+	chain.Seal
+	PolicyVersion int `json:"policy_version"`
+}
+
+// Seals returns a case's ledger in order.
+func (s *Store) Seals(ctx context.Context, caseID string) ([]SealRow, error) {
+	const q = `SELECT seq, step_key, role, actor_id, on_behalf_of, decision, comment, target, at, policy_version
+		FROM seals WHERE case_id = $1 ORDER BY seq`
+	rows, err := s.pool.Query(ctx, q, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("seals %s: %w", caseID, err)
+	}
+	seals, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SealRow, error) {
+		var x SealRow
+		err := r.Scan(&x.Seq, &x.StepKey, &x.Role, &x.Actor, &x.OnBehalfOf, &x.Decision, &x.Comment,
+			&x.Target, &x.At, &x.PolicyVersion)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seals %s: %w", caseID, err)
+	}
+	return seals, nil
+}

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// PendingNotifications returns a case's unsent notifications.
+func (s *Store) PendingNotifications(ctx context.Context, caseID string) ([]Notification, error) {
+	const q = `SELECT key, case_id, kind, recipient_id, channel, subject, body FROM notifications
+		WHERE case_id = $1 AND sent_at IS NULL ORDER BY created_at, key`
+	rows, err := s.pool.Query(ctx, q, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("pending notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		if err := rows.Scan(&n.Key, &n.CaseID, &n.Kind, &n.Recipient, &n.Channel, &n.Subject, &n.Body); err != nil {
+			return nil, fmt.Errorf("pending notifications: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// NotificationSent reports whether a notification was already delivered.
+func (s *Store) NotificationSent(ctx context.Context, key string) (bool, error) {
+	var sent bool
+	const q = `SELECT sent_at IS NOT NULL FROM notifications WHERE key = $1`
+	if err := s.pool.QueryRow(ctx, q, key).Scan(&sent); err != nil {
+		return false, fmt.Errorf("notification %s: %w", key, notFound(err))
+	}
+	return sent, nil
+}
+
+// MarkNotification records a delivery attempt: sent when errText is empty.
+func (s *Store) MarkNotification(ctx context.Context, key, errText string) error {
+	const q = `UPDATE notifications SET attempts = attempts + 1, last_error = $2,
+		sent_at = CASE WHEN $2 = '' THEN coalesce(sent_at, now()) END WHERE key = $1`
+	if _, err := s.pool.Exec(ctx, q, key, errText); err != nil {
+		return fmt.Errorf("mark notification %s: %w", key, err)
+	}
+	return nil
+}

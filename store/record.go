@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"signoff/chain"
+)
+
+// Notification is one message in the outbox. Key makes writing and sending it idempotent.
+type Notification struct {
+	Key       string `json:"key"`
+	CaseID    string `json:"case_id"`
+	Kind      string `json:"kind"`
+	Recipient string `json:"recipient"`
+	Channel   string `json:"channel"` // email, webhook
+	Subject   string `json:"subject"`
+	Body      string `json:"body"`
+}
+
+// Record is what one accepted action or workflow event writes.
+type Record struct {
+	State         *chain.State   `json:"state"`
+	Outcome       chain.Outcome  `json:"outcome"`
+	Notifications []Notification `json:"notifications,omitempty"`
+}
+
+// RecordOutcome writes the seals of an outcome, the case's new snapshot, its budget movement,
+// an applied edit and its notifications, in one transaction. It is idempotent: seals are keyed
+// by (case, seq), the snapshot only moves forward, budget movements are state transitions of
+// the reservation, and notifications are keyed.
+func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
+	st := r.State
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if r.Outcome.EditID != "" {
+			if err := applyEdit(ctx, tx, st.CaseID, r.Outcome.EditID); err != nil {
+				return err
+			}
+		}
+		const seal = `INSERT INTO seals (case_id, seq, step_key, role, actor_id, on_behalf_of, decision,
+			comment, target, policy_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (case_id, seq) DO NOTHING`
+		for _, x := range r.Outcome.Seals {
+			if _, err := tx.Exec(ctx, seal, st.CaseID, x.Seq, x.StepKey, string(x.Role), x.Actor,
+				x.OnBehalfOf, string(x.Decision), x.Comment, x.Target, st.PolicyVersion, x.At); err != nil {
+				return fmt.Errorf("seal %d: %w", x.Seq, err)
+			}
+		}
+		if err := moveBudget(ctx, tx, st.CaseID, r.Outcome.Budget); err != nil {
+			return err
+		}
+		if err := writeSnapshot(ctx, tx, st, r.Outcome.Payment); err != nil {
+			return err
+		}
+		const note = `INSERT INTO notifications (key, case_id, kind, recipient_id, channel, subject, body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`
+		for _, n := range r.Notifications {
+			if _, err := tx.Exec(ctx, note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body); err != nil {
+				return fmt.Errorf("notification %s: %w", n.Key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record %s: %w", st.CaseID, err)
+	}
+	return nil
+}
+
+func writeSnapshot(ctx context.Context, tx pgx.Tx, st *chain.State, pay *chain.Payment) error {
+	state, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	var step, label string
+	if cur := st.CurrentStep(); cur != nil {
+		step, label = cur.Key, cur.Label
+	}
+	holders := st.Holders()
+	if holders == nil {
+		holders = []string{}
+	}
+	var deadline *time.Time
+	if d := st.Deadline(); !d.IsZero() {
+		deadline = &d
+	}
+	var ref *string
+	var paidAt *time.Time
+	if pay != nil {
+		ref, paidAt = &pay.Reference, &pay.PaidAt
+	}
+	const q = `UPDATE cases SET status = $2, current_step = $3, current_label = $4, assignees = $5,
+		participants = $6, revision = $7, seq = $8, deadline = $9, overdue = $10, state = $11,
+		paid_reference = coalesce($12, paid_reference), paid_at = coalesce($13, paid_at),
+		closed_at = CASE WHEN $14 THEN coalesce(closed_at, now()) END, updated_at = now()
+		WHERE id = $1 AND seq <= $8`
+	_, err = tx.Exec(ctx, q, st.CaseID, string(st.Status), step, label, holders, st.Participants,
+		st.Revision, st.Seq, deadline, st.Overdue, state, ref, paidAt, st.Status.Closed())
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	return nil
+}
+
+// moveBudget releases or consumes the case's reservation; a repeat finds it already moved.
+func moveBudget(ctx context.Context, tx pgx.Tx, caseID string, op chain.BudgetOp) error {
+	var q string
+	switch op {
+	case chain.BudgetNone:
+		return nil
+	case chain.BudgetRelease:
+		q = `WITH r AS (UPDATE budget_reservations SET state = 'released', updated_at = now()
+				WHERE case_id = $1 AND state = 'reserved' RETURNING budget_line_id, amount)
+			UPDATE budget_lines b SET reserved = b.reserved - r.amount FROM r WHERE b.id = r.budget_line_id`
+	case chain.BudgetConsume:
+		q = `WITH r AS (UPDATE budget_reservations SET state = 'consumed', updated_at = now()
+				WHERE case_id = $1 AND state = 'reserved' RETURNING budget_line_id, amount)
+			UPDATE budget_lines b SET reserved = b.reserved - r.amount, consumed = b.consumed + r.amount
+			FROM r WHERE b.id = r.budget_line_id`
+	default:
+		return fmt.Errorf("unknown budget op %q", op)
+	}
+	if _, err := tx.Exec(ctx, q, caseID); err != nil {
+		return fmt.Errorf("budget %s: %w", op, err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package testkit
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
+
+	"signoff/activities"
+	"signoff/worker"
+	"signoff/workflows"
+)
+
+var (
+	serverOnce sync.Once
+	server     *testsuite.DevServer
+	serverErr  error
+	cleanups   []func()
+)
+
+// Main runs a package's tests and then stops the dev server and drops the template database.
+// Call it from TestMain.
+func Main(m interface{ Run() int }) int {
+	code := m.Run()
+	if server != nil {
+		_ = server.Stop()
+	}
+	for _, f := range cleanups {
+		f()
+	}
+	return code
+}
+
+// CLIPath finds the Temporal CLI: $SIGNOFF_TEMPORAL_CLI, else bin/temporal at the module root.
+func CLIPath() (string, error) {
+	if p := os.Getenv("SIGNOFF_TEMPORAL_CLI"); p != "" {
+		return p, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			p := filepath.Join(dir, "bin", "temporal")
+			if _, err := os.Stat(p); err != nil {
+				return "", fmt.Errorf("temporal CLI not found at %s: run `make tools`", p)
+			}
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("module root not found")
+		}
+		dir = parent
+	}
+}
+
+// Temporal returns a client of the test binary's dev server, starting it on first use with
+// Signoff's search attributes registered.
+func Temporal(t testing.TB) client.Client {
+	t.Helper()
+	serverOnce.Do(func() {
+		path, err := CLIPath()
+		if err != nil {
+			serverErr = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		server, serverErr = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+			ExistingPath:     path,
+			SearchAttributes: workflows.SearchAttributeSchema(),
+			LogLevel:         "error",
+			Stdout:           io.Discard,
+			Stderr:           io.Discard,
+		})
+	})
+	if serverErr != nil {
+		t.Fatalf("temporal dev server: %v", serverErr)
+	}
+	return server.Client()
+}
+
+// Stack is the whole back end for one test: a fresh database, the dev server and a worker on a
+// task queue of the test's own.
+type Stack struct {
+	*DB
+	Client     client.Client
+	TaskQueue  string
+	Activities *activities.Activities
+}
+
+// NewStack starts a worker for the test, stopped when it ends.
+func NewStack(t testing.TB, ch activities.Channels) *Stack {
+	t.Helper()
+	db := NewDB(t)
+	c := Temporal(t)
+	acts, err := activities.New(db.Store, db.Policies, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tq := fmt.Sprintf("signoff-test-%d", db.Number)
+	w, err := worker.New(c, tq, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	t.Cleanup(w.Stop)
+	return &Stack{DB: db, Client: c, TaskQueue: tq, Activities: acts}
+}

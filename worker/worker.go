@@ -1,0 +1,44 @@
+// Package worker hosts Signoff's workflows and activities on a Temporal task queue. Workers are
+// stateless: run as many as the load needs, each with the same registrations.
+package worker
+
+import (
+	"errors"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/workflow"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"signoff/activities"
+	"signoff/workflows"
+)
+
+// Options bound a worker's concurrency.
+type Options struct {
+	MaxConcurrentActivities    int
+	MaxConcurrentWorkflowTasks int
+}
+
+// New returns a worker with every Signoff workflow and activity registered. Start it with Run
+// or Start.
+func New(c client.Client, taskQueue string, acts *activities.Activities, o Options) (sdkworker.Worker, error) {
+	if c == nil || acts == nil || taskQueue == "" {
+		return nil, errors.New("worker: client, activities and task queue are required")
+	}
+	w := sdkworker.New(c, taskQueue, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize:      o.MaxConcurrentActivities,
+		MaxConcurrentLocalActivityExecutionSize: o.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskExecutionSize:  o.MaxConcurrentWorkflowTasks,
+	})
+	Register(w, acts)
+	return w, nil
+}
+
+// Register adds Signoff's workflows and activities to a worker or a test environment.
+func Register(r interface {
+	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
+	RegisterActivity(any)
+}, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.Expense, workflow.RegisterOptions{Name: workflows.ExpenseWorkflow})
+	r.RegisterActivity(acts)
+}

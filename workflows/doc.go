@@ -1,0 +1,10 @@
+// Package workflows models each case as a Temporal workflow. A case's workflow ID is its
+// business number (EXP-2026-000123). Every human decision is an Update whose validator asks the
+// chain (package chain) before anything enters history; status is the "state" Query; each
+// deadline is a timer.
+//
+// Versioning (decided per workflow type): Expense changes that alter the command sequence are
+// guarded with workflow.GetVersion under a change ID named after the change, and each change
+// adds a committed history to testdata/ that TestReplay replays. Histories are short (one case,
+// tens of actions), so no continue-as-new is needed.
+package workflows
