@@ -87,11 +87,11 @@ func (c Calendar) AddWorking(from time.Time, d time.Duration) time.Time {
 				if s.Before(from) {
 					s = from
 				}
-				if avail := e.Sub(s); d <= avail {
+				avail := e.Sub(s)
+				if d <= avail {
 					return s.Add(d).UTC()
-				} else {
-					d -= avail
 				}
+				d -= avail
 			}
 		}
 		day = day.add(1)
@@ -122,11 +122,11 @@ func (c Calendar) SubtractWorking(deadline time.Time, d time.Duration) time.Time
 				if e.After(deadline) {
 					e = deadline
 				}
-				if avail := e.Sub(s); d <= avail {
+				avail := e.Sub(s)
+				if d <= avail {
 					return e.Add(-d).UTC()
-				} else {
-					d -= avail
 				}
+				d -= avail
 			}
 		}
 		day = day.add(-1)

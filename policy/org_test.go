@@ -50,13 +50,13 @@ func TestHolders(t *testing.T) {
 		{"", RoleCashier, []string{"wu.xia"}},
 		{"", "finance_director", []string{"qian.li"}},
 		{"", RoleApprover, []string{"chen.gang", "guo.hua", "qian.li", "wang.fang", "zhao.qiang"}},
-		{"", RoleWitness, []string{"he.ping", "huang.lei", "li.na", "liu.yang", "zheng.yu", "zhou.jie"}},
+		{"", RoleWitness, []string{"guo.hua", "he.ping", "huang.lei", "li.na", "liu.yang", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"}},
 		{"", "auditor", nil},
 		{"sales", RoleWitness, []string{"li.na", "liu.yang"}},
-		{"engineering", RoleWitness, []string{"huang.lei"}},
-		{"finance", RoleWitness, []string{"zhou.jie"}},
+		{"engineering", RoleWitness, []string{"huang.lei", "xu.jing"}},
+		{"finance", RoleWitness, []string{"wu.xia", "zhou.jie"}},
 		{"sales", RoleReviewer, nil},
-		{"general", RoleWitness, []string{"zheng.yu"}},
+		{"general", RoleWitness, []string{"zhao.qiang", "zheng.yu"}},
 	}
 	for _, tt := range tests {
 		var got []string

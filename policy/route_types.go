@@ -6,7 +6,7 @@ type Facts struct {
 	Category   string `json:"category"`
 	Amount     Money  `json:"amount"`
 	Submitter  string `json:"submitter"`
-	Department string `json:"department"` // the submitter's department unless stated otherwise
+	Department string `json:"department"`  // the submitter's department unless stated otherwise
 	OverBudget bool   `json:"over_budget"` // the amount exceeds the budget line's remaining balance
 }
 
@@ -36,7 +36,7 @@ type RouteStep struct {
 	Label     string   `json:"label"`
 	Mode      Mode     `json:"mode"`
 	K         int      `json:"k,omitempty"`
-	Assignees []string `json:"assignees"` // user IDs, sorted, never empty
+	Assignees []string `json:"assignees"`      // user IDs, sorted, never empty
 	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
 	SLA       Duration `json:"sla"`
 	Reason    string   `json:"reason,omitempty"` // why this step and these people

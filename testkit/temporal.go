@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
 	"signoff/activities"
@@ -75,7 +77,9 @@ func Temporal(t testing.TB) client.Client {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
+		quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 		server, serverErr = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+			ClientOptions:    &client.Options{Logger: quiet},
 			ExistingPath:     path,
 			SearchAttributes: workflows.SearchAttributeSchema(),
 			LogLevel:         "error",

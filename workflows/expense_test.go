@@ -67,7 +67,7 @@ func TestExpenseRefusesBeforeHistory(t *testing.T) {
 	sod.Target, sod.Position = "zhang.wei", chain.PositionParallel // the handler may not witness
 	h.at(m(10), sod, chain.CodeSoDConflict)
 	far := act(chain.ActTransfer, "li.na")
-	far.Target = "xu.jing" // not a witness
+	far.Target = "sun.min" // a reviewer, not a witness
 	h.at(m(11), far, chain.CodeInvalidTarget)
 	back := withComment(act(chain.ActReturn, "li.na"), "补充说明")
 	back.ToStep = "review" // not an earlier step

@@ -1,0 +1,173 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Options configure a benchmark run.
+type Options struct {
+	BaseURL     string        // the gateway
+	Claims      int           // N
+	Concurrency int           // C
+	Amount      string        // per claim, e.g. "10.00"
+	Password    string        // the demo users'
+	Timeout     time.Duration // for the whole run
+	Temporal    client.Client // the same server the stack uses, for the baseline
+	Out         io.Writer
+}
+
+// chainActions is one claim's path through the demo sales travel chain after submission.
+var chainActions = []struct{ user, action string }{
+	{"li.na", "approve"}, {"sun.min", "approve"}, {"wang.fang", "approve"}, {"wu.xia", "pay"},
+}
+
+// Run measures Signoff and then the baseline, and prints both and their ratios.
+func Run(ctx context.Context, o Options) error {
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	sig, err := runSignoff(ctx, o)
+	if err != nil {
+		return err
+	}
+	base, err := runBaseline(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(o.Out, sig)
+	fmt.Fprintln(o.Out, base)
+	fmt.Fprintf(o.Out, "ratio     throughput=%.2fx (target >= 0.70)  p99=%.2fx (target <= 2.00)\n",
+		sig.PerSecond()/base.PerSecond(),
+		float64(sig.Actions.Percentile(99))/float64(base.Actions.Percentile(99)))
+	return nil
+}
+
+func runSignoff(ctx context.Context, o Options) (Result, error) {
+	a := &api{base: o.BaseURL, http: &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: o.Concurrency * 2},
+	}}
+	tokens := map[string]string{}
+	for _, u := range []string{"zhang.wei", "li.na", "sun.min", "wang.fang", "wu.xia"} {
+		tok, err := a.login(ctx, u, o.Password)
+		if err != nil {
+			return Result{}, fmt.Errorf("login %s: %w", u, err)
+		}
+		tokens[u] = tok
+	}
+	run := fmt.Sprintf("%d", time.Now().UnixNano())
+	res := Result{Name: "signoff", Actions: &Latencies{}}
+	var failures atomic.Int64
+	start := time.Now()
+	parallel(o.Claims, o.Concurrency, func(i int) {
+		t0 := time.Now()
+		c, err := a.submit(ctx, tokens["zhang.wei"], fmt.Sprintf("bench-%s-%d", run, i), o.Amount)
+		if err != nil {
+			failures.Add(1)
+			fmt.Fprintln(o.Out, "submit:", err)
+			return
+		}
+		res.Actions.add(time.Since(t0))
+		for _, step := range chainActions {
+			t0 := time.Now()
+			c, err = a.act(ctx, tokens[step.user], c.ID, step.action, c.Revision)
+			if err != nil {
+				failures.Add(1)
+				fmt.Fprintln(o.Out, step.action+":", err)
+				return
+			}
+			res.Actions.add(time.Since(t0))
+		}
+		if c.Status != "paid" {
+			failures.Add(1)
+		}
+	})
+	res.Elapsed = time.Since(start)
+	res.Failures = int(failures.Load())
+	res.Claims = o.Claims - res.Failures
+	return res, ctx.Err()
+}
+
+func runBaseline(ctx context.Context, o Options) (Result, error) {
+	tq := fmt.Sprintf("signoff-bench-baseline-%d", time.Now().UnixNano())
+	w := worker.New(o.Temporal, tq, worker.Options{})
+	w.RegisterWorkflowWithOptions(Baseline, workflow.RegisterOptions{Name: "BenchBaseline"})
+	if err := w.Start(); err != nil {
+		return Result{}, err
+	}
+	defer w.Stop()
+	actions := len(chainActions)
+	res := Result{Name: "baseline", Actions: &Latencies{}}
+	var failures atomic.Int64
+	start := time.Now()
+	parallel(o.Claims, o.Concurrency, func(i int) {
+		id := fmt.Sprintf("%s-%d", tq, i)
+		t0 := time.Now()
+		// The same conversation as a claim: a start carrying the first Update, then one Update per action.
+		op := o.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+			ID: id, TaskQueue: tq, WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		}, "BenchBaseline", actions+1)
+		h, err := o.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+			StartWorkflowOperation: op,
+			UpdateOptions:          client.UpdateWorkflowOptions{UpdateName: baselineUpdate, Args: []any{0}, WaitForStage: client.WorkflowUpdateStageCompleted},
+		})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		if err != nil {
+			failures.Add(1)
+			fmt.Fprintln(o.Out, "baseline start:", err)
+			return
+		}
+		res.Actions.add(time.Since(t0))
+		for n := 1; n <= actions; n++ {
+			t0 := time.Now()
+			h, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+				WorkflowID: id, UpdateName: baselineUpdate, Args: []any{n}, WaitForStage: client.WorkflowUpdateStageCompleted,
+			})
+			if err == nil {
+				err = h.Get(ctx, nil)
+			}
+			if err != nil {
+				failures.Add(1)
+				fmt.Fprintln(o.Out, "baseline update:", err)
+				return
+			}
+			res.Actions.add(time.Since(t0))
+		}
+	})
+	res.Elapsed = time.Since(start)
+	res.Failures = int(failures.Load())
+	res.Claims = o.Claims - res.Failures
+	return res, ctx.Err()
+}
+
+// parallel runs fn for 0..n-1 on c goroutines.
+func parallel(n, c int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, c) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
