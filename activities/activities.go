@@ -17,6 +17,7 @@ type Activities struct {
 	store    *store.Store
 	policies *store.Policies
 	channels Channels
+	payment  PaymentConnector
 }
 
 // Channels are the delivery channels beyond the in-app inbox, and where links point.
@@ -26,13 +27,28 @@ type Channels struct {
 	PublicURL string // the gateway's base URL, for links in messages
 }
 
+// Option configures optional dependencies.
+type Option func(*Activities)
+
+// WithPaymentConnector makes Pay call the connector.
+func WithPaymentConnector(p PaymentConnector) Option {
+	return func(a *Activities) { a.payment = p }
+}
+
 // New returns the activities, refusing missing dependencies.
-func New(s *store.Store, p *store.Policies, ch Channels) (*Activities, error) {
+func New(s *store.Store, p *store.Policies, ch Channels, opts ...Option) (*Activities, error) {
 	if s == nil || p == nil {
 		return nil, errors.New("activities: store and policies are required")
 	}
 	if ch.Webhook.Enabled() && ch.Webhook.Client == nil {
 		return nil, errors.New("activities: webhook needs an http client")
 	}
-	return &Activities{store: s, policies: p, channels: ch}, nil
+	a := &Activities{store: s, policies: p, channels: ch}
+	for _, o := range opts {
+		o(a)
+	}
+	if a.payment.Enabled() && a.payment.Client == nil {
+		return nil, errors.New("activities: payment connector needs an http client")
+	}
+	return a, nil
 }

@@ -329,3 +329,25 @@ func replaceSorted(list []string, old, v string) []string {
 	slices.Sort(out)
 	return insertSorted(out, v)
 }
+
+// ConnectorActor is the actor of a payment made by the payment connector.
+const ConnectorActor = "payment-connector"
+
+// PaidByConnector records a payment the payment connector made for a case awaiting payment.
+// The cashier's step is completed by the connector on the cashier's behalf of the company, so
+// the seal names the connector as actor.
+func (s *State) PaidByConnector(p Payment, now time.Time) Outcome {
+	st := s.CurrentStep()
+	s.Revision++
+	st.Approvals = append(st.Approvals, Approval{User: ConnectorActor, At: now})
+	st.Done = true
+	o := Outcome{
+		Seals:   []Seal{s.seal(DecPaid, st.Key, st.Role, ConnectorActor, "", "", p.Reference, now)},
+		Budget:  BudgetConsume,
+		Payment: &p,
+		Notices: []Notice{{Kind: "paid", Recipients: []string{s.Submitter}}},
+	}
+	s.advance(now)
+	s.Status = StatusPaid
+	return o
+}

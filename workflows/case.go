@@ -49,6 +49,12 @@ func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
 		return CaseResult{}, err
 	}
 	for !w.st.Status.Closed() {
+		if w.in.AutoPay && w.st.Status == chain.StatusAwaitingPayment {
+			if err := w.payByConnector(ctx); err != nil {
+				return CaseResult{}, err
+			}
+			continue
+		}
 		if err := w.waitForAlarm(ctx); err != nil {
 			return CaseResult{}, err
 		}
@@ -250,6 +256,33 @@ func (w *caseRun) escalate(ctx workflow.Context) error {
 	})
 }
 
+// payByConnector has the payment connector pay an approved case. It holds the lock throughout,
+// so a cashier's manual payment cannot race the connector's. Retries are Temporal's; a refusal
+// by the connector leaves the case with the cashier, who then records the payment.
+func (w *caseRun) payByConnector(ctx workflow.Context) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	if w.st.Status != chain.StatusAwaitingPayment {
+		return nil
+	}
+	var receipt activities.PayResult
+	err := workflow.ExecuteActivity(payOpts(ctx), acts.Pay, activities.PayInput{CaseID: w.in.CaseID}).Get(ctx, &receipt)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("payment connector failed; the cashier records payment", "case", w.in.CaseID, "error", err)
+		w.in.AutoPay = false
+		return nil
+	}
+	next := w.st.Clone()
+	out := next.PaidByConnector(chain.Payment{Reference: receipt.Reference, PaidAt: receipt.PaidAt}, workflow.Now(ctx))
+	if err := w.record(ctx, next, out); err != nil {
+		return err
+	}
+	w.st = next
+	return w.afterChange(ctx)
+}
+
 func (w *caseRun) systemEvent(ctx workflow.Context, apply func(*chain.State, time.Time) (chain.Outcome, error)) error {
 	if err := w.mu.Lock(ctx); err != nil {
 		return err
@@ -299,6 +332,16 @@ func localOpts(ctx workflow.Context) workflow.Context {
 		StartToCloseTimeout: 15 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second,
+		},
+	})
+}
+
+func payOpts(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute, MaximumAttempts: 10,
+			NonRetryableErrorTypes: []string{activities.ErrTypePaymentRefused},
 		},
 	})
 }

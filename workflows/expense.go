@@ -12,6 +12,8 @@ type CaseInput struct {
 	CaseID    string      `json:"case_id"`
 	Kind      policy.Kind `json:"kind"`
 	Submitter string      `json:"submitter"`
+	// AutoPay: a payment connector pays approved cases; otherwise a cashier records payment.
+	AutoPay bool `json:"auto_pay,omitempty"`
 }
 
 // CaseResult is how a case ended.

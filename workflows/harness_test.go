@@ -53,6 +53,7 @@ type harness struct {
 	caseID  string
 	start   time.Time
 	results []*result
+	autoPay bool
 }
 
 type result struct {
@@ -62,7 +63,7 @@ type result struct {
 	done  bool
 }
 
-func newHarness(t *testing.T, start time.Time, c claim) *harness {
+func newHarness(t *testing.T, start time.Time, c claim, opts ...activities.Option) *harness {
 	t.Helper()
 	db := testkit.NewDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -76,7 +77,7 @@ func newHarness(t *testing.T, start time.Time, c claim) *harness {
 	if err != nil {
 		t.Fatalf("create case: %v", err)
 	}
-	acts, err := activities.New(db.Store, db.Policies, activities.Channels{PublicURL: "http://signoff.test"})
+	acts, err := activities.New(db.Store, db.Policies, activities.Channels{PublicURL: "http://signoff.test"}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func (h *harness) state() *chain.State {
 // run executes the workflow to its end and checks every scheduled action's outcome.
 func (h *harness) run(wantStatus chain.Status) workflows.CaseResult {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.Expense, workflows.CaseInput{CaseID: h.caseID, Kind: "expense", Submitter: "x"})
+	h.env.ExecuteWorkflow(workflows.Expense, workflows.CaseInput{CaseID: h.caseID, Kind: "expense", Submitter: "x", AutoPay: h.autoPay})
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}

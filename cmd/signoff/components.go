@@ -100,6 +100,12 @@ func dialTemporal(ctx context.Context, cfg config.TemporalConfig, log *slog.Logg
 
 // newWorker builds the worker with its activities' dependencies.
 func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client) (sdkworker.Worker, error) {
+	var opts []activities.Option
+	if cfg.Payment.Mode == config.PaymentConnector {
+		opts = append(opts, activities.WithPaymentConnector(activities.PaymentConnector{
+			URL: cfg.Payment.ConnectorURL, Client: &http.Client{Timeout: 30 * time.Second},
+		}))
+	}
 	acts, err := activities.New(s, p, activities.Channels{
 		Email: notify.SMTP{
 			Host: cfg.Notify.SMTP.Host, Port: cfg.Notify.SMTP.Port, From: cfg.Notify.SMTP.From,
@@ -110,7 +116,7 @@ func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Cl
 			Client: &http.Client{Timeout: cfg.Notify.Timeout},
 		},
 		PublicURL: cfg.Gateway.PublicURL,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
