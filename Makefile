@@ -31,13 +31,16 @@ postgres:
 	bash scripts/ensure-postgres.sh
 
 run: tools postgres
-	$(GO) run ./cmd/signoff dev
+	$(GO) build -o bin/signoff ./cmd/signoff
+	bin/signoff dev
 
 test: tools postgres
 	bash scripts/test.sh
 
-bench: tools postgres
-	$(GO) run ./cmd/signoff bench
+# Drives the stack that `make run` started; BENCH_ARGS e.g. "-n 500 -c 20".
+bench: tools
+	$(GO) build -o bin/signoff ./cmd/signoff
+	bin/signoff bench $(BENCH_ARGS)
 
 fmt:
 	$(GO) fmt ./...

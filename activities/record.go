@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -20,8 +19,10 @@ type RecordInput struct {
 	Title   string        `json:"title"`
 }
 
-// RecordResult is empty: success is the answer.
-type RecordResult struct{}
+// RecordResult says whether notifications wait for delivery beyond the in-app inbox.
+type RecordResult struct {
+	ToDeliver int `json:"to_deliver"`
+}
 
 // ErrTypeOverBudget marks an edit whose new amount the budget line cannot cover.
 const ErrTypeOverBudget = "over_budget"
@@ -34,6 +35,12 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	if err != nil {
 		return RecordResult{}, err
 	}
+	var res RecordResult
+	for _, n := range notes {
+		if n.Channel != "inbox" {
+			res.ToDeliver++
+		}
+	}
 	err = a.store.RecordOutcome(ctx, store.Record{State: in.State, Outcome: in.Outcome, Notifications: notes})
 	var over *store.OverBudgetError
 	switch {
@@ -41,21 +48,19 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		return RecordResult{}, temporal.NewNonRetryableApplicationError(over.Error(), ErrTypeOverBudget, err, over)
 	case err != nil && isNotFound(err):
 		return RecordResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "not_found", err)
+	case err != nil:
+		return RecordResult{}, err
 	}
-	return RecordResult{}, err
+	return res, nil
 }
 
 // compose turns the outcome's notices into outbox messages, one per recipient and channel.
+// Names come from the case's policy version (cached), so composing costs no query.
 func (a *Activities) compose(ctx context.Context, in RecordInput) ([]store.Notification, error) {
-	var ids []string
-	for _, n := range in.Outcome.Notices {
-		ids = append(ids, n.Recipients...)
-	}
-	if len(ids) == 0 {
+	if len(in.Outcome.Notices) == 0 {
 		return nil, nil
 	}
-	slices.Sort(ids)
-	users, err := a.store.UsersByIDs(ctx, slices.Compact(ids))
+	doc, err := a.policies.Version(ctx, in.State.PolicyVersion)
 	if err != nil {
 		return nil, fmt.Errorf("record: %w", err)
 	}
@@ -64,7 +69,7 @@ func (a *Activities) compose(ctx context.Context, in RecordInput) ([]store.Notif
 	var out []store.Notification
 	for _, n := range in.Outcome.Notices {
 		for _, r := range n.Recipients {
-			u, ok := users[r]
+			u, ok := doc.User(r)
 			if !ok {
 				continue
 			}

@@ -127,7 +127,7 @@ func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool
 // lockIdempotencyKey serialises requests carrying the same key and returns the case an earlier
 // request made with it, if any.
 func lockIdempotencyKey(ctx context.Context, tx pgx.Tx, user, key, hash string) (string, error) {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, user+"\x00"+key); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, user, key); err != nil {
 		return "", fmt.Errorf("lock idempotency key: %w", err)
 	}
 	var caseID, have string

@@ -41,27 +41,30 @@ func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 				return err
 			}
 		}
+		// Everything else goes in one round trip: this runs inside a workflow task, before the
+		// action is acknowledged, so its latency is the user's.
+		b := &pgx.Batch{}
 		const seal = `INSERT INTO seals (case_id, seq, step_key, role, actor_id, on_behalf_of, decision,
 			comment, target, policy_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (case_id, seq) DO NOTHING`
 		for _, x := range r.Outcome.Seals {
-			if _, err := tx.Exec(ctx, seal, st.CaseID, x.Seq, x.StepKey, string(x.Role), x.Actor,
-				x.OnBehalfOf, string(x.Decision), x.Comment, x.Target, st.PolicyVersion, x.At); err != nil {
-				return fmt.Errorf("seal %d: %w", x.Seq, err)
-			}
+			b.Queue(seal, st.CaseID, x.Seq, x.StepKey, string(x.Role), x.Actor,
+				x.OnBehalfOf, string(x.Decision), x.Comment, x.Target, st.PolicyVersion, x.At)
 		}
-		if err := moveBudget(ctx, tx, st.CaseID, r.Outcome.Budget); err != nil {
+		if err := queueBudget(b, st.CaseID, r.Outcome.Budget); err != nil {
 			return err
 		}
-		if err := writeSnapshot(ctx, tx, st, r.Outcome.Payment); err != nil {
+		if err := queueSnapshot(b, st, r.Outcome.Payment); err != nil {
 			return err
 		}
-		const note = `INSERT INTO notifications (key, case_id, kind, recipient_id, channel, subject, body)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`
+		// The in-app inbox is delivered by being written; other channels wait for Deliver.
+		const note = `INSERT INTO notifications (key, case_id, kind, recipient_id, channel, subject, body, sent_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'inbox' THEN now() END) ON CONFLICT (key) DO NOTHING`
 		for _, n := range r.Notifications {
-			if _, err := tx.Exec(ctx, note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body); err != nil {
-				return fmt.Errorf("notification %s: %w", n.Key, err)
-			}
+			b.Queue(note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("record batch: %w", err)
 		}
 		return nil
 	})
@@ -71,7 +74,7 @@ func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 	return nil
 }
 
-func writeSnapshot(ctx context.Context, tx pgx.Tx, st *chain.State, pay *chain.Payment) error {
+func queueSnapshot(b *pgx.Batch, st *chain.State, pay *chain.Payment) error {
 	state, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
@@ -98,16 +101,13 @@ func writeSnapshot(ctx context.Context, tx pgx.Tx, st *chain.State, pay *chain.P
 		paid_reference = coalesce($12, paid_reference), paid_at = coalesce($13, paid_at),
 		closed_at = CASE WHEN $14 THEN coalesce(closed_at, now()) END, updated_at = now()
 		WHERE id = $1 AND seq <= $8`
-	_, err = tx.Exec(ctx, q, st.CaseID, string(st.Status), step, label, holders, st.Participants,
+	b.Queue(q, st.CaseID, string(st.Status), step, label, holders, st.Participants,
 		st.Revision, st.Seq, deadline, st.Overdue, state, ref, paidAt, st.Status.Closed())
-	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
 	return nil
 }
 
-// moveBudget releases or consumes the case's reservation; a repeat finds it already moved.
-func moveBudget(ctx context.Context, tx pgx.Tx, caseID string, op chain.BudgetOp) error {
+// queueBudget releases or consumes the case's reservation; a repeat finds it already moved.
+func queueBudget(b *pgx.Batch, caseID string, op chain.BudgetOp) error {
 	var q string
 	switch op {
 	case chain.BudgetNone:
@@ -124,8 +124,6 @@ func moveBudget(ctx context.Context, tx pgx.Tx, caseID string, op chain.BudgetOp
 	default:
 		return fmt.Errorf("unknown budget op %q", op)
 	}
-	if _, err := tx.Exec(ctx, q, caseID); err != nil {
-		return fmt.Errorf("budget %s: %w", op, err)
-	}
+	b.Queue(q, caseID)
 	return nil
 }

@@ -35,11 +35,24 @@ type caseRun struct {
 	setupErr   error
 	changed    bool // the state changed: recompute the next alarm
 	deliveries int  // notification deliveries still running
+	toDeliver  int  // notifications written by the last record that wait for e-mail / webhook
+
+	version workflow.Version // see versionLeanAlarms
+
+	alarm   workflow.Future // the armed timer, if any
+	alarmAt time.Time       // when it fires
+	cancel  workflow.CancelFunc
 }
 
 func newCaseRun(in CaseInput) *caseRun { return &caseRun{in: in} }
 
+// versionLeanAlarms (version 1) keeps an alarm timer armed until its fire time moves, and
+// schedules the Deliver activity only when e-mail or webhook messages wait. Cases started before
+// it (DefaultVersion) re-armed the timer on every change and always scheduled Deliver.
+const versionLeanAlarms = "lean-alarms"
+
 func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
+	w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
 	w.mu = workflow.NewMutex(ctx)
 	if err := w.registerHandlers(ctx); err != nil {
 		return CaseResult{}, err
@@ -165,7 +178,10 @@ func (w *caseRun) act(ctx workflow.Context, t chain.ActionType, a chain.Action) 
 // record persists an outcome before it is acknowledged (read-your-writes).
 func (w *caseRun) record(ctx workflow.Context, st *chain.State, out chain.Outcome) error {
 	in := activities.RecordInput{State: st, Outcome: out, Title: w.route.Title}
-	return workflow.ExecuteLocalActivity(localOpts(ctx), acts.Record, in).Get(ctx, nil)
+	var res activities.RecordResult
+	err := workflow.ExecuteLocalActivity(localOpts(ctx), acts.Record, in).Get(ctx, &res)
+	w.toDeliver = res.ToDeliver
+	return err
 }
 
 // afterChange publishes the new state to operators and sends notifications in the background.
@@ -173,6 +189,9 @@ func (w *caseRun) afterChange(ctx workflow.Context) error {
 	w.changed = true
 	if err := w.upsertSearchAttributes(ctx); err != nil {
 		return err
+	}
+	if w.toDeliver == 0 && w.version >= 1 {
+		return nil // only the in-app inbox, already written
 	}
 	w.deliveries++
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -206,8 +225,37 @@ func (w *caseRun) upsertSearchAttributes(ctx workflow.Context) error {
 	)
 }
 
-// waitForAlarm sleeps until the next reminder or escalation is due, or until the state changes.
+// waitForAlarm sleeps until the next reminder or escalation is due, or until the state
+// changes. The timer stays armed across changes that do not move it.
 func (w *caseRun) waitForAlarm(ctx workflow.Context) error {
+	if w.version == workflow.DefaultVersion {
+		return w.waitForAlarmV0(ctx)
+	}
+	at, fire := w.nextAlarm()
+	if !at.Equal(w.alarmAt) {
+		if w.cancel != nil {
+			w.cancel()
+		}
+		w.alarm, w.alarmAt, w.cancel = nil, at, nil
+		if fire != nil {
+			timerCtx, cancel := workflow.WithCancel(ctx)
+			w.alarm, w.cancel = workflow.NewTimer(timerCtx, max(0, at.Sub(workflow.Now(ctx)))), cancel
+		}
+	}
+	w.changed = false
+	err := workflow.Await(ctx, func() bool {
+		return w.changed || w.st.Status.Closed() || (w.alarm != nil && w.alarm.IsReady())
+	})
+	if err != nil || w.alarm == nil || !w.alarm.IsReady() {
+		return err
+	}
+	w.alarm, w.alarmAt, w.cancel = nil, time.Time{}, nil
+	return fire(ctx)
+}
+
+// waitForAlarmV0 is the alarm loop of cases started before versionLeanAlarms: a new timer on
+// every change.
+func (w *caseRun) waitForAlarmV0(ctx workflow.Context) error {
 	at, fire := w.nextAlarm()
 	w.changed = false
 	wake := func() bool { return w.changed || w.st.Status.Closed() }

@@ -24,9 +24,7 @@ import (
 	"signoff/workflows"
 )
 
-var recordHistory = flag.Bool("record-history", false, "rewrite testdata/expense_full_chain.json from a run on the dev server")
-
-const historyFile = "testdata/expense_full_chain.json"
+var recordHistory = flag.String("record-history", "", "write the dev-server run's history to this file under testdata/ (e.g. expense_v1_full_chain.json)")
 
 // TestReplayCommittedHistories replays every committed history against today's workflow code:
 // a change that would break running cases fails here (see the versioning note in doc.go).
@@ -48,7 +46,7 @@ func TestReplayCommittedHistories(t *testing.T) {
 
 // TestExpenseOnDevServer drives one claim through the whole chain on a real Temporal dev server
 // and real Postgres, the way the gateway does: update-with-start, then one Update per action.
-// With -record-history it also rewrites the committed history.
+// With -record-history FILE it also writes its history for TestReplayCommittedHistories.
 func TestExpenseOnDevServer(t *testing.T) {
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -114,8 +112,8 @@ func TestExpenseOnDevServer(t *testing.T) {
 	if res.Status != string(chain.StatusPaid) || res.Seals != 6 {
 		t.Fatalf("result %+v, want paid with 6 seals", res)
 	}
-	if *recordHistory {
-		writeHistory(t, ctx, s.Client, cs.ID)
+	if *recordHistory != "" {
+		writeHistory(t, ctx, s.Client, cs.ID, filepath.Join("testdata", *recordHistory))
 	}
 }
 
@@ -136,7 +134,7 @@ func update(ctx context.Context, c client.Client, id string, a chain.Action) (wo
 	return v, err
 }
 
-func writeHistory(t *testing.T, ctx context.Context, c client.Client, id string) {
+func writeHistory(t *testing.T, ctx context.Context, c client.Client, id, file string) {
 	it := c.GetWorkflowHistory(ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	hist := &historypb.History{}
 	for it.HasNext() {
@@ -153,8 +151,8 @@ func writeHistory(t *testing.T, ctx context.Context, c client.Client, id string)
 	if err := os.MkdirAll("testdata", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(historyFile, b, 0o644); err != nil {
+	if err := os.WriteFile(file, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %s (%d events)", historyFile, len(hist.Events))
+	t.Logf("wrote %s (%d events)", file, len(hist.Events))
 }

@@ -1,0 +1,200 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+	"go.temporal.io/sdk/client"
+
+	"signoff/chain"
+	"signoff/policy"
+	"signoff/store"
+	"signoff/workflows"
+)
+
+// actionRequest is the body of an action on a case. Which fields matter depends on the action;
+// the chain decides whether the action may be taken.
+type actionRequest struct {
+	Revision   *int        `json:"revision"`
+	Comment    string      `json:"comment"`
+	ToStep     string      `json:"to_step"`
+	Target     string      `json:"target"`
+	Position   string      `json:"position"`
+	Reference  string      `json:"reference"`
+	PaidAt     string      `json:"paid_at"` // RFC 3339
+	OnBehalfOf string      `json:"on_behalf_of"`
+	Edits      *claimInput `json:"edits"` // resubmit only: the corrected claim
+}
+
+const maxShortText = 200 // step keys, user IDs, bank references
+
+// act carries out a person's action on a case as an Update of the case's workflow, then answers
+// with the case page read back from Postgres, which the workflow has updated before the Update
+// returns.
+func (s *server) act(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	t := chain.ActionType(chi.URLParam(r, "action"))
+	if !slices.Contains(chain.Actions, t) {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in actionRequest
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
+	defer cancel()
+	c, delegators, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%s: %w", t, err))
+		return
+	}
+	a, err := actionOf(t, u, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if a.OnBehalfOf != "" && !slices.Contains(delegators, a.OnBehalfOf) {
+		s.fail(w, r, &apiError{Status: http.StatusForbidden, Code: "forbidden",
+			Message: fmt.Sprintf("You may not act on behalf of %s: no delegation to you is in force.", a.OnBehalfOf)})
+		return
+	}
+	if c.State == nil {
+		s.fail(w, r, errCaseNotRouted)
+		return
+	}
+	if t == chain.ActResubmit && in.Edits != nil {
+		// Refuse before storing an edit the workflow would refuse anyway. With an Idempotency-Key
+		// this may be a retry of a resubmission that went through: then the Update below answers
+		// with the first outcome (its arguments are not looked at again), so send it unedited.
+		if refused := c.State.Validate(a, s.now()); refused != nil {
+			if key == "" {
+				s.fail(w, r, fmt.Errorf("resubmit %s: %w", c.ID, refused))
+				return
+			}
+		} else if a.EditID, err = s.saveEdit(ctx, u, c, *in.Edits); err != nil {
+			s.fail(w, r, fmt.Errorf("resubmit %s: %w", c.ID, err))
+			return
+		}
+	}
+	if err := s.update(ctx, c.ID, a, key); err != nil {
+		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
+		return
+	}
+	if c, err = s.store.Case(ctx, c.ID); err != nil {
+		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
+		return
+	}
+	d, err := s.detail(ctx, u, c, delegators)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// actionOf checks the form of an action request and builds the chain action, the caller as its
+// actor.
+func actionOf(t chain.ActionType, u store.User, in actionRequest) (chain.Action, error) {
+	bad := fieldErrors{}
+	a := chain.Action{Type: t, Actor: u.ID, OnBehalfOf: strings.TrimSpace(in.OnBehalfOf), Comment: in.Comment,
+		ToStep: strings.TrimSpace(in.ToStep), Target: strings.TrimSpace(in.Target), Position: in.Position,
+		Reference: strings.TrimSpace(in.Reference)}
+	switch {
+	case in.Revision != nil && *in.Revision < 0:
+		bad.add("revision", "must not be negative")
+	case in.Revision != nil:
+		a.Revision = *in.Revision
+	case t != chain.ActComment && t != chain.ActNudge:
+		bad.add("revision", "is required: send the revision of the case you saw")
+	}
+	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
+		bad.add("comment", fmt.Sprintf("must be at most %d characters", chain.MaxCommentLen))
+	}
+	for name, v := range map[string]string{"to_step": a.ToStep, "target": a.Target, "reference": a.Reference, "on_behalf_of": a.OnBehalfOf} {
+		if len(v) > maxShortText {
+			bad.add(name, fmt.Sprintf("must be at most %d characters", maxShortText))
+		}
+	}
+	switch in.Position {
+	case "", chain.PositionBefore, chain.PositionAfter, chain.PositionParallel:
+	default:
+		bad.add("position", "must be before, after or parallel")
+	}
+	if in.PaidAt != "" {
+		at, err := time.Parse(time.RFC3339, in.PaidAt)
+		if err != nil {
+			bad.add("paid_at", "must be a time written as RFC 3339, e.g. 2026-11-02T15:04:05+08:00")
+		}
+		a.PaidAt = at
+	} else if t == chain.ActPay {
+		bad.add("paid_at", "is required: when did the money leave?")
+	}
+	if in.Edits != nil && t != chain.ActResubmit {
+		bad.add("edits", "are accepted only when resubmitting")
+	}
+	if a.OnBehalfOf == u.ID {
+		a.OnBehalfOf = ""
+	}
+	return a, bad.err()
+}
+
+// saveEdit validates a resubmission's corrected claim with the same rules as a submission,
+// under the policy version the case keeps, and stores it for the workflow to apply with the
+// resubmission seal. The case's budget line cannot change.
+func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, edits claimInput) (string, error) {
+	doc, err := s.policies.Version(ctx, c.PolicyVersion)
+	if err != nil {
+		return "", internal(err)
+	}
+	if strings.TrimSpace(edits.BudgetLineID) == "" {
+		edits.BudgetLineID = c.BudgetLineID
+	}
+	cl, err := validateClaim(edits, doc, u, "edits.")
+	if err != nil {
+		return "", err
+	}
+	if cl.BudgetLineID != c.BudgetLineID {
+		return "", fieldErrors{"edits.budget_line_id": "cannot change on a resubmission; withdraw the claim and submit a new one"}.err()
+	}
+	return s.store.SaveEdit(ctx, c.ID, store.Edit{
+		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, Lines: cl.Lines, Amount: int64(cl.Total),
+		AllowOverBudget: doc.Chains[policy.Kind(c.Kind)].OverBudget == policy.OverBudgetRoute,
+	})
+}
+
+// update sends the action to the case's workflow and waits for its outcome. An Idempotency-Key
+// becomes the Update ID, so a retried request is answered with the first outcome instead of
+// acting twice.
+func (s *server) update(ctx context.Context, caseID string, a chain.Action, key string) error {
+	opts := client.UpdateWorkflowOptions{
+		WorkflowID:   caseID,
+		UpdateName:   workflows.UpdateName(a.Type),
+		Args:         []any{a},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+	if key != "" {
+		opts.UpdateID = a.Actor + "/" + string(a.Type) + "/" + key
+	}
+	h, err := s.temporal.UpdateWorkflow(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	var v workflows.View
+	if err := h.Get(ctx, &v); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"signoff/store"
+)
+
+type loginRequest struct {
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
+
+// sessionUser is the caller as the login and /me answers describe them.
+type sessionUser struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	DepartmentID string   `json:"department_id"`
+	Roles        []string `json:"roles"`
+}
+
+func sessionUserOf(u store.User) sessionUser {
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return sessionUser{ID: u.ID, Name: u.Name, DepartmentID: u.DepartmentID, Roles: roles}
+}
+
+type loginResponse struct {
+	Token     string      `json:"token"`
+	ExpiresAt time.Time   `json:"expires_at"`
+	User      sessionUser `json:"user"`
+}
+
+// dummyHash is compared against when the user does not exist, so that a wrong user name takes
+// as long to refuse as a wrong password and does not reveal who has an account.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("signoff: no such user"), bcrypt.DefaultCost)
+	if err != nil {
+		panic(err) // only an invalid cost makes bcrypt fail
+	}
+	return h
+})
+
+// login checks a user's password and opens a session: a random bearer token, stored hashed.
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	var in loginRequest
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	problems := fieldErrors{}
+	in.User = strings.TrimSpace(in.User)
+	if in.User == "" {
+		problems.add("user", "is required")
+	}
+	if in.Password == "" {
+		problems.add("password", "is required")
+	}
+	if len(in.User) > 200 || len(in.Password) > 72 { // bcrypt reads at most 72 bytes
+		s.fail(w, r, errInvalidCredentials)
+		return
+	}
+	if err := problems.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	u, err := s.store.UserByID(ctx, in.User)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(in.Password))
+		s.fail(w, r, errInvalidCredentials)
+		return
+	case err != nil:
+		s.fail(w, r, fmt.Errorf("login: %w", err))
+		return
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
+		s.fail(w, r, errInvalidCredentials)
+		return
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		s.fail(w, r, fmt.Errorf("login: token: %w", err))
+		return
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
+	expires := s.now().Add(s.auth.TokenTTL).UTC().Truncate(time.Second)
+	if err := s.store.CreateSession(ctx, token, u.ID, expires); err != nil {
+		s.fail(w, r, fmt.Errorf("login: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u)})
+}
+
+// logout ends the caller's session.
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	token, _ := bearerToken(r)
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if err := s.store.DeleteSession(ctx, token); err != nil {
+		s.fail(w, r, fmt.Errorf("logout: %w", err))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type meResponse struct {
+	User      sessionUser `json:"user"`
+	Email     string      `json:"email"`
+	ActingFor []userRef   `json:"acting_for"` // delegators in force now: whom the caller may act for
+}
+
+// me describes the caller and whom they may act for now (代理).
+func (s *server) me(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	delegators, err := s.store.Delegators(ctx, u.ID, s.now())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("me: %w", err))
+		return
+	}
+	names, err := s.names(ctx, delegators)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("me: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, meResponse{User: sessionUserOf(u), Email: u.Email, ActingFor: names.refs(delegators)})
+}

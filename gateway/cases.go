@@ -1,0 +1,201 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"signoff/chain"
+	"signoff/policy"
+	"signoff/store"
+)
+
+// getCase answers the case page.
+func (s *server) getCase(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	c, delegators, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("get case: %w", err))
+		return
+	}
+	d, err := s.detail(ctx, u, c, delegators)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("get case %s: %w", c.ID, err))
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// caseList is one page of cases. Delegated lists, on the first page of the todo scope, the
+// cases held by the people the caller stands in for (代理), each marked with whom.
+type caseList struct {
+	Items     []caseSummary   `json:"items"`
+	Next      *string         `json:"next"`
+	Delegated []delegatedCase `json:"delegated"`
+}
+
+type delegatedCase struct {
+	caseSummary
+	OnBehalfOf userRef `json:"on_behalf_of"`
+}
+
+// caseStatuses are the statuses a list may be filtered by.
+var caseStatuses = []string{statusSubmitted, string(chain.StatusInProgress), string(chain.StatusReturned),
+	string(chain.StatusAwaitingPayment), string(chain.StatusPaid), string(chain.StatusRejected),
+	string(chain.StatusWithdrawn), string(chain.StatusApproved)}
+
+var caseKinds = []string{string(policy.KindExpense), string(policy.KindProcurement)}
+
+var caseScopes = []store.Scope{store.ScopeTodo, store.ScopeSubmitted, store.ScopeInvolved, store.ScopeAll}
+
+// listCases serves the inbox (todo), my submissions, what I was on, and search (all, for the
+// finance roles), newest first with a cursor.
+func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		s.fail(w, r, internal(fmt.Errorf("list cases: %w", err)))
+		return
+	}
+	f, err := parseFilter(r, doc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f.Scope == store.ScopeAll && !hasFinanceRole(u) {
+		s.fail(w, r, &apiError{Status: http.StatusForbidden, Code: "forbidden",
+			Message: "Only reviewers, cashiers, the finance director and the general manager may list every case."})
+		return
+	}
+	f.User = u.ID
+	page, err := s.store.ListCases(ctx, f)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("list cases: %w", err))
+		return
+	}
+	// The cases held by those the caller stands in for come on the first page only: the store's
+	// cursor orders one list, and a delegate's extra inbox is short.
+	var delegated []store.Case
+	var heldFor []string
+	if f.Scope == store.ScopeTodo && f.After == "" {
+		delegators, err := s.store.Delegators(ctx, u.ID, s.now())
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("list cases: %w", err))
+			return
+		}
+		for _, who := range delegators {
+			df := f
+			df.User = who
+			p, err := s.store.ListCases(ctx, df)
+			if err != nil {
+				s.fail(w, r, fmt.Errorf("list cases for %s: %w", who, err))
+				return
+			}
+			for _, c := range p.Items {
+				if !slices.ContainsFunc(page.Items, func(x store.Case) bool { return x.ID == c.ID }) {
+					delegated = append(delegated, c)
+					heldFor = append(heldFor, who)
+				}
+			}
+		}
+	}
+	var ids []string
+	for _, c := range append(slices.Clone(page.Items), delegated...) {
+		ids = append(ids, c.SubmitterID)
+		ids = append(ids, c.Assignees...)
+	}
+	names, err := s.names(ctx, append(ids, heldFor...))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("list cases: %w", err))
+		return
+	}
+	out := caseList{Items: make([]caseSummary, 0, len(page.Items)), Delegated: make([]delegatedCase, 0, len(delegated))}
+	for _, c := range page.Items {
+		out.Items = append(out.Items, summaryOf(c, names))
+	}
+	for i, c := range delegated {
+		out.Delegated = append(out.Delegated, delegatedCase{caseSummary: summaryOf(c, names), OnBehalfOf: names.ref(heldFor[i])})
+	}
+	if page.Next != "" {
+		out.Next = &page.Next
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// parseFilter reads a list's query parameters, reporting every bad one at once. Dates are days
+// in the policy calendar's timezone; "to" is inclusive.
+func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
+	q := r.URL.Query()
+	bad := fieldErrors{}
+	f := store.Filter{Scope: store.ScopeTodo, Status: q.Get("status"), Kind: q.Get("kind"),
+		Department: q.Get("department"), After: q.Get("cursor")}
+	if v := q.Get("scope"); v != "" {
+		f.Scope = store.Scope(v)
+		if !slices.Contains(caseScopes, f.Scope) {
+			bad.add("scope", "must be todo, submitted, involved or all")
+		}
+	}
+	if f.Status != "" && !slices.Contains(caseStatuses, f.Status) {
+		bad.add("status", fmt.Sprintf("must be one of %v", caseStatuses))
+	}
+	if f.Kind != "" && !slices.Contains(caseKinds, f.Kind) {
+		bad.add("kind", fmt.Sprintf("must be one of %v", caseKinds))
+	}
+	if f.Department != "" {
+		if _, ok := doc.Department(f.Department); !ok {
+			bad.add("department", fmt.Sprintf("%q is not a known department", f.Department))
+		}
+	}
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil || (v != "true" && v != "false") {
+			bad.add("overdue", "must be true or false")
+		} else {
+			f.Overdue = &b
+		}
+	}
+	loc, err := time.LoadLocation(doc.Calendar.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	day := func(name string) *time.Time {
+		v := q.Get(name)
+		if v == "" {
+			return nil
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			bad.add(name, "must be a date written YYYY-MM-DD")
+			return nil
+		}
+		return &t
+	}
+	f.From = day("from")
+	if to := day("to"); to != nil {
+		end := to.AddDate(0, 0, 1)
+		f.To = &end
+		if f.From != nil && to.Before(*f.From) {
+			bad.add("to", "must not be before from")
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			bad.add("limit", "must be a whole number from 1 to 200")
+		}
+		f.Limit = n
+	}
+	if len(f.After) > 300 {
+		bad.add("cursor", "is not a cursor this API returned")
+	}
+	return f, bad.err()
+}

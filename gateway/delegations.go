@@ -1,0 +1,134 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"signoff/store"
+)
+
+type delegationRequest struct {
+	DelegateID string `json:"delegate_id"`
+	ValidFrom  string `json:"valid_from"` // RFC 3339
+	ValidTo    string `json:"valid_to"`   // RFC 3339
+}
+
+type delegationView struct {
+	ID        int64     `json:"id"`
+	Delegator userRef   `json:"delegator"`
+	Delegate  userRef   `json:"delegate"`
+	ValidFrom time.Time `json:"valid_from"`
+	ValidTo   time.Time `json:"valid_to"`
+}
+
+// createDelegation lets the caller name a colleague who may act for them during a period
+// (代理: no post stays empty during leave).
+func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	var in delegationRequest
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	bad := fieldErrors{}
+	in.DelegateID = strings.TrimSpace(in.DelegateID)
+	var delegate store.User
+	switch {
+	case in.DelegateID == "":
+		bad.add("delegate_id", "is required")
+	case in.DelegateID == u.ID:
+		bad.add("delegate_id", "must be someone else")
+	default:
+		var err error
+		delegate, err = s.store.UserByID(ctx, in.DelegateID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			bad.add("delegate_id", fmt.Sprintf("%q is not an active user", in.DelegateID))
+		case err != nil:
+			s.fail(w, r, fmt.Errorf("create delegation: %w", err))
+			return
+		}
+	}
+	from, fromErr := time.Parse(time.RFC3339, in.ValidFrom)
+	if fromErr != nil {
+		bad.add("valid_from", "must be a time written as RFC 3339, e.g. 2026-11-02T09:00:00+08:00")
+	}
+	to, toErr := time.Parse(time.RFC3339, in.ValidTo)
+	switch {
+	case toErr != nil:
+		bad.add("valid_to", "must be a time written as RFC 3339, e.g. 2026-11-09T18:00:00+08:00")
+	case fromErr == nil && !to.After(from):
+		bad.add("valid_to", "must be after valid_from")
+	case !to.After(s.now()):
+		bad.add("valid_to", "must be in the future")
+	}
+	if err := bad.err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.store.CreateDelegation(ctx, store.Delegation{DelegatorID: u.ID, DelegateID: delegate.ID, ValidFrom: from, ValidTo: to})
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("create delegation: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusCreated, delegationView{ID: d.ID,
+		Delegator: userRef{ID: u.ID, Name: u.Name}, Delegate: userRef{ID: delegate.ID, Name: delegate.Name},
+		ValidFrom: d.ValidFrom.UTC(), ValidTo: d.ValidTo.UTC()})
+}
+
+// delegationsInForce is who the caller acts for now and who acts for the caller now.
+type delegationsInForce struct {
+	At          time.Time `json:"at"`
+	ActingFor   []userRef `json:"acting_for"`   // the caller may act for them
+	DelegatedTo []userRef `json:"delegated_to"` // they may act for the caller
+}
+
+// listDelegations answers the delegations in force now, both ways.
+//
+// The store can only answer "whom may this delegate act for at t" (Delegators), so the
+// delegations given by the caller are found by asking it for every user of the organisation.
+// That is one query per user: fine for an organisation of tens, and to be replaced by a store
+// query listing a user's delegations (with their periods) when there is one.
+func (s *server) listDelegations(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	now := s.now()
+	actingFor, err := s.store.Delegators(ctx, u.ID, now)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("list delegations: %w", err))
+		return
+	}
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		s.fail(w, r, internal(fmt.Errorf("list delegations: %w", err)))
+		return
+	}
+	var delegatedTo []string
+	for _, other := range doc.Users {
+		if other.ID == u.ID {
+			continue
+		}
+		theirs, err := s.store.Delegators(ctx, other.ID, now)
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("list delegations: %w", err))
+			return
+		}
+		if slices.Contains(theirs, u.ID) {
+			delegatedTo = append(delegatedTo, other.ID)
+		}
+	}
+	names, err := s.names(ctx, append(slices.Clone(actingFor), delegatedTo...))
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("list delegations: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, delegationsInForce{At: now.UTC(), ActingFor: names.refs(actingFor), DelegatedTo: names.refs(delegatedTo)})
+}

@@ -1,0 +1,282 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"signoff/chain"
+	"signoff/policy"
+	"signoff/store"
+)
+
+// This file is the one place errors become HTTP responses. Handlers return whatever they got,
+// wrapped with the operation; classify decides what the client sees. Anything it does not
+// recognise is a 500 "internal" whose cause is logged and never sent.
+
+// apiError is an error the client may see: an HTTP status, a stable code and a human sentence.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+	Details map[string]any
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// errorBody is the JSON of every error response.
+type errorBody struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details"`
+}
+
+// Errors handlers return as they are.
+var (
+	errUnauthorized       = &apiError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Sign in first: the request carries no valid bearer token."}
+	errInvalidCredentials = &apiError{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "The user name or the password is wrong."}
+	errForbidden          = &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: "You are not allowed to do this."}
+	errNotFound           = &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing here."}
+	errMethodNotAllowed   = &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed on this resource."}
+	errUnsupportedMedia   = &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the request body as application/json."}
+	errBodyTooLarge       = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "The request body is too large."}
+	errInternal           = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side; it has been logged. Please try again later."}
+	errTimeout            = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "The case did not answer in time. The action may still take effect; reload the case before trying again."}
+	errCaseNotRouted      = &apiError{Status: http.StatusConflict, Code: string(chain.CodeNotAllowedNow), Message: "The case is still being routed; try again in a moment."}
+)
+
+// Decoding errors that encoding/json does not name.
+var (
+	errEmptyBody    = errors.New("empty request body")
+	errTrailingData = errors.New("data after the JSON value")
+)
+
+// fieldErrors collects what is wrong with a request, field by field, so that every problem is
+// reported at once. Field names are JSON paths: "purpose", "lines[2].amount".
+type fieldErrors map[string]string
+
+// add records a problem with a field; the first one found is kept.
+func (f fieldErrors) add(field, message string) {
+	if _, ok := f[field]; !ok {
+		f[field] = message
+	}
+}
+
+// err is nil when nothing was wrong.
+func (f fieldErrors) err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &validationError{fields: f}
+}
+
+// validationError is a request whose fields are wrong (422 invalid_input).
+type validationError struct{ fields fieldErrors }
+
+func (e *validationError) Error() string {
+	return fmt.Sprintf("invalid input: %v", map[string]string(e.fields))
+}
+
+// internalError marks a failure that is ours whatever it wraps: a missing policy version or
+// budget line the policy names is a broken deployment, not a 404 for the client.
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
+func internal(err error) error { return &internalError{err: err} }
+
+// noRouteError is a claim the policy cannot route.
+type noRouteError struct{ err error }
+
+func (e *noRouteError) Error() string { return e.err.Error() }
+func (e *noRouteError) Unwrap() error { return e.err }
+
+// refusalStatus maps the chain's refusal codes, and the typed business errors a case's workflow
+// returns, to HTTP statuses.
+var refusalStatus = map[string]int{
+	string(chain.CodeStaleRevision):  http.StatusConflict,
+	string(chain.CodeCaseClosed):     http.StatusConflict,
+	string(chain.CodeWrongOrder):     http.StatusConflict,
+	string(chain.CodeNotAllowedNow):  http.StatusConflict,
+	string(chain.CodeNotAssignee):    http.StatusForbidden,
+	string(chain.CodeNotSubmitter):   http.StatusForbidden,
+	string(chain.CodeSoDConflict):    http.StatusForbidden,
+	string(chain.CodeReasonRequired): http.StatusUnprocessableEntity,
+	string(chain.CodeInvalidTarget):  http.StatusUnprocessableEntity,
+	string(chain.CodeInvalidAction):  http.StatusUnprocessableEntity,
+	string(chain.CodeTooSoon):        http.StatusTooManyRequests,
+	"over_budget":                    http.StatusUnprocessableEntity,
+	"no_route":                       http.StatusUnprocessableEntity,
+	"not_found":                      http.StatusNotFound,
+}
+
+// classify turns any error into what the client is told.
+func classify(err error) *apiError {
+	var (
+		ours     *internalError
+		api      *apiError
+		invalid  *validationError
+		over     *store.OverBudgetError
+		noRoute  *noRouteError
+		refusal  *chain.Refusal
+		app      *temporal.ApplicationError
+		tooLarge *http.MaxBytesError
+		syntax   *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+		notFound *serviceerror.NotFound
+		updTO    *client.WorkflowUpdateServiceTimeoutOrCanceledError
+		svcTO    *serviceerror.DeadlineExceeded
+	)
+	switch {
+	case errors.As(err, &ours):
+		return errInternal
+	case errors.As(err, &api):
+		return api
+	case errors.As(err, &invalid):
+		details := make(map[string]any, len(invalid.fields))
+		for k, v := range invalid.fields {
+			details[k] = v
+		}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+			Message: "Some fields are not valid; see details.", Details: details}
+
+	// Decoding.
+	case errors.As(err, &tooLarge):
+		return errBodyTooLarge
+	case errors.Is(err, errEmptyBody):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body is empty; send a JSON object."}
+	case errors.Is(err, errTrailingData):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body holds more than one JSON value."}
+	case errors.As(err, &syntax):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json",
+			Message: "The request body is not valid JSON (at byte " + strconv.FormatInt(syntax.Offset, 10) + ")."}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body ends in the middle of a JSON value."}
+	case unknownField(err) != "":
+		field := unknownField(err)
+		return &apiError{Status: http.StatusBadRequest, Code: "unknown_field",
+			Message: fmt.Sprintf("The request has a field this endpoint does not know: %q.", field),
+			Details: map[string]any{"field": field}}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+			Message: "Some fields are not valid; see details.",
+			Details: map[string]any{field: "must not be a JSON " + typ.Value}}
+
+	// The store.
+	case errors.Is(err, store.ErrIdempotencyMismatch):
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+			Message: "This Idempotency-Key was already used for a different request; use a new key for a new claim."}
+	case errors.As(err, &over):
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "over_budget",
+			Message: fmt.Sprintf("The budget line %s has %s left, and %s was requested; the policy refuses over-budget claims.",
+				over.BudgetLine, policy.Money(over.Remaining), policy.Money(over.Requested)),
+			Details: map[string]any{
+				"budget_line": over.BudgetLine,
+				"requested":   policy.Money(over.Requested).Plain(),
+				"remaining":   policy.Money(over.Remaining).Plain(),
+			}}
+	case errors.Is(err, store.ErrBadCursor):
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+			Message: "Some fields are not valid; see details.",
+			Details: map[string]any{"cursor": "is not a cursor this API returned"}}
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFound
+
+	// Routing.
+	case errors.As(err, &noRoute):
+		if errors.Is(err, policy.ErrOverBudget) {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: "over_budget",
+				Message: "The claim exceeds its budget line and the policy refuses over-budget claims."}
+		}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "no_route",
+			Message: "The policy cannot route this claim: " + noRouteCause(noRoute.err) + ".",
+			Details: map[string]any{"cause": noRoute.err.Error()}}
+
+	// Refusals: checked in the gateway (chain.Refusal) or returned by the case's workflow.
+	case errors.As(err, &refusal):
+		if status, ok := refusalStatus[string(refusal.Code)]; ok {
+			return &apiError{Status: status, Code: string(refusal.Code), Message: refusal.Message}
+		}
+	case errors.As(err, &app):
+		if status, ok := refusalStatus[app.Type()]; ok {
+			return &apiError{Status: status, Code: app.Type(), Message: app.Message()}
+		}
+
+	// Temporal.
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		errors.As(err, &updTO), errors.As(err, &svcTO):
+		return errTimeout
+	case errors.As(err, &notFound):
+		return errNotFound
+	}
+	return errInternal
+}
+
+// unknownField returns the field named by encoding/json's "unknown field" error, or "".
+// encoding/json reports it only as text, so the text is read here and nowhere else.
+func unknownField(err error) string {
+	const prefix = `json: unknown field "`
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if msg := e.Error(); strings.HasPrefix(msg, prefix) && strings.HasSuffix(msg, `"`) {
+			return strings.TrimSuffix(strings.TrimPrefix(msg, prefix), `"`)
+		}
+	}
+	return ""
+}
+
+// noRouteCause names what stops a claim from being routed, in words a submitter can act on.
+func noRouteCause(err error) string {
+	switch {
+	case errors.Is(err, policy.ErrNoAssignee):
+		return "nobody may sign one of its steps"
+	case errors.Is(err, policy.ErrUnknownCategory):
+		return "its category is unknown"
+	case errors.Is(err, policy.ErrUnknownKind):
+		return "no chain is configured for this kind of case"
+	case errors.Is(err, policy.ErrAmount):
+		return "its amount is out of range"
+	case errors.Is(err, policy.ErrNoAuthority):
+		return "no approval authority covers its amount"
+	case errors.Is(err, policy.ErrUnknownUser), errors.Is(err, policy.ErrUnknownDepartment):
+		return "the submitter or their department is not in the policy"
+	}
+	return "the policy has no chain for it"
+}
+
+// fail writes the error response for err. Server-side failures are logged with their cause;
+// the client gets only the code and a generic sentence.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := classify(err)
+	attrs := []any{"request_id", requestIDFrom(r.Context()), "code", e.Code, "error", err}
+	switch {
+	case e.Status >= 500:
+		s.log.ErrorContext(r.Context(), "request failed", attrs...)
+	case e.Status == http.StatusForbidden:
+		// 越权操作 is refused and logged.
+		s.log.WarnContext(r.Context(), "request refused", attrs...)
+	default:
+		s.log.DebugContext(r.Context(), "request refused", attrs...)
+	}
+	if e.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="signoff"`)
+	}
+	details := e.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, Details: details})
+}

@@ -1,0 +1,219 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"signoff/policy"
+	"signoff/store"
+	"signoff/workflows"
+)
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 200
+
+// expensePrefix starts the business number of expense claims: EXP-2026-000123.
+const expensePrefix = "EXP"
+
+// idempotencyKey reads the optional Idempotency-Key header.
+func idempotencyKey(r *http.Request) (string, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if utf8.RuneCountInString(key) > maxIdempotencyKey {
+		return "", fieldErrors{"Idempotency-Key": fmt.Sprintf("must be at most %d characters", maxIdempotencyKey)}.err()
+	}
+	return key, nil
+}
+
+// submitExpense files an expense claim: it validates the claim, checks the policy can route it,
+// writes the case (numbered, its amount reserved on the budget line) and starts its workflow,
+// answering once the case is routed. With an Idempotency-Key, a retry returns the same case.
+func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in claimInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
+	defer cancel()
+	version, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		s.fail(w, r, internal(fmt.Errorf("submit expense: %w", err)))
+		return
+	}
+	cl, err := validateClaim(in, doc, u, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	facts := policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
+		Submitter: u.ID, Department: u.DepartmentID}
+	if _, err := doc.Route(facts); err != nil {
+		s.fail(w, r, &noRouteError{err: err})
+		return
+	}
+	loc, err := time.LoadLocation(doc.Calendar.Timezone)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("submit expense: policy timezone: %w", err))
+		return
+	}
+	c, created, err := s.store.CreateCase(ctx, store.NewCase{
+		Prefix: expensePrefix, Year: s.now().In(loc).Year(), Kind: string(policy.KindExpense),
+		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, DepartmentID: u.DepartmentID,
+		BudgetLineID: cl.BudgetLineID, Amount: int64(cl.Total), Currency: doc.Currency, SubmitterID: u.ID,
+		PolicyVersion: version, Lines: cl.Lines,
+		AllowOverBudget: doc.Chains[policy.KindExpense].OverBudget == policy.OverBudgetRoute,
+		IdempotencyKey:  key, RequestHash: cl.fingerprint(),
+	})
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("submit expense: %w", err))
+		return
+	}
+	// "submitted" means no workflow has routed the case yet: a new case, or a retry whose
+	// first try wrote the case but failed to start its workflow.
+	if c.Status == statusSubmitted {
+		if err := s.startCase(ctx, c); err != nil {
+			s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
+			return
+		}
+		if c, err = s.store.Case(ctx, c.ID); err != nil {
+			s.fail(w, r, fmt.Errorf("submit expense: %w", err))
+			return
+		}
+	}
+	d, err := s.detail(ctx, u, c, nil)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, status, d)
+}
+
+// statusSubmitted is a case's status in Postgres before its workflow has routed it.
+const statusSubmitted = "submitted"
+
+// startCase starts the case's workflow, or finds it running, and waits for the submission to be
+// routed and recorded. The workflow ID is the business number; the update ID is derived from it,
+// so a retry neither starts a second workflow nor submits twice.
+func (s *server) startCase(ctx context.Context, c store.Case) error {
+	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       c.ID,
+		TaskQueue:                s.tcfg.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		Memo:                     map[string]any{"title": c.Title},
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrKind.ValueSet(c.Kind),
+			workflows.AttrDepartment.ValueSet(c.DepartmentID),
+			workflows.AttrAmount.ValueSet(c.Amount),
+			workflows.AttrStatus.ValueSet(c.Status),
+		),
+	}, workflows.ExpenseWorkflow, workflows.CaseInput{CaseID: c.ID, Kind: policy.Kind(c.Kind), Submitter: c.SubmitterID})
+	h, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateSubmit,
+			UpdateID:     c.ID + "/submit",
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("start workflow: %w", err)
+	}
+	var v workflows.View
+	if err := h.Get(ctx, &v); err != nil {
+		return fmt.Errorf("submit update: %w", err)
+	}
+	return nil
+}
+
+// routePreview is what a claim would go through, and why.
+type routePreview struct {
+	Band       *bandView     `json:"band"`
+	OverBudget bool          `json:"over_budget"`
+	Remaining  policy.Money  `json:"remaining"` // the budget line's balance now
+	Total      policy.Money  `json:"total"`
+	Steps      []previewStep `json:"steps"`
+}
+
+type previewStep struct {
+	Key       string          `json:"key"`
+	Role      string          `json:"role"`
+	Label     string          `json:"label"`
+	Mode      string          `json:"mode"`
+	K         int             `json:"k"`
+	Assignees []userRef       `json:"assignees"`
+	Reason    string          `json:"reason"`
+	SLA       policy.Duration `json:"sla"`
+}
+
+// previewRoute evaluates the route a claim would take under the current policy, including the
+// over-budget step when the budget line's balance is short, without writing anything.
+func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	var in claimInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		s.fail(w, r, internal(fmt.Errorf("route preview: %w", err)))
+		return
+	}
+	cl, err := validateClaim(in, doc, u, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	line, err := s.store.BudgetLine(ctx, cl.BudgetLineID)
+	if err != nil {
+		s.fail(w, r, internal(fmt.Errorf("route preview: %w", err)))
+		return
+	}
+	over := int64(cl.Total) > line.Remaining
+	if over && doc.Chains[policy.KindExpense].OverBudget != policy.OverBudgetRoute {
+		s.fail(w, r, &store.OverBudgetError{BudgetLine: line.ID, Requested: int64(cl.Total), Remaining: line.Remaining})
+		return
+	}
+	route, err := doc.Route(policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
+		Submitter: u.ID, Department: u.DepartmentID, OverBudget: over})
+	if err != nil {
+		s.fail(w, r, &noRouteError{err: err})
+		return
+	}
+	out := routePreview{Band: bandViewOf(route.Band), OverBudget: over, Remaining: policy.Money(line.Remaining),
+		Total: cl.Total, Steps: make([]previewStep, 0, len(route.Steps))}
+	for _, st := range route.Steps {
+		assignees := make([]userRef, 0, len(st.Assignees))
+		for _, id := range st.Assignees {
+			name := id
+			if pu, ok := doc.User(id); ok {
+				name = pu.Name
+			}
+			assignees = append(assignees, userRef{ID: id, Name: name})
+		}
+		out.Steps = append(out.Steps, previewStep{Key: st.Key, Role: string(st.Role), Label: st.Label,
+			Mode: string(st.Mode), K: st.K, Assignees: assignees, Reason: st.Reason, SLA: st.SLA})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

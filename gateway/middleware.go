@@ -1,0 +1,176 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"signoff/store"
+)
+
+type ctxKey int
+
+const (
+	keyRequest ctxKey = iota
+	keyUser
+)
+
+// requestInfo is what the access log learns while a request is served.
+type requestInfo struct {
+	id     string
+	userID string // set by authenticate
+}
+
+func requestIDFrom(ctx context.Context) string {
+	if ri, ok := ctx.Value(keyRequest).(*requestInfo); ok {
+		return ri.id
+	}
+	return ""
+}
+
+// userFrom returns the authenticated caller. Only routes behind authenticate call it.
+func userFrom(ctx context.Context) store.User {
+	u, _ := ctx.Value(keyUser).(store.User)
+	return u
+}
+
+// requestID names every request: the caller's X-Request-ID when it is short and plain (a proxy
+// in front may have set it), else a random one. The ID is echoed in the response and logged.
+func (s *server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !plainID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-ID", id)
+		ctx := context.WithValue(r.Context(), keyRequest, &requestInfo{id: id})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// accessLog writes one structured line per request.
+func (s *server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		ri, _ := r.Context().Value(keyRequest).(*requestInfo)
+		var id, user string
+		if ri != nil {
+			id, user = ri.id, ri.userID
+		}
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.log.InfoContext(r.Context(), "http request",
+			"request_id", id, "method", r.Method, "path", r.URL.Path, "status", status,
+			"bytes", ww.BytesWritten(), "duration", time.Since(start), "user", user)
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged 500.
+func (s *server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			rec := recover()
+			if rec == nil {
+				return
+			}
+			if rec == http.ErrAbortHandler {
+				panic(rec)
+			}
+			s.log.ErrorContext(r.Context(), "panic", "request_id", requestIDFrom(r.Context()),
+				"panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
+			s.fail(w, r, errInternal)
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses bodies above MaxBodyBytes: at once when Content-Length says so, else when
+// decoding reads past the limit.
+func (s *server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			s.fail(w, r, errBodyTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireJSON refuses a POST whose body is not declared as application/json. A POST without a
+// body (logout) needs no Content-Type.
+func (s *server) requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.ContentLength != 0 {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				s.fail(w, r, errUnsupportedMedia)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate resolves the bearer token to the caller, or answers 401.
+func (s *server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r)
+		if !ok {
+			s.fail(w, r, errUnauthorized)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+		u, err := s.store.SessionUser(ctx, token)
+		cancel()
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			s.fail(w, r, errUnauthorized)
+			return
+		case err != nil:
+			s.fail(w, r, fmt.Errorf("authenticate: %w", err))
+			return
+		}
+		if ri, ok := r.Context().Value(keyRequest).(*requestInfo); ok {
+			ri.userID = u.ID
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyUser, u)))
+	})
+}
+
+// bearerToken reads "Authorization: Bearer <token>".
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != "" && len(token) <= 256
+}

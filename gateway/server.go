@@ -1,0 +1,148 @@
+// Package gateway is Signoff's HTTP API: a JSON API under /api/v1 that people's browsers and
+// tools call to sign in, submit claims, see their inbox and act on cases. Handlers are thin:
+// decode → validate → call the store or Temporal → map the error → encode. Lists and case pages
+// are read from Postgres (the read model, already current when an action returns); decisions go
+// to the case's workflow as Temporal Updates.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"go.temporal.io/sdk/client"
+
+	"signoff/config"
+	"signoff/store"
+)
+
+// Deps are what the gateway needs. Every field is required except Now.
+type Deps struct {
+	Store          *store.Store
+	Policies       *store.Policies
+	Temporal       client.Client
+	TemporalConfig config.TemporalConfig
+	Gateway        config.GatewayConfig
+	Auth           config.AuthConfig
+	Logger         *slog.Logger
+	Now            func() time.Time // nil means time.Now
+}
+
+// queryTimeout bounds a handler's database reads and writes that are not part of an action.
+const queryTimeout = 10 * time.Second
+
+// server holds the dependencies the handlers share.
+type server struct {
+	store    *store.Store
+	policies *store.Policies
+	temporal client.Client
+	tcfg     config.TemporalConfig
+	cfg      config.GatewayConfig
+	auth     config.AuthConfig
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
+// Temporal) and /livez (liveness). It refuses missing dependencies and unusable settings.
+func New(d Deps) (http.Handler, error) {
+	switch {
+	case d.Store == nil:
+		return nil, errors.New("gateway: Store is required")
+	case d.Policies == nil:
+		return nil, errors.New("gateway: Policies is required")
+	case d.Temporal == nil:
+		return nil, errors.New("gateway: Temporal client is required")
+	case d.Logger == nil:
+		return nil, errors.New("gateway: Logger is required")
+	case d.TemporalConfig.TaskQueue == "":
+		return nil, errors.New("gateway: TemporalConfig.TaskQueue is required")
+	case d.Gateway.MaxBodyBytes <= 0:
+		return nil, errors.New("gateway: Gateway.MaxBodyBytes must be positive")
+	case d.Gateway.ActionTimeout <= 0:
+		return nil, errors.New("gateway: Gateway.ActionTimeout must be positive")
+	case d.Auth.TokenTTL <= 0:
+		return nil, errors.New("gateway: Auth.TokenTTL must be positive")
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &server{
+		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
+		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now,
+	}
+	return s.routes(), nil
+}
+
+func (s *server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.requestID, s.accessLog, s.recoverPanics)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethodNotAllowed) })
+
+	r.Get("/livez", s.livez)
+	r.Get("/healthz", s.healthz)
+
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.limitBody, s.requireJSON)
+		r.Get("/openapi.yaml", s.openAPI)
+		r.Post("/auth/login", s.login)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.authenticate)
+			r.Post("/auth/logout", s.logout)
+			r.Get("/me", s.me)
+
+			r.Get("/categories", s.categories)
+			r.Get("/budget-lines", s.budgetLines)
+			r.Get("/users", s.users)
+
+			r.Post("/expenses", s.submitExpense)
+			r.Post("/expenses/route-preview", s.previewRoute)
+
+			r.Get("/cases", s.listCases)
+			r.Get("/cases/{id}", s.getCase)
+			r.Post("/cases/{id}/actions/{action}", s.act)
+
+			r.Get("/delegations", s.listDelegations)
+			r.Post("/delegations", s.createDelegation)
+		})
+	})
+	return r
+}
+
+// livez answers as long as the process serves HTTP.
+func (s *server) livez(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// healthResponse is the body of /healthz.
+type healthResponse struct {
+	Status string            `json:"status"` // ok, unavailable
+	Checks map[string]string `json:"checks"`
+}
+
+// healthz reports readiness: the database answers a ping and the Temporal frontend is healthy.
+// The causes of a failure are logged, not sent.
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	res := healthResponse{Status: "ok", Checks: map[string]string{"database": "ok", "temporal": "ok"}}
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "health: database", "error", err)
+		res.Status, res.Checks["database"] = "unavailable", "unavailable"
+	}
+	if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		s.log.WarnContext(ctx, "health: temporal", "error", err)
+		res.Status, res.Checks["temporal"] = "unavailable", "unavailable"
+	}
+	status := http.StatusOK
+	if res.Status != "ok" {
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, res)
+}
