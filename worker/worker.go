@@ -6,8 +6,8 @@ import (
 	"errors"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/workflow"
 	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"signoff/activities"
 	"signoff/workflows"
