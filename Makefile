@@ -11,7 +11,7 @@ WORKFLOWCHECK := bin/workflowcheck
 # The tools are rebuilt only when missing or when the tools module's pins change.
 TOOLS_PINS := tools/go.mod tools/go.sum tools/tools.go
 
-.PHONY: tools postgres run test bench fmt vet clean
+.PHONY: tools postgres run reset test bench fmt vet clean
 
 tools: $(TEMPORAL) $(WORKFLOWCHECK)
 
@@ -33,6 +33,12 @@ postgres:
 run: tools postgres
 	$(GO) build -o bin/signoff ./cmd/signoff
 	bin/signoff dev
+
+# Forgets everything `make run` stored: the dev database and the Temporal dev server's data go
+# together, since business numbers are workflow IDs.
+reset: postgres
+	rm -rf .signoff
+	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS signoff WITH (FORCE)'
 
 test: tools postgres
 	bash scripts/test.sh

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"signoff/apiclient"
 )
 
 // Options configure a benchmark run.
@@ -53,13 +55,13 @@ func Run(ctx context.Context, o Options) error {
 }
 
 func runSignoff(ctx context.Context, o Options) (Result, error) {
-	a := &api{base: o.BaseURL, http: &http.Client{
+	a := &apiclient.Client{Base: o.BaseURL, HTTP: &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: o.Concurrency * 2},
 	}}
 	tokens := map[string]string{}
 	for _, u := range []string{"zhang.wei", "li.na", "sun.min", "wang.fang", "wu.xia"} {
-		tok, err := a.login(ctx, u, o.Password)
+		tok, err := a.Login(ctx, u, o.Password)
 		if err != nil {
 			return Result{}, fmt.Errorf("login %s: %w", u, err)
 		}
@@ -71,7 +73,10 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 	start := time.Now()
 	parallel(o.Claims, o.Concurrency, func(i int) {
 		t0 := time.Now()
-		c, err := a.submit(ctx, tokens["zhang.wei"], fmt.Sprintf("bench-%s-%d", run, i), o.Amount)
+		c, err := a.Submit(ctx, tokens["zhang.wei"], fmt.Sprintf("bench-%s-%d", run, i), apiclient.Claim{
+			Purpose: "基准测试：客户拜访交通费", Category: "travel", BudgetLineID: "2026-sales-travel",
+			Lines: []apiclient.Line{{SpentOn: "2026-11-02", Description: "出租车", Amount: o.Amount, InvoiceNo: fmt.Sprint(i)}},
+		})
 		if err != nil {
 			failures.Add(1)
 			fmt.Fprintln(o.Out, "submit:", err)
@@ -80,7 +85,11 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 		res.Actions.add(time.Since(t0))
 		for _, step := range chainActions {
 			t0 := time.Now()
-			c, err = a.act(ctx, tokens[step.user], c.ID, step.action, c.Revision)
+			var extra map[string]any
+			if step.action == "pay" {
+				extra = apiclient.Payment("BENCH-"+c.ID, time.Now())
+			}
+			c, err = a.Act(ctx, tokens[step.user], c.ID, step.action, c.Revision, extra)
 			if err != nil {
 				failures.Add(1)
 				fmt.Fprintln(o.Out, step.action+":", err)

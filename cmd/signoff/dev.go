@@ -86,6 +86,13 @@ Demo users sign in with password "signoff" (see README). Ctrl-C stops everything
 `, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL,
 		fmt.Sprintf("http://127.0.0.1:%d", cfg.Dev.UIPort), cfg.Temporal.Address, cfg.Temporal.Namespace,
 		cfg.Temporal.TaskQueue, cfg.Dev.DataDir, redactURL(cfg.Database.URL))
+	if cfg.Dev.Demo {
+		go func() {
+			if err := seedDemo(ctx, s, cfg.Gateway.PublicURL, log); err != nil {
+				log.Error("demo data", "error", err)
+			}
+		}()
+	}
 	return serve(ctx, httpSrv, cfg.Gateway.ShutdownTimeout)
 }
 
