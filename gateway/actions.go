@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"signoff/chain"
@@ -90,7 +92,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := s.update(ctx, c.ID, a, key); err != nil {
-		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
+		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, s.explainGone(ctx, c.ID, a, err)))
 		return
 	}
 	if c, err = s.store.Case(ctx, c.ID); err != nil {
@@ -173,6 +175,24 @@ func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, edits
 		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, Lines: cl.Lines, Amount: int64(cl.Total),
 		AllowOverBudget: doc.Chains[policy.Kind(c.Kind)].OverBudget == policy.OverBudgetRoute,
 	})
+}
+
+// explainGone turns "no such workflow" into what it means for the person acting: a closed
+// case's workflow finishes, and Temporal then knows nothing of it, but the chain still says why
+// nothing more can be done. A missing workflow of an open case is a fault of ours.
+func (s *server) explainGone(ctx context.Context, caseID string, a chain.Action, err error) error {
+	var gone *serviceerror.NotFound
+	if !errors.As(err, &gone) {
+		return err
+	}
+	c, rerr := s.store.Case(ctx, caseID)
+	if rerr != nil || c.State == nil || !c.State.Status.Closed() {
+		return internal(err)
+	}
+	if refused := c.State.Validate(a, s.now()); refused != nil {
+		return refused
+	}
+	return internal(err)
 }
 
 // update sends the action to the case's workflow and waits for its outcome. An Idempotency-Key

@@ -155,13 +155,13 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 			bad.add("department", fmt.Sprintf("%q is not a known department", f.Department))
 		}
 	}
-	if v := q.Get("overdue"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil || (v != "true" && v != "false") {
-			bad.add("overdue", "must be true or false")
-		} else {
-			f.Overdue = &b
-		}
+	switch v := q.Get("overdue"); v {
+	case "":
+	case "true", "false":
+		overdue := v == "true"
+		f.Overdue = &overdue
+	default:
+		bad.add("overdue", "must be true or false")
 	}
 	loc, err := time.LoadLocation(doc.Calendar.Timezone)
 	if err != nil {

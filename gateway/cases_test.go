@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"testing"
@@ -165,10 +166,10 @@ func TestListFiltersAndPages(t *testing.T) {
 					t.Errorf("details lack %q: %v", f, r.details())
 				}
 			}
+			if after := h.written(); after != before {
+				t.Errorf("a refused list wrote: %+v → %+v", before, after)
+			}
 		})
-	}
-	if after := h.written(); after != before {
-		t.Errorf("lists wrote: %+v → %+v", before, after)
 	}
 }
 
@@ -269,4 +270,28 @@ func TestReturnAndResubmitWithEdits(t *testing.T) {
 	if b, err := h.stack.Store.BudgetLine(t.Context(), "2026-sales-travel"); err != nil || b.Reserved != 600000 {
 		t.Errorf("reserved %d (%v), want 600000", b.Reserved, err)
 	}
+}
+
+// TestActingOnAClosedCase: once withdrawn, the case refuses every action with case_closed, even
+// after its workflow has finished.
+func TestActingOnAClosedCase(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.submit("zhang.wei", claimBody("50.00"))
+	id := c.str("id")
+	closed := h.must(h.act("zhang.wei", id, "withdraw", map[string]any{"revision": c.num("revision"), "comment": "行程取消"}), http.StatusOK, "")
+	if closed.str("status") != "withdrawn" || closed.Body["closed_at"] == nil {
+		t.Fatalf("after withdrawal: %s", closed.Raw)
+	}
+	if acts, _ := closed.Body["allowed_actions"].([]any); len(acts) != 0 {
+		t.Errorf("actions allowed on a closed case: %v", acts)
+	}
+	// Wait until the workflow has completed, so that Temporal itself no longer takes updates.
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := h.stack.Client.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
+		t.Fatalf("workflow: %v", err)
+	}
+	h.must(h.act("li.na", id, "approve", map[string]any{"revision": closed.num("revision")}), http.StatusConflict, "case_closed")
+	h.must(h.act("zhang.wei", id, "comment", map[string]any{"comment": "还能评论吗"}), http.StatusConflict, "case_closed")
 }

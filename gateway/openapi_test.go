@@ -22,6 +22,7 @@ import (
 	"signoff/config"
 	"signoff/policy"
 	"signoff/store"
+	"signoff/testkit"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -109,6 +110,41 @@ func TestServesItsDescription(t *testing.T) {
 
 // fakeTemporal stands in for a Temporal client where none is called.
 type fakeTemporal struct{ client.Client }
+
+// downTemporal is a Temporal frontend that does not answer.
+type downTemporal struct{ client.Client }
+
+func (downTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*client.CheckHealthResponse, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestHealthzReportsAnUnavailableTemporal(t *testing.T) {
+	t.Parallel()
+	db := testkit.NewDB(t)
+	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{},
+		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 10, ActionTimeout: time.Second},
+		Auth:           config.AuthConfig{TokenTTL: time.Hour}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	want := `{"status":"unavailable","checks":{"database":"ok","temporal":"unavailable"}}`
+	if w.Code != http.StatusServiceUnavailable || strings.TrimSpace(w.Body.String()) != want {
+		t.Fatalf("got %d %s, want 503 %s", w.Code, w.Body, want)
+	}
+	spec := loadSpec(t)
+	if err := spec.check(t.Context(), httptest.NewRequest(http.MethodGet, "/healthz", nil), nil, true,
+		reply{Status: w.Code, Header: w.Header(), Raw: w.Body.Bytes()}); err != nil {
+		t.Errorf("503 does not match openapi.yaml: %v", err)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/livez", nil))
+	if w.Code != http.StatusOK {
+		t.Errorf("livez %d", w.Code)
+	}
+}
 
 func TestNewRefusesMissingDependencies(t *testing.T) {
 	t.Parallel()
