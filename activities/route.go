@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -106,3 +107,18 @@ func (a *Activities) Superiors(ctx context.Context, in SuperiorsInput) (Superior
 
 // isNotFound reports a missing row, which retries will not fix.
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// AbandonInput names a case that cannot be routed, and why.
+type AbandonInput struct {
+	CaseID string    `json:"case_id"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// AbandonResult is empty: success is the answer.
+type AbandonResult struct{}
+
+// Abandon closes an unroutable case as rejected by the system and releases its budget.
+func (a *Activities) Abandon(ctx context.Context, in AbandonInput) (AbandonResult, error) {
+	return AbandonResult{}, a.store.AbandonCase(ctx, in.CaseID, in.Reason, in.At)
+}

@@ -83,8 +83,11 @@ func (s *Store) ListCases(ctx context.Context, f Filter) (Page, error) {
 		where = append(where, fmt.Sprintf("(submitted_at, id) < ($%d, $%d)", len(args)-1, len(args)))
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 200 {
+	switch {
+	case limit <= 0:
 		limit = 50
+	case limit > 200:
+		limit = 200
 	}
 	q := `SELECT ` + caseColumns + ` FROM cases`
 	if len(where) > 0 {

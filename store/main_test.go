@@ -19,8 +19,8 @@ func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
 
 // Demo budget lines and their totals in minor units (policy/demo.yaml).
 const (
-	salesTravel   = "2026-sales-travel" // 200,000.00
-	engTraining   = "2026-eng-training" // 10,000.00
+	salesTravel      = "2026-sales-travel" // 200,000.00
+	engTraining      = "2026-eng-training" // 10,000.00
 	salesTravelTotal = 20_000_000
 	engTrainingTotal = 1_000_000
 )
@@ -116,6 +116,14 @@ var monday10 = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 // startChain builds the chain of a stored case from the demo policy and records its submission.
 func startChain(t *testing.T, db *testkit.DB, c store.Case) *chain.State {
 	t.Helper()
+	st := newChain(t, c)
+	record(t, db, st, st.Submitted(monday10))
+	return st
+}
+
+// newChain builds the chain of a stored case from the demo policy, submitted at monday10.
+func newChain(t *testing.T, c store.Case) *chain.State {
+	t.Helper()
 	doc := policy.Demo()
 	u, ok := doc.User(c.SubmitterID)
 	if !ok {
@@ -126,9 +134,7 @@ func startChain(t *testing.T, db *testkit.DB, c store.Case) *chain.State {
 	if err != nil {
 		t.Fatalf("route %s: %v", c.ID, err)
 	}
-	st := chain.New(c.ID, c.SubmitterID, c.PolicyVersion, chain.RulesOf(doc), r, monday10)
-	record(t, db, st, st.Submitted(monday10))
-	return st
+	return chain.New(c.ID, c.SubmitterID, c.PolicyVersion, chain.RulesOf(doc), r, monday10)
 }
 
 // act validates and applies an action to st and records the outcome; it returns the record.

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // User is a person as the gateway needs them: identity, department, posts.
@@ -114,4 +116,19 @@ func (s *Store) Delegators(ctx context.Context, delegate string, at time.Time) (
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// Delegates returns whom the user has delegated to at the given time.
+func (s *Store) Delegates(ctx context.Context, delegator string, at time.Time) ([]string, error) {
+	const q = `SELECT DISTINCT delegate_id FROM delegations
+		WHERE delegator_id = $1 AND valid_from <= $2 AND valid_to > $2 ORDER BY 1`
+	rows, err := s.pool.Query(ctx, q, delegator, at)
+	if err != nil {
+		return nil, fmt.Errorf("delegates: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("delegates: %w", err)
+	}
+	return ids, nil
 }

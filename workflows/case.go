@@ -58,8 +58,7 @@ func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
 		return CaseResult{}, err
 	}
 	if err := w.setup(ctx); err != nil {
-		w.setupErr = err
-		return CaseResult{}, err
+		return w.abandon(ctx, err)
 	}
 	for !w.st.Status.Closed() {
 		if w.in.AutoPay && w.st.Status == chain.StatusAwaitingPayment {
@@ -78,6 +77,26 @@ func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
 		return CaseResult{}, err
 	}
 	return CaseResult{CaseID: w.st.CaseID, Status: string(w.st.Status), Seals: w.st.Seq}, nil
+}
+
+// abandon closes a case whose route cannot be resolved: the system rejects it with the reason
+// (its budget released), and the waiting submission is answered with a typed no_route error.
+func (w *caseRun) abandon(ctx workflow.Context, cause error) (CaseResult, error) {
+	msg := cause.Error()
+	var app *temporal.ApplicationError
+	if errors.As(cause, &app) {
+		msg = app.Message()
+	}
+	reason := "无法确定审批路线 (no route): " + msg
+	in := activities.AbandonInput{CaseID: w.in.CaseID, Reason: reason, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteLocalActivity(localOpts(ctx), acts.Abandon, in).Get(ctx, nil); err != nil {
+		return CaseResult{}, err
+	}
+	w.setupErr = temporal.NewNonRetryableApplicationError(reason, activities.ErrTypeNoRoute, nil)
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return CaseResult{}, err
+	}
+	return CaseResult{CaseID: w.in.CaseID, Status: string(chain.StatusRejected), Seals: 2}, nil
 }
 
 // setup resolves the route, snapshots the assignees and records the submission.
