@@ -179,17 +179,14 @@ func (s *State) seal(d Decision, step string, role policy.Role, actor, onBehalf,
 
 func (s *State) todo() Notice { return Notice{Kind: "todo", Recipients: s.Holders()} }
 
-// advance moves past the completed current step: back to the step that returned the case if a
-// return to an earlier step is being worked off, else to the next step.
+// advance moves past the completed current step to the next step not yet done. After a return
+// to an earlier step, the steps between it and the returning step are still done, so the case
+// comes back to the returning step, while a signer added meanwhile is still asked.
 func (s *State) advance(now time.Time) {
-	next := s.Current + 1
-	if s.ResumeAt != "" {
-		if i := s.StepIndex(s.ResumeAt); i > s.Current {
-			next = i
-		}
+	s.enter(s.Current+1, now)
+	if cur := s.CurrentStep(); cur != nil && cur.Key == s.ResumeAt {
 		s.ResumeAt = ""
 	}
-	s.enter(next, now)
 }
 
 // returnTo sends the case back to the submitter (to == "") or to an earlier step; either way it
@@ -280,13 +277,11 @@ func (s *State) Rebase(route policy.Route) {
 	}
 	s.Steps = steps
 	s.Band = route.Band
-	if s.StepIndex(s.ResumeAt) < 0 {
-		s.ResumeAt = ""
-		for _, st := range steps {
-			if !st.Done {
-				s.ResumeAt = st.Key
-				break
-			}
+	// Resume at the returning step, unless the new route puts an unsigned step before it (a
+	// level the new amount needs, an over-budget approval): that one comes first.
+	if first := slices.IndexFunc(steps, func(st Step) bool { return !st.Done }); first >= 0 {
+		if r := s.StepIndex(s.ResumeAt); r < 0 || first < r {
+			s.ResumeAt = steps[first].Key
 		}
 	}
 }

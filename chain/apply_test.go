@@ -252,7 +252,6 @@ func TestReturnToEarlierStep(t *testing.T) {
 // TestSignerAddedAfterIsAskedWhileRedoingAStep: a signer added "after" the reopened step must
 // sign before the case jumps back to the step that returned it.
 func TestSignerAddedAfterIsAskedWhileRedoingAStep(t *testing.T) {
-	t.Skip("BUG: chain/apply.go advance() jumps to ResumeAt and skips an undone step added after the reopened step (加签 after is lost)")
 	st := witnessRedoing(t)
 	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: outsider, Position: chain.PositionAfter}, monday10.Add(4*time.Hour))
 	approve(t, st, witness1, monday10.Add(4*time.Hour))
@@ -452,5 +451,34 @@ func TestChainDeadlinePausedWhileReturned(t *testing.T) {
 				t.Errorf("PausedAt = %v after resubmission, want zero", st.PausedAt)
 			}
 		})
+	}
+}
+
+// TestPaidByConnector: a payment made by the payment connector closes the case like the
+// cashier's, with the connector as the actor.
+func TestPaidByConnector(t *testing.T) {
+	st := atPayment(t)
+	rev, seq := st.Revision, st.Seq
+	paidAt := monday10.Add(5 * time.Hour)
+	out := st.PaidByConnector(chain.Payment{Reference: "CONN-42", PaidAt: paidAt}, paidAt.Add(time.Minute))
+	if st.Status != chain.StatusPaid || st.Revision != rev+1 || st.Seq != seq+1 {
+		t.Errorf("status %s revision %d seq %d, want paid, %d, %d", st.Status, st.Revision, st.Seq, rev+1, seq+1)
+	}
+	if len(out.Seals) != 1 || out.Seals[0].Actor != chain.ConnectorActor || out.Seals[0].Decision != chain.DecPaid ||
+		out.Seals[0].Target != "CONN-42" || out.Seals[0].StepKey != keyPayment || out.Seals[0].Seq != st.Seq {
+		t.Errorf("seals = %+v", out.Seals)
+	}
+	if out.Budget != chain.BudgetConsume || out.Payment == nil || out.Payment.Reference != "CONN-42" || !out.Payment.PaidAt.Equal(paidAt) {
+		t.Errorf("budget %q payment %+v", out.Budget, out.Payment)
+	}
+	if len(out.Notices) != 1 || out.Notices[0].Kind != "paid" || !slices.Equal(out.Notices[0].Recipients, []string{submitter}) {
+		t.Errorf("notices = %+v", out.Notices)
+	}
+	if p := step(t, st, keyPayment); !p.Done || !slices.Equal(approvers(p), []string{chain.ConnectorActor}) {
+		t.Errorf("payment step = done %v approvals %v", p.Done, approvers(p))
+	}
+	a := chain.Action{Type: chain.ActPay, Actor: cashier, Reference: "BANK", PaidAt: paidAt, Revision: st.Revision}
+	if code := refusalCode(t, st.Validate(a, paidAt)); code != chain.CodeCaseClosed {
+		t.Errorf("cashier pays after the connector: code %q, want %q", code, chain.CodeCaseClosed)
 	}
 }

@@ -115,8 +115,6 @@ func middleAtFinanceDirector(t *testing.T) *chain.State {
 // that returned the claim (a higher band returned at payment, or the over-budget approval),
 // those new steps must be signed before the case resumes.
 func TestRebaseAsksNewStepsBeforeTheResumePoint(t *testing.T) {
-	t.Skip("BUG: chain/apply.go Rebase keeps ResumeAt when it still exists, so new unsigned steps before it " +
-		"(higher authority levels, over_budget) are skipped on resubmission")
 	tests := []struct {
 		name       string
 		fixture    func(*testing.T) *chain.State

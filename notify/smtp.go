@@ -33,11 +33,13 @@ func (s SMTP) Send(ctx context.Context, key, to, subject, body string) error {
 	if err != nil {
 		return fmt.Errorf("smtp dial %s: %w", addr, err)
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	} else {
-		_ = conn.SetDeadline(time.Now().Add(s.Timeout))
+	// The earlier of the caller's deadline and our own timeout: a relay that hangs must not hold
+	// the whole activity.
+	deadline := time.Now().Add(s.Timeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
 	}
+	_ = conn.SetDeadline(deadline)
 	c, err := smtp.NewClient(conn, s.Host)
 	if err != nil {
 		conn.Close()

@@ -20,7 +20,7 @@ import (
 type Webhook struct {
 	URL    string
 	Secret string
-	Client *http.Client
+	Client *http.Client // nil: a client with a 10s timeout
 }
 
 // Enabled reports whether a robot is configured.
@@ -42,7 +42,11 @@ func (w Webhook) Send(ctx context.Context, key, text string) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", key)
-	resp, err := w.Client.Do(req)
+	client := w.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("webhook post: %w", err)
 	}

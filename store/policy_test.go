@@ -103,8 +103,6 @@ func TestLoadPolicy(t *testing.T) {
 // TestLoadPolicyRevert: going back to an earlier document (undoing a bad change) makes it the
 // latest version again, with its users active.
 func TestLoadPolicyRevert(t *testing.T) {
-	t.Skip("BUG: store/migrations/00001_core.sql policy_versions.checksum is UNIQUE, so LoadPolicy of a document " +
-		"equal to an older (not the latest) version fails with ErrConflict instead of making it the latest again")
 	db := testkit.NewDB(t)
 	ctx := testCtx(t)
 	if _, _, err := db.Store.LoadPolicy(ctx, changedDemo(t), nil); err != nil {

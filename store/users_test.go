@@ -97,7 +97,7 @@ func TestDelegations(t *testing.T) {
 		{"at the first instant", "zheng.yu", t0, []string{"li.na"}},
 		{"two at once, sorted", "zheng.yu", t0.Add(4 * day), []string{"li.na", "wang.fang"}},
 		{"overlapping delegations from one person", "zheng.yu", t0.Add(36 * time.Hour), []string{"li.na"}},
-		{"not yet", "zheng.yu", t0.Add(-time.Nanosecond * 1000), nil},
+		{"not yet", "zheng.yu", t0.Add(-time.Microsecond), nil},
 		{"at the end instant", "zheng.yu", t0.Add(5 * day), []string{"li.na"}},
 		{"expired", "zheng.yu", t0.Add(7 * day), nil},
 		{"only during the expired one", "zheng.yu", t0.Add(-5 * day), []string{"sun.min"}},
@@ -114,6 +114,42 @@ func TestDelegations(t *testing.T) {
 				t.Errorf("Delegators(%s, %v) = %v, want %v", tt.delegate, tt.at, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDelegates is the other side of TestDelegations: whom a delegator has handed over to.
+func TestDelegates(t *testing.T) {
+	db := testkit.NewDB(t)
+	ctx := testCtx(t)
+	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for _, d := range []store.Delegation{
+		{DelegatorID: "li.na", DelegateID: "zheng.yu", ValidFrom: t0, ValidTo: t0.Add(time.Hour)},
+		{DelegatorID: "li.na", DelegateID: "liu.yang", ValidFrom: t0.Add(30 * time.Minute), ValidTo: t0.Add(2 * time.Hour)},
+	} {
+		if _, err := db.Store.CreateDelegation(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		who  string
+		at   time.Time
+		want []string
+	}{
+		{"li.na", t0.Add(-time.Microsecond), nil},
+		{"li.na", t0, []string{"zheng.yu"}},
+		{"li.na", t0.Add(45 * time.Minute), []string{"liu.yang", "zheng.yu"}},
+		{"li.na", t0.Add(time.Hour), []string{"liu.yang"}},
+		{"li.na", t0.Add(2 * time.Hour), nil},
+		{"zheng.yu", t0, nil},
+	}
+	for _, tt := range tests {
+		got, err := db.Store.Delegates(ctx, tt.who, tt.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Delegates(%s, %v) = %v, want %v", tt.who, tt.at, got, tt.want)
+		}
 	}
 }
 
