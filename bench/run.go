@@ -47,7 +47,9 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	fmt.Fprintln(o.Out, sig)
+	fmt.Fprint(o.Out, sig.Breakdown("submit", "approve", "pay"))
 	fmt.Fprintln(o.Out, base)
+	fmt.Fprint(o.Out, base.Breakdown("start", "update"))
 	fmt.Fprintf(o.Out, "ratio     throughput=%.2fx (target >= 0.70)  p99=%.2fx (target <= 2.00)\n",
 		sig.PerSecond()/base.PerSecond(),
 		float64(sig.Actions.Percentile(99))/float64(base.Actions.Percentile(99)))
@@ -68,7 +70,7 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 		tokens[u] = tok
 	}
 	run := fmt.Sprintf("%d", time.Now().UnixNano())
-	res := Result{Name: "signoff", Actions: &Latencies{}}
+	res := newResult("signoff", "submit", "approve", "pay")
 	var failures atomic.Int64
 	start := time.Now()
 	parallel(o.Claims, o.Concurrency, func(i int) {
@@ -82,7 +84,7 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 			fmt.Fprintln(o.Out, "submit:", err)
 			return
 		}
-		res.Actions.add(time.Since(t0))
+		res.add("submit", time.Since(t0))
 		for _, step := range chainActions {
 			t0 := time.Now()
 			var extra map[string]any
@@ -95,7 +97,7 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 				fmt.Fprintln(o.Out, step.action+":", err)
 				return
 			}
-			res.Actions.add(time.Since(t0))
+			res.add(step.action, time.Since(t0))
 		}
 		if c.Status != "paid" {
 			failures.Add(1)
@@ -116,7 +118,7 @@ func runBaseline(ctx context.Context, o Options) (Result, error) {
 	}
 	defer w.Stop()
 	actions := len(chainActions)
-	res := Result{Name: "baseline", Actions: &Latencies{}}
+	res := newResult("baseline", "start", "update")
 	var failures atomic.Int64
 	start := time.Now()
 	parallel(o.Claims, o.Concurrency, func(i int) {
@@ -138,7 +140,7 @@ func runBaseline(ctx context.Context, o Options) (Result, error) {
 			fmt.Fprintln(o.Out, "baseline start:", err)
 			return
 		}
-		res.Actions.add(time.Since(t0))
+		res.add("start", time.Since(t0))
 		for n := 1; n <= actions; n++ {
 			t0 := time.Now()
 			h, err := o.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
@@ -152,7 +154,7 @@ func runBaseline(ctx context.Context, o Options) (Result, error) {
 				fmt.Fprintln(o.Out, "baseline update:", err)
 				return
 			}
-			res.Actions.add(time.Since(t0))
+			res.add("update", time.Since(t0))
 		}
 	})
 	res.Elapsed = time.Since(start)

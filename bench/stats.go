@@ -44,8 +44,33 @@ type Result struct {
 	Name     string
 	Claims   int
 	Elapsed  time.Duration
-	Actions  *Latencies
+	Actions  *Latencies            // every action
+	ByKind   map[string]*Latencies // per action kind (submit, approve, pay), for diagnosis
 	Failures int
+}
+
+func newResult(name string, kinds ...string) Result {
+	r := Result{Name: name, Actions: &Latencies{}, ByKind: map[string]*Latencies{}}
+	for _, k := range kinds {
+		r.ByKind[k] = &Latencies{}
+	}
+	return r
+}
+
+func (r Result) add(kind string, d time.Duration) {
+	r.Actions.add(d)
+	r.ByKind[kind].add(d)
+}
+
+// Breakdown prints the percentiles of each action kind.
+func (r Result) Breakdown(kinds ...string) string {
+	out := ""
+	for _, k := range kinds {
+		l := r.ByKind[k]
+		out += fmt.Sprintf("  %-9s %-8s n=%d p50=%s p95=%s p99=%s\n", r.Name, k, l.Count(),
+			ms(l.Percentile(50)), ms(l.Percentile(95)), ms(l.Percentile(99)))
+	}
+	return out
 }
 
 // PerSecond is completed claims per second.

@@ -9,7 +9,6 @@ import (
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"signoff/policy"
 	"signoff/store"
@@ -60,7 +59,8 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 	}
 	facts := policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
 		Submitter: u.ID, Department: u.DepartmentID}
-	if _, err := doc.Route(facts); err != nil {
+	route, err := doc.Route(facts)
+	if err != nil {
 		s.fail(w, r, &noRouteError{err: err})
 		return
 	}
@@ -84,7 +84,7 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 	// "submitted" means no workflow has routed the case yet: a new case, or a retry whose
 	// first try wrote the case but failed to start its workflow.
 	if c.Status == statusSubmitted {
-		if err := s.startCase(ctx, c); err != nil {
+		if err := s.startCase(ctx, c, route); err != nil {
 			s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
 			return
 		}
@@ -112,20 +112,16 @@ const statusSubmitted = "submitted"
 // startCase starts the case's workflow, or finds it running, and waits for the submission to be
 // routed and recorded. The workflow ID is the business number; the update ID is derived from it,
 // so a retry neither starts a second workflow nor submits twice.
-func (s *server) startCase(ctx context.Context, c store.Case) error {
+func (s *server) startCase(ctx context.Context, c store.Case, route policy.Route) error {
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       c.ID,
 		TaskQueue:                s.tcfg.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		Memo:                     map[string]any{"title": c.Title},
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrKind.ValueSet(c.Kind),
-			workflows.AttrDepartment.ValueSet(c.DepartmentID),
-			workflows.AttrAmount.ValueSet(c.Amount),
-			workflows.AttrStatus.ValueSet(c.Status),
-		),
-	}, workflows.ExpenseWorkflow, workflows.CaseInput{CaseID: c.ID, Kind: policy.Kind(c.Kind), Submitter: c.SubmitterID})
+		TypedSearchAttributes:    workflows.StartSearchAttributes(policy.Kind(c.Kind), c.DepartmentID, c.Amount, route),
+	}, workflows.ExpenseWorkflow, workflows.CaseInput{CaseID: c.ID, Kind: policy.Kind(c.Kind), Submitter: c.SubmitterID,
+		AutoPay: s.autoPay})
 	h, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

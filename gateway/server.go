@@ -29,6 +29,9 @@ type Deps struct {
 	Auth           config.AuthConfig
 	Logger         *slog.Logger
 	Now            func() time.Time // nil means time.Now
+	// AutoPay starts cases for a payment connector to pay once approved (payment.mode
+	// connector); otherwise a cashier records each payment.
+	AutoPay bool
 }
 
 // queryTimeout bounds a handler's database reads and writes that are not part of an action.
@@ -44,6 +47,7 @@ type server struct {
 	auth     config.AuthConfig
 	log      *slog.Logger
 	now      func() time.Time
+	autoPay  bool
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -73,7 +77,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now,
+		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay,
 	}
 	return s.routes(), nil
 }

@@ -29,6 +29,9 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, o Optio
 		MaxConcurrentActivityExecutionSize:      o.MaxConcurrentActivities,
 		MaxConcurrentLocalActivityExecutionSize: o.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize:  o.MaxConcurrentWorkflowTasks,
+		// Every human action is a workflow task someone waits for: more pollers than the SDK's
+		// two, so a burst of submissions does not queue behind them.
+		MaxConcurrentWorkflowTaskPollers: 8,
 	})
 	Register(w, acts)
 	return w, nil

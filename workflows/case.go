@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -37,7 +38,9 @@ type caseRun struct {
 	deliveries int  // notification deliveries still running
 	toDeliver  int  // notifications written by the last record that wait for e-mail / webhook
 
-	version workflow.Version // see versionLeanAlarms
+	version   workflow.Version // see versionLeanAlarms
+	saVersion workflow.Version // see versionAttributesOnChange
+	shown     map[string]any   // the search attribute values operators last saw, by name
 
 	alarm   workflow.Future // the armed timer, if any
 	alarmAt time.Time       // when it fires
@@ -51,8 +54,15 @@ func newCaseRun(in CaseInput) *caseRun { return &caseRun{in: in} }
 // it (DefaultVersion) re-armed the timer on every change and always scheduled Deliver.
 const versionLeanAlarms = "lean-alarms"
 
+// versionAttributesOnChange (version 1) upserts only the search attributes whose value changed,
+// and nothing when none did (comments, nudges, a partial countersign): each upsert is a
+// visibility write on the Temporal server. Cases started before it upserted all of them on
+// every change.
+const versionAttributesOnChange = "attributes-on-change"
+
 func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
 	w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
+	w.saVersion = workflow.GetVersion(ctx, versionAttributesOnChange, workflow.DefaultVersion, 1)
 	w.mu = workflow.NewMutex(ctx)
 	if err := w.registerHandlers(ctx); err != nil {
 		return CaseResult{}, err
@@ -233,15 +243,34 @@ func (w *caseRun) upsertSearchAttributes(ctx workflow.Context) error {
 	if holders == nil {
 		holders = []string{}
 	}
-	return workflow.UpsertTypedSearchAttributes(ctx,
-		AttrKind.ValueSet(string(w.st.Kind)),
-		AttrStatus.ValueSet(string(w.st.Status)),
-		AttrDepartment.ValueSet(w.route.Department),
-		AttrStep.ValueSet(step),
-		AttrAssignees.ValueSet(holders),
-		AttrAmount.ValueSet(w.route.Amount),
-		AttrOverdue.ValueSet(w.st.Overdue),
-	)
+	values := []struct {
+		name  string
+		value any
+		set   temporal.SearchAttributeUpdate
+	}{
+		{AttrKind.GetName(), string(w.st.Kind), AttrKind.ValueSet(string(w.st.Kind))},
+		{AttrStatus.GetName(), string(w.st.Status), AttrStatus.ValueSet(string(w.st.Status))},
+		{AttrDepartment.GetName(), w.route.Department, AttrDepartment.ValueSet(w.route.Department)},
+		{AttrStep.GetName(), step, AttrStep.ValueSet(step)},
+		{AttrAssignees.GetName(), strings.Join(holders, ","), AttrAssignees.ValueSet(holders)},
+		{AttrAmount.GetName(), w.route.Amount, AttrAmount.ValueSet(w.route.Amount)},
+		{AttrOverdue.GetName(), w.st.Overdue, AttrOverdue.ValueSet(w.st.Overdue)},
+	}
+	var updates []temporal.SearchAttributeUpdate
+	if w.shown == nil {
+		// What the start set is what operators already see.
+		w.shown = shownValues(workflow.GetTypedSearchAttributes(ctx))
+	}
+	for _, v := range values {
+		if w.saVersion == workflow.DefaultVersion || w.shown[v.name] != v.value {
+			updates = append(updates, v.set)
+			w.shown[v.name] = v.value
+		}
+	}
+	if len(updates) == 0 {
+		return nil
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
 // waitForAlarm sleeps until the next reminder or escalation is due, or until the state

@@ -1,8 +1,13 @@
 package workflows
 
 import (
+	"strings"
+
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
+
+	"signoff/chain"
+	"signoff/policy"
 )
 
 // Custom search attributes, upserted by the workflow so operators can find any case in the
@@ -38,4 +43,43 @@ func SearchAttributeSchema() temporal.SearchAttributes {
 		AttrKind.ValueSet(""), AttrStatus.ValueSet(""), AttrDepartment.ValueSet(""), AttrStep.ValueSet(""),
 		AttrAssignees.ValueSet([]string{}), AttrAmount.ValueSet(0), AttrOverdue.ValueSet(false),
 	)
+}
+
+// StartSearchAttributes are the attributes a case's workflow starts with: everything operators
+// filter on, taken from the route the gateway checked before submitting. The workflow's first
+// upsert then carries only what routing changed, usually nothing.
+func StartSearchAttributes(kind policy.Kind, department string, amount int64, route policy.Route) temporal.SearchAttributes {
+	step, holders := "", []string{}
+	if len(route.Steps) > 0 {
+		step, holders = route.Steps[0].Key, route.Steps[0].Assignees
+	}
+	return temporal.NewSearchAttributes(
+		AttrKind.ValueSet(string(kind)),
+		AttrStatus.ValueSet(string(chain.StatusInProgress)),
+		AttrDepartment.ValueSet(department),
+		AttrStep.ValueSet(step),
+		AttrAssignees.ValueSet(holders),
+		AttrAmount.ValueSet(amount),
+		AttrOverdue.ValueSet(false),
+	)
+}
+
+// shownValues reads attributes back in the comparable form upsertSearchAttributes keeps.
+func shownValues(sa temporal.SearchAttributes) map[string]any {
+	shown := map[string]any{}
+	for _, k := range []temporal.SearchAttributeKeyKeyword{AttrKind, AttrStatus, AttrDepartment, AttrStep} {
+		if v, ok := sa.GetKeyword(k); ok {
+			shown[k.GetName()] = v
+		}
+	}
+	if v, ok := sa.GetKeywordList(AttrAssignees); ok {
+		shown[AttrAssignees.GetName()] = strings.Join(v, ",")
+	}
+	if v, ok := sa.GetInt64(AttrAmount); ok {
+		shown[AttrAmount.GetName()] = v
+	}
+	if v, ok := sa.GetBool(AttrOverdue); ok {
+		shown[AttrOverdue.GetName()] = v
+	}
+	return shown
 }

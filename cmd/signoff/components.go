@@ -131,6 +131,7 @@ func newHTTPServer(cfg config.Config, s *store.Store, p *store.Policies, c clien
 	h, err := gateway.New(gateway.Deps{
 		Store: s, Policies: p, Temporal: c, TemporalConfig: cfg.Temporal,
 		Gateway: cfg.Gateway, Auth: cfg.Auth, Logger: log.With("component", "gateway"),
+		AutoPay: cfg.Payment.Mode == config.PaymentConnector,
 	})
 	if err != nil {
 		return nil, err
