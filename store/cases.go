@@ -94,25 +94,23 @@ func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool
 		if err != nil {
 			return err
 		}
+		// The rest in one round trip: the case-number and budget-line rows stay locked until
+		// commit, and every other submission waits for them.
+		b := &pgx.Batch{}
 		const insert = `INSERT INTO cases (id, kind, title, purpose, category, department_id, budget_line_id,
 			amount, currency, submitter_id, policy_version, over_budget, status)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted')`
-		if _, err := tx.Exec(ctx, insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
-			n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over); err != nil {
-			return fmt.Errorf("insert case: %w", mapErr(err))
-		}
-		if err := insertLines(ctx, tx, id, n.Lines); err != nil {
-			return err
-		}
+		b.Queue(insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
+			n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over)
+		queueLines(b, id, n.Lines)
 		const res = `INSERT INTO budget_reservations (case_id, budget_line_id, amount, state) VALUES ($1, $2, $3, 'reserved')`
-		if _, err := tx.Exec(ctx, res, id, n.BudgetLineID, n.Amount); err != nil {
-			return fmt.Errorf("reserve: %w", err)
-		}
+		b.Queue(res, id, n.BudgetLineID, n.Amount)
 		if n.IdempotencyKey != "" {
 			const key = `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id) VALUES ($1, $2, $3, $4)`
-			if _, err := tx.Exec(ctx, key, n.SubmitterID, n.IdempotencyKey, n.RequestHash, id); err != nil {
-				return fmt.Errorf("idempotency key: %w", err)
-			}
+			b.Queue(key, n.SubmitterID, n.IdempotencyKey, n.RequestHash, id)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("insert case: %w", mapErr(err))
 		}
 		created = true
 		return nil
@@ -171,18 +169,14 @@ func reserve(ctx context.Context, tx pgx.Tx, lineID string, amount int64, allowO
 	return true, nil
 }
 
-func insertLines(ctx context.Context, tx pgx.Tx, caseID string, lines []Line) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM case_lines WHERE case_id = $1`, caseID); err != nil {
-		return fmt.Errorf("lines: %w", err)
-	}
+// queueLines replaces a case's line items.
+func queueLines(b *pgx.Batch, caseID string, lines []Line) {
+	b.Queue(`DELETE FROM case_lines WHERE case_id = $1`, caseID)
 	const q = `INSERT INTO case_lines (case_id, line_no, spent_on, description, amount, invoice_no)
 		VALUES ($1, $2, $3, $4, $5, $6)`
 	for i, l := range lines {
-		if _, err := tx.Exec(ctx, q, caseID, i+1, l.SpentOn, l.Description, l.Amount, l.InvoiceNo); err != nil {
-			return fmt.Errorf("line %d: %w", i+1, err)
-		}
+		b.Queue(q, caseID, i+1, l.SpentOn, l.Description, l.Amount, l.InvoiceNo)
 	}
-	return nil
 }
 
 const caseColumns = `id, kind, title, purpose, category, department_id, budget_line_id, amount, currency,

@@ -96,5 +96,10 @@ func applyEdit(ctx context.Context, tx pgx.Tx, caseID, editID string) error {
 	if _, err := tx.Exec(ctx, res, caseID, e.Amount); err != nil {
 		return fmt.Errorf("apply edit: reservation: %w", err)
 	}
-	return insertLines(ctx, tx, caseID, e.Lines)
+	b := &pgx.Batch{}
+	queueLines(b, caseID, e.Lines)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("apply edit: lines: %w", err)
+	}
+	return nil
 }

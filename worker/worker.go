@@ -31,7 +31,7 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, o Optio
 		MaxConcurrentWorkflowTaskExecutionSize:  o.MaxConcurrentWorkflowTasks,
 		// Every human action is a workflow task someone waits for: more pollers than the SDK's
 		// two, so a burst of submissions does not queue behind them.
-		MaxConcurrentWorkflowTaskPollers: 8,
+		MaxConcurrentWorkflowTaskPollers: 4,
 	})
 	Register(w, acts)
 	return w, nil

@@ -61,8 +61,13 @@ const versionLeanAlarms = "lean-alarms"
 const versionAttributesOnChange = "attributes-on-change"
 
 func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
-	w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
+	// Each GetVersion records a marker and a visibility write. A case new enough to have
+	// attributes-on-change has lean-alarms too, so only older cases ask for it.
 	w.saVersion = workflow.GetVersion(ctx, versionAttributesOnChange, workflow.DefaultVersion, 1)
+	w.version = 1
+	if w.saVersion == workflow.DefaultVersion {
+		w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
+	}
 	w.mu = workflow.NewMutex(ctx)
 	if err := w.registerHandlers(ctx); err != nil {
 		return CaseResult{}, err

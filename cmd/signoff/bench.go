@@ -17,6 +17,7 @@ func runBench(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	url := fs.String("url", cfg.Gateway.PublicURL, "gateway base URL")
 	n := fs.Int("n", 200, "claims to drive through the whole chain")
 	c := fs.Int("c", 10, "concurrent claims")
+	rounds := fs.Int("rounds", 3, "alternating Signoff/baseline rounds; the medians are reported")
 	amount := fs.String("amount", "10.00", "amount of each claim")
 	password := fs.String("password", "signoff", "the demo users' password")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
@@ -30,6 +31,6 @@ func runBench(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	defer tc.Close()
 	return bench.Run(ctx, bench.Options{
 		BaseURL: *url, Claims: *n, Concurrency: *c, Amount: *amount, Password: *password,
-		Timeout: *timeout, Temporal: tc, Out: os.Stdout,
+		Rounds: *rounds, Timeout: *timeout, Temporal: tc, Out: os.Stdout,
 	})
 }
