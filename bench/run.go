@@ -130,7 +130,9 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 
 func runBaseline(ctx context.Context, o Options) (Result, error) {
 	tq := fmt.Sprintf("signoff-bench-baseline-%d", time.Now().UnixNano())
-	w := worker.New(o.Temporal, tq, worker.Options{})
+	// As many workflow-task pollers as Signoff's worker has: the comparison is of the work per
+	// claim, not of the worker's settings.
+	w := worker.New(o.Temporal, tq, worker.Options{MaxConcurrentWorkflowTaskPollers: 4})
 	w.RegisterWorkflowWithOptions(Baseline, workflow.RegisterOptions{Name: "BenchBaseline"})
 	if err := w.Start(); err != nil {
 		return Result{}, err

@@ -58,11 +58,12 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	c, delegators, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("%s: %w", t, err))
 		return
 	}
+	c, delegators := v.Case, v.Delegators
 	a, err := actionOf(t, u, in)
 	if err != nil {
 		s.fail(w, r, err)
@@ -95,11 +96,12 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, s.explainGone(ctx, c.ID, a, err)))
 		return
 	}
-	if c, err = s.store.Case(ctx, c.ID); err != nil {
+	// The workflow has written the case before the Update returned: read it back.
+	if v, err = s.store.CaseView(ctx, c.ID, u.ID, s.now()); err != nil {
 		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
 		return
 	}
-	d, err := s.detail(ctx, u, c, delegators)
+	d, err := s.detail(ctx, u, v)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
 		return

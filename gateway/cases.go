@@ -20,14 +20,14 @@ func (s *server) getCase(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	c, delegators, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("get case: %w", err))
 		return
 	}
-	d, err := s.detail(ctx, u, c, delegators)
+	d, err := s.detail(ctx, u, v)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("get case %s: %w", c.ID, err))
+		s.fail(w, r, fmt.Errorf("get case %s: %w", v.Case.ID, err))
 		return
 	}
 	writeJSON(w, http.StatusOK, d)

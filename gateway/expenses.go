@@ -88,12 +88,13 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
 			return
 		}
-		if c, err = s.store.Case(ctx, c.ID); err != nil {
-			s.fail(w, r, fmt.Errorf("submit expense: %w", err))
-			return
-		}
 	}
-	d, err := s.detail(ctx, u, c, nil)
+	v, err := s.store.CaseView(ctx, c.ID, u.ID, s.now())
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
+		return
+	}
+	d, err := s.detail(ctx, u, v)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
 		return

@@ -198,21 +198,18 @@ func canSee(u store.User, c store.Case, delegators []string) bool {
 	return false
 }
 
-// visibleCase loads a case the caller may see, and the delegators in force for the caller. A
-// case the caller may not see is "not found", so that its existence is not revealed.
-func (s *server) visibleCase(ctx context.Context, u store.User, id string) (store.Case, []string, error) {
-	c, err := s.store.Case(ctx, id)
+// visibleCase loads the page of a case the caller may see, with the delegators in force for
+// the caller, in one round trip. A case the caller may not see is "not found", so that its
+// existence is not revealed.
+func (s *server) visibleCase(ctx context.Context, u store.User, id string) (store.CaseView, error) {
+	v, err := s.store.CaseView(ctx, id, u.ID, s.now())
 	if err != nil {
-		return store.Case{}, nil, err
+		return store.CaseView{}, err
 	}
-	delegators, err := s.store.Delegators(ctx, u.ID, s.now())
-	if err != nil {
-		return store.Case{}, nil, err
+	if !canSee(u, v.Case, v.Delegators) {
+		return store.CaseView{}, errNotFound
 	}
-	if !canSee(u, c, delegators) {
-		return store.Case{}, nil, errNotFound
-	}
-	return c, delegators, nil
+	return v, nil
 }
 
 // principalActions are the actions a delegate takes in an assignee's place; the others
@@ -220,36 +217,30 @@ func (s *server) visibleCase(ctx context.Context, u store.User, id string) (stor
 var principalActions = []chain.ActionType{chain.ActApprove, chain.ActPay, chain.ActReject, chain.ActReturn,
 	chain.ActTransfer, chain.ActAddSigner}
 
-// detail builds the case page for the caller.
-func (s *server) detail(ctx context.Context, u store.User, c store.Case, delegators []string) (caseDetail, error) {
-	lines, err := s.store.Lines(ctx, c.ID)
-	if err != nil {
-		return caseDetail{}, err
+// detail builds the case page for the caller from a case view. Names come with the view; only
+// people outside the case (a delegator, say) cost a lookup.
+func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (caseDetail, error) {
+	c, lines, seals, delegators := v.Case, v.Lines, v.Seals, v.Delegators
+	names := nameBook{}
+	for id, name := range v.Names {
+		names[id] = store.User{ID: id, Name: name}
 	}
-	seals, err := s.store.Seals(ctx, c.ID)
-	if err != nil {
-		return caseDetail{}, err
-	}
-	ids := append([]string{c.SubmitterID}, c.Assignees...)
-	ids = append(ids, delegators...)
-	for _, x := range seals {
-		ids = append(ids, x.Actor, x.OnBehalfOf)
-	}
-	st := c.State
-	if st != nil {
-		ids = append(ids, st.Holders()...)
-		for _, step := range st.Steps {
-			ids = append(ids, step.Assignees...)
-			ids = append(ids, step.AddedBy)
-			for _, a := range step.Approvals {
-				ids = append(ids, a.User, a.OnBehalfOf)
-			}
+	var missing []string
+	for _, id := range delegators {
+		if _, ok := names[id]; !ok {
+			missing = append(missing, id)
 		}
 	}
-	names, err := s.names(ctx, slices.DeleteFunc(ids, func(id string) bool { return id == "" }))
-	if err != nil {
-		return caseDetail{}, err
+	if len(missing) > 0 {
+		more, err := s.names(ctx, missing)
+		if err != nil {
+			return caseDetail{}, err
+		}
+		for id, usr := range more {
+			names[id] = usr
+		}
 	}
+	st := c.State
 
 	d := caseDetail{
 		caseSummary:       summaryOf(c, names),

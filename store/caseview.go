@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CaseView is everything a case page needs, read in one round trip: the case with its chain
+// state, its line items, its ledger, the names of everyone on it, and whom the viewer may act
+// for at the time.
+type CaseView struct {
+	Case       Case
+	Lines      []Line
+	Seals      []SealRow
+	Names      map[string]string // user ID → name, for the submitter and every participant
+	Delegators []string
+}
+
+// CaseView reads a case page for a viewer.
+func (s *Store) CaseView(ctx context.Context, id, viewer string, at time.Time) (CaseView, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+caseColumns+`, state FROM cases WHERE id = $1`, id)
+	b.Queue(`SELECT line_no, spent_on, description, amount, invoice_no FROM case_lines
+		WHERE case_id = $1 ORDER BY line_no`, id)
+	b.Queue(`SELECT seq, step_key, role, actor_id, on_behalf_of, decision, comment, target, at, policy_version
+		FROM seals WHERE case_id = $1 ORDER BY seq`, id)
+	b.Queue(`SELECT u.id, u.name FROM users u, cases c
+		WHERE c.id = $1 AND (u.id = c.submitter_id OR u.id = ANY(c.participants))`, id)
+	b.Queue(`SELECT DISTINCT delegator_id FROM delegations
+		WHERE delegate_id = $1 AND valid_from <= $2 AND valid_to > $2 ORDER BY 1`, viewer, at)
+	res := s.pool.SendBatch(ctx, b)
+	defer res.Close()
+
+	var v CaseView
+	var err error
+	if v.Case, err = scanCase(res.QueryRow(), true); err != nil {
+		return CaseView{}, fmt.Errorf("case %s: %w", id, notFound(err))
+	}
+	rows, err := res.Query()
+	if err == nil {
+		v.Lines, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Line, error) {
+			var l Line
+			err := r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
+			return l, err
+		})
+	}
+	if err != nil {
+		return CaseView{}, fmt.Errorf("case %s lines: %w", id, err)
+	}
+	if rows, err = res.Query(); err == nil {
+		v.Seals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (SealRow, error) {
+			var x SealRow
+			err := r.Scan(&x.Seq, &x.StepKey, &x.Role, &x.Actor, &x.OnBehalfOf, &x.Decision, &x.Comment,
+				&x.Target, &x.At, &x.PolicyVersion)
+			return x, err
+		})
+	}
+	if err != nil {
+		return CaseView{}, fmt.Errorf("case %s seals: %w", id, err)
+	}
+	v.Names = map[string]string{}
+	if rows, err = res.Query(); err == nil {
+		var uid, name string
+		_, err = pgx.ForEachRow(rows, []any{&uid, &name}, func() error {
+			v.Names[uid] = name
+			return nil
+		})
+	}
+	if err != nil {
+		return CaseView{}, fmt.Errorf("case %s names: %w", id, err)
+	}
+	if rows, err = res.Query(); err == nil {
+		v.Delegators, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil {
+		return CaseView{}, fmt.Errorf("case %s delegators: %w", id, err)
+	}
+	return v, nil
+}
