@@ -46,7 +46,15 @@ type TemporalConfig struct {
 	Namespace string `mapstructure:"namespace"`
 	TaskQueue string `mapstructure:"task_queue"`
 	UIURL     string `mapstructure:"ui_url"`
+	// GRPCCompression is CompressionNone or CompressionGzip.
+	GRPCCompression string `mapstructure:"grpc_compression"`
 }
+
+// gRPC compression settings.
+const (
+	CompressionNone = "none"
+	CompressionGzip = "gzip"
+)
 
 // DevConfig is used only by `signoff dev`, which starts a local Temporal dev server.
 type DevConfig struct {

@@ -15,7 +15,7 @@ import (
 // a default is a deliberate edit here too.
 var defaults = Config{
 	Database: DatabaseConfig{URL: "postgres://postgres@127.0.0.1:5432/signoff?sslmode=disable", MaxConns: 20},
-	Temporal: TemporalConfig{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "signoff", UIURL: "http://127.0.0.1:8233"},
+	Temporal: TemporalConfig{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "signoff", UIURL: "http://127.0.0.1:8233", GRPCCompression: CompressionNone},
 	Dev:      DevConfig{TemporalCLI: "bin/temporal", DataDir: ".signoff", TemporalPort: 7233, UIPort: 8233, Demo: true},
 	Gateway: GatewayConfig{
 		Addr: "127.0.0.1:8080", PublicURL: "http://127.0.0.1:8080", MaxBodyBytes: 1 << 20,

@@ -36,6 +36,7 @@ var keys = []Key{
 	{Name: "temporal.namespace", Default: "default", Description: "Temporal namespace."},
 	{Name: "temporal.task_queue", Default: "signoff", Description: "Task queue the worker polls and the gateway starts workflows on."},
 	{Name: "temporal.ui_url", Default: "http://127.0.0.1:8233", Description: "Temporal Web UI base URL, for links shown to operators."},
+	{Name: "temporal.grpc_compression", Default: CompressionNone, Description: "Compression of requests to Temporal: none (same network; saves CPU on both ends) or gzip (a distant cluster)."},
 
 	{Name: "dev.temporal_cli", Default: "bin/temporal", Description: "Temporal CLI binary that `signoff dev` runs as a local dev server."},
 	{Name: "dev.data_dir", Default: ".signoff", Description: "Directory where `signoff dev` keeps the dev server's data."},

@@ -28,6 +28,8 @@ func TestValidate(t *testing.T) {
 		{name: "namespace empty", edit: func(c *Config) { c.Temporal.Namespace = "" }, wantKeys: []string{"temporal.namespace"}},
 		{name: "task queue empty", edit: func(c *Config) { c.Temporal.TaskQueue = " " }, wantKeys: []string{"temporal.task_queue"}},
 		{name: "ui url not http", edit: func(c *Config) { c.Temporal.UIURL = "ftp://h" }, wantKeys: []string{"temporal.ui_url"}},
+		{name: "grpc compression unknown", edit: func(c *Config) { c.Temporal.GRPCCompression = "zstd" }, wantKeys: []string{"temporal.grpc_compression"}},
+		{name: "grpc compression gzip", edit: func(c *Config) { c.Temporal.GRPCCompression = CompressionGzip }},
 		{name: "dev cli empty", edit: func(c *Config) { c.Dev.TemporalCLI = "" }, wantKeys: []string{"dev.temporal_cli"}},
 		{name: "dev data dir empty", edit: func(c *Config) { c.Dev.DataDir = "" }, wantKeys: []string{"dev.data_dir"}},
 		{name: "dev temporal port out of range", edit: func(c *Config) { c.Dev.TemporalPort = 65536 }, wantKeys: []string{"dev.temporal_port"}},

@@ -18,6 +18,7 @@ func runBench(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	n := fs.Int("n", 200, "claims to drive through the whole chain")
 	c := fs.Int("c", 10, "concurrent claims")
 	rounds := fs.Int("rounds", 3, "alternating Signoff/baseline rounds; the medians are reported")
+	only := fs.String("only", "", `run one side only, "signoff" or "baseline" (for profiling)`)
 	amount := fs.String("amount", "10.00", "amount of each claim")
 	password := fs.String("password", "signoff", "the demo users' password")
 	timeout := fs.Duration("timeout", 30*time.Minute, "limit for the whole run")
@@ -31,6 +32,6 @@ func runBench(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	defer tc.Close()
 	return bench.Run(ctx, bench.Options{
 		BaseURL: *url, Claims: *n, Concurrency: *c, Amount: *amount, Password: *password,
-		Rounds: *rounds, Timeout: *timeout, Temporal: tc, Out: os.Stdout,
+		Rounds: *rounds, Only: *only, Timeout: *timeout, Temporal: tc, Out: os.Stdout,
 	})
 }

@@ -89,13 +89,24 @@ func registerSearchAttributes(ctx context.Context, c client.Client, namespace st
 }
 
 func dialTemporal(ctx context.Context, cfg config.TemporalConfig, log *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort: cfg.Address, Namespace: cfg.Namespace, Logger: sdklog.NewStructuredLogger(log.With("component", "temporal")),
-	})
+	c, err := client.DialContext(ctx, temporalOptions(cfg, cfg.Address, log))
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal %s: %w", cfg.Address, err)
 	}
 	return c, nil
+}
+
+// temporalOptions are the client options every Signoff process uses.
+func temporalOptions(cfg config.TemporalConfig, hostPort string, log *slog.Logger) client.Options {
+	var compression client.GrpcCompression = &client.GrpcCompressionNone{}
+	if cfg.GRPCCompression == config.CompressionGzip {
+		compression = &client.GrpcCompressionGzip{}
+	}
+	return client.Options{
+		HostPort: hostPort, Namespace: cfg.Namespace,
+		Logger:            sdklog.NewStructuredLogger(log.With("component", "temporal")),
+		ConnectionOptions: client.ConnectionOptions{GrpcCompression: compression},
+	}
 }
 
 // newWorker builds the worker with its activities' dependencies.

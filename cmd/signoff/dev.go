@@ -14,8 +14,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
 	"signoff/config"
@@ -117,18 +115,16 @@ func startDevServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*
 	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	log.Info("starting temporal dev server", "address", hostPort, "ui_port", cfg.Dev.UIPort)
+	opts := temporalOptions(cfg.Temporal, hostPort, log)
 	srv, err := testsuite.StartDevServer(startCtx, testsuite.DevServerOptions{
-		ExistingPath: cli,
-		ClientOptions: &client.Options{
-			HostPort: hostPort, Namespace: cfg.Temporal.Namespace,
-			Logger: sdklog.NewStructuredLogger(log.With("component", "temporal")),
-		},
-		DBFilename: filepath.Join(cfg.Dev.DataDir, "temporal.db"),
-		EnableUI:   true,
-		UIPort:     strconv.Itoa(cfg.Dev.UIPort),
-		LogLevel:   "warn",
-		Stdout:     logFile,
-		Stderr:     logFile,
+		ExistingPath:  cli,
+		ClientOptions: &opts,
+		DBFilename:    filepath.Join(cfg.Dev.DataDir, "temporal.db"),
+		EnableUI:      true,
+		UIPort:        strconv.Itoa(cfg.Dev.UIPort),
+		LogLevel:      "warn",
+		Stdout:        logFile,
+		Stderr:        logFile,
 		// Registered at start too, so they exist before the first workflow does.
 		SearchAttributes: workflows.SearchAttributeSchema(),
 		// SQLite's write-ahead log: the one-machine store commits without rewriting its journal
