@@ -26,6 +26,7 @@ type Options struct {
 	Amount      string        // per claim, e.g. "10.00"
 	Password    string        // the demo users'
 	Rounds      int           // alternate Signoff and baseline this many times; medians are reported
+	Only        string        // "signoff" or "baseline" runs just that side (for profiling); "" both
 	Timeout     time.Duration // for the whole run
 	Temporal    client.Client // the same server the stack uses, for the baseline
 	Out         io.Writer
@@ -42,6 +43,18 @@ func Run(ctx context.Context, o Options) error {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	var throughput, p99 []float64
+	if o.Only != "" {
+		run := runSignoff
+		if o.Only == "baseline" {
+			run = runBaseline
+		}
+		res, err := run(ctx, o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(o.Out, res)
+		return nil
+	}
 	for round := 1; round <= max(1, o.Rounds); round++ {
 		sig, err := runSignoff(ctx, o)
 		if err != nil {
