@@ -170,3 +170,16 @@ func serve(ctx context.Context, srv *http.Server, timeout time.Duration) error {
 	}
 	return nil
 }
+
+// backends opens what the worker and the gateway both need: Signoff's database and a Temporal
+// client. close releases both.
+func backends(ctx context.Context, cfg config.Config, log *slog.Logger) (s *store.Store, c client.Client, close func(), err error) {
+	if s, err = store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns); err != nil {
+		return nil, nil, nil, err
+	}
+	if c, err = dialTemporal(ctx, cfg.Temporal, log); err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return s, c, func() { c.Close(); s.Close() }, nil
+}

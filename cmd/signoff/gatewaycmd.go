@@ -8,18 +8,13 @@ import (
 	"signoff/store"
 )
 
-// runGateway serves the API and web UI until interrupted.
+// runGateway serves the API until interrupted.
 func runGateway(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	s, c, closeAll, err := backends(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := dialTemporal(ctx, cfg.Temporal, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	srv, err := newHTTPServer(cfg, s, store.NewPolicies(s), c, log)
 	if err != nil {
 		return err

@@ -10,16 +10,11 @@ import (
 
 // runWorker hosts the workflows and activities until interrupted.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	s, c, closeAll, err := backends(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	c, err := dialTemporal(ctx, cfg.Temporal, log)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
+	defer closeAll()
 	w, err := newWorker(cfg, s, store.NewPolicies(s), c)
 	if err != nil {
 		return err
