@@ -65,6 +65,12 @@ type result struct {
 
 func newHarness(t *testing.T, start time.Time, c claim, opts ...activities.Option) *harness {
 	t.Helper()
+	return newHarnessWith(t, start, c, activities.Channels{PublicURL: "http://signoff.test"}, opts...)
+}
+
+// newHarnessWith is newHarness with the notification channels given.
+func newHarnessWith(t *testing.T, start time.Time, c claim, ch activities.Channels, opts ...activities.Option) *harness {
+	t.Helper()
 	db := testkit.NewDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -77,7 +83,7 @@ func newHarness(t *testing.T, start time.Time, c claim, opts ...activities.Optio
 	if err != nil {
 		t.Fatalf("create case: %v", err)
 	}
-	acts, err := activities.New(db.Store, db.Policies, activities.Channels{PublicURL: "http://signoff.test"}, opts...)
+	acts, err := activities.New(db.Store, db.Policies, ch, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
