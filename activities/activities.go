@@ -7,6 +7,8 @@ package activities
 import (
 	"errors"
 
+	"go.temporal.io/sdk/client"
+
 	"signoff/notify"
 	"signoff/store"
 )
@@ -14,10 +16,12 @@ import (
 // Activities carries the dependencies of the activities. Register it with a worker; workflows
 // refer to its methods through a nil *Activities.
 type Activities struct {
-	store    *store.Store
-	policies *store.Policies
-	channels Channels
-	payment  PaymentConnector
+	store     *store.Store
+	policies  *store.Policies
+	channels  Channels
+	payment   PaymentConnector
+	temporal  client.Client // for StartStaleCases only
+	startCase CaseStarter
 }
 
 // Channels are the delivery channels beyond the in-app inbox, and where links point.

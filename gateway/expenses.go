@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"signoff/policy"
@@ -114,15 +113,10 @@ const statusSubmitted = "submitted"
 // routed and recorded. The workflow ID is the business number; the update ID is derived from it,
 // so a retry neither starts a second workflow nor submits twice.
 func (s *server) startCase(ctx context.Context, c store.Case, route policy.Route) error {
-	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID:                       c.ID,
-		TaskQueue:                s.tcfg.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		Memo:                     map[string]any{"title": c.Title},
-		TypedSearchAttributes:    workflows.StartSearchAttributes(policy.Kind(c.Kind), c.DepartmentID, c.Amount, route),
-	}, workflows.ExpenseWorkflow, workflows.CaseInput{CaseID: c.ID, Kind: policy.Kind(c.Kind), Submitter: c.SubmitterID,
-		AutoPay: s.autoPay})
+	cs := workflows.CaseStart{CaseID: c.ID, Kind: policy.Kind(c.Kind), Title: c.Title, Submitter: c.SubmitterID,
+		Department: c.DepartmentID, Amount: c.Amount, Route: route, AutoPay: s.autoPay}
+	start := s.temporal.NewWithStartWorkflowOperation(workflows.StartOptions(cs, s.tcfg.TaskQueue),
+		workflows.ExpenseWorkflow, cs.Input())
 	h, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{

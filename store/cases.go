@@ -259,3 +259,20 @@ func (s *Store) Seals(ctx context.Context, caseID string) ([]SealRow, error) {
 	}
 	return seals, nil
 }
+
+// StaleSubmissions returns cases still waiting for their workflow to route them (status
+// "submitted") that were submitted before the given time: the gateway wrote them but did not
+// get to start their workflow.
+func (s *Store) StaleSubmissions(ctx context.Context, before time.Time, limit int) ([]Case, error) {
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE status = 'submitted' AND submitted_at < $1
+		ORDER BY submitted_at LIMIT $2`
+	rows, err := s.pool.Query(ctx, q, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("stale submissions: %w", err)
+	}
+	cases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Case, error) { return scanCase(r, false) })
+	if err != nil {
+		return nil, fmt.Errorf("stale submissions: %w", err)
+	}
+	return cases, nil
+}

@@ -107,11 +107,11 @@ func NewStack(t testing.TB, ch activities.Channels) *Stack {
 	t.Helper()
 	db := NewDB(t)
 	c := Temporal(t)
-	acts, err := activities.New(db.Store, db.Policies, ch)
+	tq := fmt.Sprintf("signoff-test-%d", db.Number)
+	acts, err := activities.New(db.Store, db.Policies, ch, activities.WithCaseStarter(c, workflows.StartCase(tq, false)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tq := fmt.Sprintf("signoff-test-%d", db.Number)
 	w, err := worker.New(c, tq, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50})
 	if err != nil {
 		t.Fatal(err)

@@ -9,10 +9,12 @@ import (
 	"os"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"signoff/activities"
@@ -60,6 +62,40 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	log.Info("policy", "version", version, "new", created, "name", doc.Name)
+	return nil
+}
+
+// ensureReconcileSchedule creates (or brings up to date) the Temporal Schedule that runs the
+// reconciler every minute; a submission older than two minutes still waiting for its workflow
+// is taken for abandoned by its gateway.
+func ensureReconcileSchedule(ctx context.Context, c client.Client, cfg config.TemporalConfig) error {
+	action := &client.ScheduleWorkflowAction{
+		ID:        workflows.ReconcileSchedule,
+		Workflow:  workflows.ReconcileWorkflow,
+		Args:      []any{activities.ReconcileInput{OlderThan: 2 * time.Minute}},
+		TaskQueue: cfg.TaskQueue,
+	}
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:      workflows.ReconcileSchedule,
+		Spec:    client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Minute}}},
+		Action:  action,
+		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+	})
+	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		if err != nil {
+			return fmt.Errorf("reconcile schedule: %w", err)
+		}
+		return nil
+	}
+	// It exists: make its action follow the configuration (task queue).
+	h := c.ScheduleClient().GetHandle(ctx, workflows.ReconcileSchedule)
+	err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+		in.Description.Schedule.Action = action
+		return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
+	}})
+	if err != nil {
+		return fmt.Errorf("reconcile schedule: %w", err)
+	}
 	return nil
 }
 
@@ -111,8 +147,9 @@ func temporalOptions(cfg config.TemporalConfig, hostPort string, log *slog.Logge
 
 // newWorker builds the worker with its activities' dependencies.
 func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client) (sdkworker.Worker, error) {
-	var opts []activities.Option
-	if cfg.Payment.Mode == config.PaymentConnector {
+	autoPay := cfg.Payment.Mode == config.PaymentConnector
+	opts := []activities.Option{activities.WithCaseStarter(c, workflows.StartCase(cfg.Temporal.TaskQueue, autoPay))}
+	if autoPay {
 		opts = append(opts, activities.WithPaymentConnector(activities.PaymentConnector{
 			URL: cfg.Payment.ConnectorURL, Client: &http.Client{Timeout: 30 * time.Second},
 		}))

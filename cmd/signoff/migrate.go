@@ -20,6 +20,9 @@ func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []st
 	if err := registerSearchAttributes(ctx, c, cfg.Temporal.Namespace); err != nil {
 		return err
 	}
+	if err := ensureReconcileSchedule(ctx, c, cfg.Temporal); err != nil {
+		return err
+	}
 	log.Info("migrate done")
 	return nil
 }
