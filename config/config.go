@@ -78,10 +78,9 @@ type GatewayConfig struct {
 
 // AuthConfig governs session tokens.
 type AuthConfig struct {
+	// TokenTTL is how long a session token lives. Tokens are random and stored hashed in
+	// PostgreSQL, so every gateway accepts every other's tokens without a shared secret.
 	TokenTTL time.Duration `mapstructure:"token_ttl"`
-	// Secret signs tokens. Empty means a random key per process, which is fine for
-	// one process but not for several gateways behind a load balancer.
-	Secret string `mapstructure:"secret"`
 }
 
 // PolicyConfig says where the approval policy comes from.

@@ -53,7 +53,6 @@ var keys = []Key{
 	{Name: "gateway.action_timeout", Default: "20s", Description: "Time a user's action (an approval, a new case) may wait on Temporal."},
 
 	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
-	{Name: "auth.secret", Default: "", Secret: true, Description: "Key that signs session tokens, at least 32 bytes; empty = a random key per process (set it when running several gateways)."},
 
 	{Name: "policy.file", Default: "", Description: "Approval policy YAML file; empty = the built-in demo policy."},
 

