@@ -217,21 +217,33 @@ func (s *Store) Case(ctx context.Context, id string) (Case, error) {
 
 // Lines returns a case's line items in order.
 func (s *Store) Lines(ctx context.Context, caseID string) ([]Line, error) {
-	const q = `SELECT line_no, spent_on, description, amount, invoice_no FROM case_lines
-		WHERE case_id = $1 ORDER BY line_no`
+	q := `SELECT ` + lineColumns + ` FROM case_lines WHERE case_id = $1 ORDER BY line_no`
 	rows, err := s.pool.Query(ctx, q, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("lines %s: %w", caseID, err)
 	}
-	lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Line, error) {
-		var l Line
-		err := r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
-		return l, err
-	})
+	lines, err := pgx.CollectRows(rows, scanLine)
 	if err != nil {
 		return nil, fmt.Errorf("lines %s: %w", caseID, err)
 	}
 	return lines, nil
+}
+
+const lineColumns = `line_no, spent_on, description, amount, invoice_no`
+
+func scanLine(r pgx.CollectableRow) (Line, error) {
+	var l Line
+	err := r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
+	return l, err
+}
+
+const sealColumns = `seq, step_key, role, actor_id, on_behalf_of, decision, comment, target, at, policy_version`
+
+func scanSeal(r pgx.CollectableRow) (SealRow, error) {
+	var x SealRow
+	err := r.Scan(&x.Seq, &x.StepKey, &x.Role, &x.Actor, &x.OnBehalfOf, &x.Decision, &x.Comment,
+		&x.Target, &x.At, &x.PolicyVersion)
+	return x, err
 }
 
 // SealRow is a ledger entry as stored.
@@ -242,18 +254,12 @@ type SealRow struct {
 
 // Seals returns a case's ledger in order.
 func (s *Store) Seals(ctx context.Context, caseID string) ([]SealRow, error) {
-	const q = `SELECT seq, step_key, role, actor_id, on_behalf_of, decision, comment, target, at, policy_version
-		FROM seals WHERE case_id = $1 ORDER BY seq`
+	q := `SELECT ` + sealColumns + ` FROM seals WHERE case_id = $1 ORDER BY seq`
 	rows, err := s.pool.Query(ctx, q, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("seals %s: %w", caseID, err)
 	}
-	seals, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SealRow, error) {
-		var x SealRow
-		err := r.Scan(&x.Seq, &x.StepKey, &x.Role, &x.Actor, &x.OnBehalfOf, &x.Decision, &x.Comment,
-			&x.Target, &x.At, &x.PolicyVersion)
-		return x, err
-	})
+	seals, err := pgx.CollectRows(rows, scanSeal)
 	if err != nil {
 		return nil, fmt.Errorf("seals %s: %w", caseID, err)
 	}

@@ -23,10 +23,8 @@ type CaseView struct {
 func (s *Store) CaseView(ctx context.Context, id, viewer string, at time.Time) (CaseView, error) {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+caseColumns+`, state FROM cases WHERE id = $1`, id)
-	b.Queue(`SELECT line_no, spent_on, description, amount, invoice_no FROM case_lines
-		WHERE case_id = $1 ORDER BY line_no`, id)
-	b.Queue(`SELECT seq, step_key, role, actor_id, on_behalf_of, decision, comment, target, at, policy_version
-		FROM seals WHERE case_id = $1 ORDER BY seq`, id)
+	b.Queue(`SELECT `+lineColumns+` FROM case_lines WHERE case_id = $1 ORDER BY line_no`, id)
+	b.Queue(`SELECT `+sealColumns+` FROM seals WHERE case_id = $1 ORDER BY seq`, id)
 	b.Queue(`SELECT u.id, u.name FROM users u, cases c
 		WHERE c.id = $1 AND (u.id = c.submitter_id OR u.id = ANY(c.participants))`, id)
 	b.Queue(`SELECT DISTINCT delegator_id FROM delegations
@@ -41,22 +39,13 @@ func (s *Store) CaseView(ctx context.Context, id, viewer string, at time.Time) (
 	}
 	rows, err := res.Query()
 	if err == nil {
-		v.Lines, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Line, error) {
-			var l Line
-			err := r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
-			return l, err
-		})
+		v.Lines, err = pgx.CollectRows(rows, scanLine)
 	}
 	if err != nil {
 		return CaseView{}, fmt.Errorf("case %s lines: %w", id, err)
 	}
 	if rows, err = res.Query(); err == nil {
-		v.Seals, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (SealRow, error) {
-			var x SealRow
-			err := r.Scan(&x.Seq, &x.StepKey, &x.Role, &x.Actor, &x.OnBehalfOf, &x.Decision, &x.Comment,
-				&x.Target, &x.At, &x.PolicyVersion)
-			return x, err
-		})
+		v.Seals, err = pgx.CollectRows(rows, scanSeal)
 	}
 	if err != nil {
 		return CaseView{}, fmt.Errorf("case %s seals: %w", id, err)

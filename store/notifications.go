@@ -26,16 +26,6 @@ func (s *Store) PendingNotifications(ctx context.Context, caseID string) ([]Noti
 	return out, rows.Err()
 }
 
-// NotificationSent reports whether a notification was already delivered.
-func (s *Store) NotificationSent(ctx context.Context, key string) (bool, error) {
-	var sent bool
-	const q = `SELECT sent_at IS NOT NULL FROM notifications WHERE key = $1`
-	if err := s.pool.QueryRow(ctx, q, key).Scan(&sent); err != nil {
-		return false, fmt.Errorf("notification %s: %w", key, notFound(err))
-	}
-	return sent, nil
-}
-
 // MarkNotification records a delivery attempt: sent when errText is empty.
 func (s *Store) MarkNotification(ctx context.Context, key, errText string) error {
 	const q = `UPDATE notifications SET attempts = attempts + 1, last_error = $2,
