@@ -11,7 +11,7 @@ WORKFLOWCHECK := bin/workflowcheck
 # The tools are rebuilt only when missing or when the tools module's pins change.
 TOOLS_PINS := tools/go.mod tools/go.sum tools/tools.go
 
-.PHONY: tools postgres run reset test bench fmt vet clean
+.PHONY: tools postgres browser run reset test bench bench-web fmt vet clean
 
 tools: $(TEMPORAL) $(WORKFLOWCHECK)
 
@@ -30,6 +30,10 @@ $(WORKFLOWCHECK): $(TOOLS_PINS)
 postgres:
 	bash scripts/ensure-postgres.sh
 
+# Headless Chromium and a CJK font for the browser tests, from Debian when missing.
+browser:
+	bash scripts/ensure-chromium.sh
+
 run: tools postgres
 	$(GO) build -o bin/signoff ./cmd/signoff
 	bin/signoff dev
@@ -40,13 +44,18 @@ reset: postgres
 	rm -rf .signoff
 	psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE IF EXISTS signoff WITH (FORCE)'
 
-test: tools postgres
+test: tools postgres browser
 	bash scripts/test.sh
 
 # Drives the stack that `make run` started; BENCH_ARGS e.g. "-n 500 -c 20".
 bench: tools
 	$(GO) build -o bin/signoff ./cmd/signoff
 	bin/signoff bench $(BENCH_ARGS)
+
+# Inbox and case page render times over 100,000 generated cases in their own database.
+bench-web: postgres
+	$(GO) build -o bin/signoff ./cmd/signoff
+	bin/signoff bench-web $(BENCH_ARGS)
 
 fmt:
 	$(GO) fmt ./...

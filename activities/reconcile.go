@@ -41,7 +41,8 @@ type ReconcileInput struct {
 
 // ReconcileResult names the cases whose workflows were started.
 type ReconcileResult struct {
-	Started []string `json:"started"`
+	Started        []string `json:"started"`
+	UploadsDeleted int64    `json:"uploads_deleted,omitempty"`
 }
 
 // StartStaleCases starts the workflows of submitted cases nobody started. Starting is

@@ -27,6 +27,9 @@ type RecordResult struct {
 // ErrTypeOverBudget marks an edit whose new amount the budget line cannot cover.
 const ErrTypeOverBudget = "over_budget"
 
+// ErrTypeAttachment marks an edit naming an upload that cannot be linked to the case any more.
+const ErrTypeAttachment = "attachment_unavailable"
+
 // Record writes the seals, the case snapshot, the budget movement and the notifications of one
 // outcome in one transaction. It runs before an action returns to its caller, so every list
 // and the case page already show the action (read-your-writes). Idempotent by (case, seq).
@@ -43,9 +46,12 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	}
 	err = a.store.RecordOutcome(ctx, store.Record{State: in.State, Outcome: in.Outcome, Notifications: notes})
 	var over *store.OverBudgetError
+	var attach *store.AttachmentError
 	switch {
 	case errors.As(err, &over):
 		return RecordResult{}, temporal.NewNonRetryableApplicationError(over.Error(), ErrTypeOverBudget, err, over)
+	case errors.As(err, &attach):
+		return RecordResult{}, temporal.NewNonRetryableApplicationError(attach.Error(), ErrTypeAttachment, err, attach)
 	case err != nil && isNotFound(err):
 		return RecordResult{}, temporal.NewNonRetryableApplicationError(err.Error(), "not_found", err)
 	case err != nil:

@@ -74,6 +74,12 @@ type GatewayConfig struct {
 	WriteTimeout    time.Duration `mapstructure:"write_timeout"`
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 	ActionTimeout   time.Duration `mapstructure:"action_timeout"`
+	// MaxUploadBytes bounds one attached file; a web form post may carry up to four of them.
+	MaxUploadBytes int64 `mapstructure:"max_upload_bytes"`
+	// SecureCookies marks the web session cookie Secure even when the request arrived over
+	// plain HTTP, for a gateway behind a proxy that terminates TLS. Requests that arrive over
+	// TLS always get Secure cookies.
+	SecureCookies bool `mapstructure:"secure_cookies"`
 }
 
 // AuthConfig governs session tokens.

@@ -18,7 +18,7 @@ var defaults = Config{
 	Temporal: TemporalConfig{Address: "127.0.0.1:7233", Namespace: "default", TaskQueue: "signoff", UIURL: "http://127.0.0.1:8233", GRPCCompression: CompressionNone},
 	Dev:      DevConfig{TemporalCLI: "bin/temporal", DataDir: ".signoff", TemporalPort: 7233, UIPort: 8233, Demo: true},
 	Gateway: GatewayConfig{
-		Addr: "127.0.0.1:8080", PublicURL: "http://127.0.0.1:8080", MaxBodyBytes: 1 << 20,
+		Addr: "127.0.0.1:8080", PublicURL: "http://127.0.0.1:8080", MaxBodyBytes: 1 << 20, MaxUploadBytes: 10 << 20,
 		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
 		ShutdownTimeout: 10 * time.Second, ActionTimeout: 20 * time.Second,
 	},

@@ -51,6 +51,8 @@ var keys = []Key{
 	{Name: "gateway.write_timeout", Default: "30s", Description: "Time allowed to write a response."},
 	{Name: "gateway.shutdown_timeout", Default: "10s", Description: "Time in-flight requests get to finish on shutdown."},
 	{Name: "gateway.action_timeout", Default: "20s", Description: "Time a user's action (an approval, a new case) may wait on Temporal."},
+	{Name: "gateway.max_upload_bytes", Default: "10485760", Description: "Largest attached file (receipt, invoice) accepted, in bytes."},
+	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS."},
 
 	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
 

@@ -79,6 +79,7 @@ func (c Config) Validate() error {
 	check("gateway.write_timeout", checkDuration(c.Gateway.WriteTimeout))
 	check("gateway.shutdown_timeout", checkDuration(c.Gateway.ShutdownTimeout))
 	check("gateway.action_timeout", checkDuration(c.Gateway.ActionTimeout))
+	check("gateway.max_upload_bytes", checkPositive(c.Gateway.MaxUploadBytes))
 
 	check("auth.token_ttl", checkDuration(c.Auth.TokenTTL))
 

@@ -35,7 +35,7 @@ func newApp(t *testing.T) *app {
 	h, err := gateway.New(gateway.Deps{
 		Store: s.Store, Policies: s.Policies, Temporal: s.Client,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: s.TaskQueue, UIURL: "http://temporal-ui.test"},
-		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 20, ActionTimeout: 30 * time.Second},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 20, MaxUploadBytes: 2 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
 		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

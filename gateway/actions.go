@@ -36,9 +36,8 @@ type actionRequest struct {
 
 const maxShortText = 200 // step keys, user IDs, bank references
 
-// act carries out a person's action on a case as an Update of the case's workflow, then answers
-// with the case page read back from Postgres, which the workflow has updated before the Update
-// returns.
+// act carries out a person's action on a case, then answers with the case page read back from
+// Postgres, which the workflow has updated before the Update returns.
 func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	t := chain.ActionType(chi.URLParam(r, "action"))
@@ -58,25 +57,37 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("%s: %w", t, err))
-		return
-	}
-	c, delegators := v.Case, v.Delegators
-	a, err := actionOf(t, u, in)
+	v, err := s.perform(ctx, u, chi.URLParam(r, "id"), t, in, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if a.OnBehalfOf != "" && !slices.Contains(delegators, a.OnBehalfOf) {
-		s.fail(w, r, &apiError{Status: http.StatusForbidden, Code: "forbidden",
-			Message: fmt.Sprintf("You may not act on behalf of %s: no delegation to you is in force.", a.OnBehalfOf)})
+	d, err := s.detail(ctx, u, v)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("%s %s: %w", t, v.Case.ID, err))
 		return
 	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// perform carries out u's action of type t on a case as an Update of the case's workflow and
+// returns the case as it stands after it. The API and the web UI both act through it.
+func (s *server) perform(ctx context.Context, u store.User, caseID string, t chain.ActionType, in actionRequest, key string) (store.CaseView, error) {
+	v, err := s.visibleCase(ctx, u, caseID)
+	if err != nil {
+		return store.CaseView{}, fmt.Errorf("%s: %w", t, err)
+	}
+	c, delegators := v.Case, v.Delegators
+	a, err := actionOf(t, u, in)
+	if err != nil {
+		return store.CaseView{}, err
+	}
+	if a.OnBehalfOf != "" && !slices.Contains(delegators, a.OnBehalfOf) {
+		return store.CaseView{}, &apiError{Status: http.StatusForbidden, Code: "forbidden",
+			Message: fmt.Sprintf("You may not act on behalf of %s: no delegation to you is in force.", a.OnBehalfOf)}
+	}
 	if c.State == nil {
-		s.fail(w, r, errCaseNotRouted)
-		return
+		return store.CaseView{}, errCaseNotRouted
 	}
 	if t == chain.ActResubmit && in.Edits != nil {
 		// Refuse before storing an edit the workflow would refuse anyway. With an Idempotency-Key
@@ -84,29 +95,20 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		// with the first outcome (its arguments are not looked at again), so send it unedited.
 		if refused := c.State.Validate(a, s.now()); refused != nil {
 			if key == "" {
-				s.fail(w, r, fmt.Errorf("resubmit %s: %w", c.ID, refused))
-				return
+				return store.CaseView{}, fmt.Errorf("resubmit %s: %w", c.ID, refused)
 			}
 		} else if a.EditID, err = s.saveEdit(ctx, u, c, *in.Edits); err != nil {
-			s.fail(w, r, fmt.Errorf("resubmit %s: %w", c.ID, err))
-			return
+			return store.CaseView{}, fmt.Errorf("resubmit %s: %w", c.ID, err)
 		}
 	}
 	if err := s.update(ctx, c.ID, a, key); err != nil {
-		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, s.explainGone(ctx, c.ID, a, err)))
-		return
+		return store.CaseView{}, fmt.Errorf("%s %s: %w", t, c.ID, s.explainGone(ctx, c.ID, a, err))
 	}
 	// The workflow has written the case before the Update returned: read it back.
 	if v, err = s.store.CaseView(ctx, c.ID, u.ID, s.now()); err != nil {
-		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
-		return
+		return store.CaseView{}, fmt.Errorf("%s %s: %w", t, c.ID, err)
 	}
-	d, err := s.detail(ctx, u, v)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("%s %s: %w", t, c.ID, err))
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	return v, nil
 }
 
 // actionOf checks the form of an action request and builds the chain action, the caller as its
@@ -118,36 +120,36 @@ func actionOf(t chain.ActionType, u store.User, in actionRequest) (chain.Action,
 		Reference: strings.TrimSpace(in.Reference)}
 	switch {
 	case in.Revision != nil && *in.Revision < 0:
-		bad.add("revision", "must not be negative")
+		bad.add("revision", "negative")
 	case in.Revision != nil:
 		a.Revision = *in.Revision
 	case t != chain.ActComment && t != chain.ActNudge:
-		bad.add("revision", "is required: send the revision of the case you saw")
+		bad.add("revision", "revision_required")
 	}
 	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
-		bad.add("comment", fmt.Sprintf("must be at most %d characters", chain.MaxCommentLen))
+		bad.add("comment", "too_long", chain.MaxCommentLen)
 	}
 	for name, v := range map[string]string{"to_step": a.ToStep, "target": a.Target, "reference": a.Reference, "on_behalf_of": a.OnBehalfOf} {
 		if len(v) > maxShortText {
-			bad.add(name, fmt.Sprintf("must be at most %d characters", maxShortText))
+			bad.add(name, "too_long", maxShortText)
 		}
 	}
 	switch in.Position {
 	case "", chain.PositionBefore, chain.PositionAfter, chain.PositionParallel:
 	default:
-		bad.add("position", "must be before, after or parallel")
+		bad.add("position", "position")
 	}
 	if in.PaidAt != "" {
 		at, err := time.Parse(time.RFC3339, in.PaidAt)
 		if err != nil {
-			bad.add("paid_at", "must be a time written as RFC 3339, e.g. 2026-11-02T15:04:05+08:00")
+			bad.add("paid_at", "rfc3339", "2026-11-02T15:04:05+08:00")
 		}
 		a.PaidAt = at
 	} else if t == chain.ActPay {
-		bad.add("paid_at", "is required: when did the money leave?")
+		bad.add("paid_at", "paid_at_required")
 	}
 	if in.Edits != nil && t != chain.ActResubmit {
-		bad.add("edits", "are accepted only when resubmitting")
+		bad.add("edits", "edits_only_resubmit")
 	}
 	if a.OnBehalfOf == u.ID {
 		a.OnBehalfOf = ""
@@ -171,10 +173,30 @@ func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, edits
 		return "", err
 	}
 	if cl.BudgetLineID != c.BudgetLineID {
-		return "", fieldErrors{"edits.budget_line_id": "cannot change on a resubmission; withdraw the claim and submit a new one"}.err()
+		return "", fieldErrors{"edits.budget_line_id": {key: "budget_line_fixed"}}.err()
+	}
+	if len(cl.CC) > 0 {
+		return "", fieldErrors{"edits.cc": {key: "cc_fixed"}}.err()
+	}
+	// The workflow links the new uploads when it applies the edit; refuse now any it could not.
+	if len(cl.Attachments) > 0 {
+		free, err := s.store.UnlinkedAttachments(ctx, u.ID, cl.Attachments)
+		if err != nil {
+			return "", err
+		}
+		if len(free) != len(cl.Attachments) {
+			var missing []string
+			for _, id := range cl.Attachments {
+				if !slices.ContainsFunc(free, func(a store.Attachment) bool { return a.ID == id }) {
+					missing = append(missing, id)
+				}
+			}
+			return "", fieldErrors{"edits.attachments": {"attachment_unavailable", []any{strings.Join(missing, ", ")}}}.err()
+		}
 	}
 	return s.store.SaveEdit(ctx, c.ID, store.Edit{
 		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, Lines: cl.Lines, Amount: int64(cl.Total),
+		Attachments:     cl.Attachments,
 		AllowOverBudget: doc.Chains[policy.Kind(c.Kind)].OverBudget == policy.OverBudgetRoute,
 	})
 }

@@ -63,14 +63,10 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	problems := fieldErrors{}
 	in.User = strings.TrimSpace(in.User)
 	if in.User == "" {
-		problems.add("user", "is required")
+		problems.add("user", "required")
 	}
 	if in.Password == "" {
-		problems.add("password", "is required")
-	}
-	if len(in.User) > 200 || len(in.Password) > 72 { // bcrypt reads at most 72 bytes
-		s.fail(w, r, errInvalidCredentials)
-		return
+		problems.add("password", "required")
 	}
 	if err := problems.err(); err != nil {
 		s.fail(w, r, err)
@@ -78,32 +74,51 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.store.UserByID(ctx, in.User)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(in.Password))
-		s.fail(w, r, errInvalidCredentials)
-		return
-	case err != nil:
-		s.fail(w, r, fmt.Errorf("login: %w", err))
+	u, err := s.checkPassword(ctx, in.User, in.Password)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.Password)) != nil {
-		s.fail(w, r, errInvalidCredentials)
-		return
-	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		s.fail(w, r, fmt.Errorf("login: token: %w", err))
-		return
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	expires := s.now().Add(s.auth.TokenTTL).UTC().Truncate(time.Second)
-	if err := s.store.CreateSession(ctx, token, u.ID, expires); err != nil {
-		s.fail(w, r, fmt.Errorf("login: %w", err))
+	token, expires, err := s.openSession(ctx, u)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u)})
+}
+
+// checkPassword returns the user whose password this is, or errInvalidCredentials. The API's
+// login and the web sign-in both check through it.
+func (s *server) checkPassword(ctx context.Context, userID, password string) (store.User, error) {
+	if len(userID) > 200 || len(password) > 72 { // bcrypt reads at most 72 bytes
+		return store.User{}, errInvalidCredentials
+	}
+	u, err := s.store.UserByID(ctx, userID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return store.User{}, errInvalidCredentials
+	case err != nil:
+		return store.User{}, fmt.Errorf("login: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return store.User{}, errInvalidCredentials
+	}
+	return u, nil
+}
+
+// openSession starts a session for u: a random token, stored hashed, valid for auth.token_ttl.
+func (s *server) openSession(ctx context.Context, u store.User) (token string, expires time.Time, err error) {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", time.Time{}, fmt.Errorf("login: token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+	expires = s.now().Add(s.auth.TokenTTL).UTC().Truncate(time.Second)
+	if err := s.store.CreateSession(ctx, token, u.ID, expires); err != nil {
+		return "", time.Time{}, fmt.Errorf("login: %w", err)
+	}
+	return token, expires, nil
 }
 
 // logout ends the caller's session.

@@ -53,7 +53,8 @@ var caseStatuses = []string{statusSubmitted, string(chain.StatusInProgress), str
 
 var caseKinds = []string{string(policy.KindExpense), string(policy.KindProcurement)}
 
-var caseScopes = []store.Scope{store.ScopeTodo, store.ScopeSubmitted, store.ScopeInvolved, store.ScopeAll}
+var caseScopes = []store.Scope{store.ScopeTodo, store.ScopeDone, store.ScopeSubmitted, store.ScopeCopied,
+	store.ScopeInvolved, store.ScopeAll}
 
 // listCases serves the inbox (todo), my submissions, what I was on, and search (all, for the
 // finance roles), newest first with a cursor.
@@ -77,28 +78,35 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.User = u.ID
-	page, err := s.store.ListCases(ctx, f)
+	out, err := s.list(ctx, u, f)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("list cases: %w", err))
+		s.fail(w, r, err)
 		return
 	}
-	// The cases held by those the caller stands in for come on the first page only: the store's
-	// cursor orders one list, and a delegate's extra inbox is short.
+	writeJSON(w, http.StatusOK, out)
+}
+
+// list reads one page of a list for u. On the first page of the todo scope it adds the cases
+// held by those u stands in for: the store's cursor orders one list, and a delegate's extra
+// inbox is short. The API and the web inbox both list through it.
+func (s *server) list(ctx context.Context, u store.User, f store.Filter) (caseList, error) {
+	page, err := s.store.ListCases(ctx, f)
+	if err != nil {
+		return caseList{}, fmt.Errorf("list cases: %w", err)
+	}
 	var delegated []store.Case
 	var heldFor []string
 	if f.Scope == store.ScopeTodo && f.After == "" {
 		delegators, err := s.store.Delegators(ctx, u.ID, s.now())
 		if err != nil {
-			s.fail(w, r, fmt.Errorf("list cases: %w", err))
-			return
+			return caseList{}, fmt.Errorf("list cases: %w", err)
 		}
 		for _, who := range delegators {
 			df := f
 			df.User = who
 			p, err := s.store.ListCases(ctx, df)
 			if err != nil {
-				s.fail(w, r, fmt.Errorf("list cases for %s: %w", who, err))
-				return
+				return caseList{}, fmt.Errorf("list cases for %s: %w", who, err)
 			}
 			for _, c := range p.Items {
 				if !slices.ContainsFunc(page.Items, func(x store.Case) bool { return x.ID == c.ID }) {
@@ -115,8 +123,7 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
 	}
 	names, err := s.names(ctx, append(ids, heldFor...))
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("list cases: %w", err))
-		return
+		return caseList{}, fmt.Errorf("list cases: %w", err)
 	}
 	out := caseList{Items: make([]caseSummary, 0, len(page.Items)), Delegated: make([]delegatedCase, 0, len(delegated))}
 	for _, c := range page.Items {
@@ -128,7 +135,31 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
 	if page.Next != "" {
 		out.Next = &page.Next
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
+}
+
+// inboxCountsResponse is the size of each inbox tab; a count above limit means "more than limit".
+type inboxCountsResponse struct {
+	Todo        int `json:"todo"`
+	TodoOverdue int `json:"todo_overdue"`
+	Done        int `json:"done"`
+	Submitted   int `json:"submitted"`
+	Copied      int `json:"copied"`
+	Limit       int `json:"limit"`
+}
+
+// inboxCounts answers how many cases each inbox tab holds, counted up to a limit so that the
+// cost does not grow with years of history.
+func (s *server) inboxCounts(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	c, err := s.store.InboxCounts(ctx, userFrom(r.Context()).ID, countCap)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("inbox counts: %w", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, inboxCountsResponse{Todo: c.Todo, TodoOverdue: c.TodoOverdue, Done: c.Done,
+		Submitted: c.Submitted, Copied: c.Copied, Limit: countCap})
 }
 
 // parseFilter reads a list's query parameters, reporting every bad one at once. Dates are days
@@ -141,18 +172,18 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 	if v := q.Get("scope"); v != "" {
 		f.Scope = store.Scope(v)
 		if !slices.Contains(caseScopes, f.Scope) {
-			bad.add("scope", "must be todo, submitted, involved or all")
+			bad.add("scope", "one_of", caseScopes)
 		}
 	}
 	if f.Status != "" && !slices.Contains(caseStatuses, f.Status) {
-		bad.add("status", fmt.Sprintf("must be one of %v", caseStatuses))
+		bad.add("status", "one_of", caseStatuses)
 	}
 	if f.Kind != "" && !slices.Contains(caseKinds, f.Kind) {
-		bad.add("kind", fmt.Sprintf("must be one of %v", caseKinds))
+		bad.add("kind", "one_of", caseKinds)
 	}
 	if f.Department != "" {
 		if _, ok := doc.Department(f.Department); !ok {
-			bad.add("department", fmt.Sprintf("%q is not a known department", f.Department))
+			bad.add("department", "unknown_department", f.Department)
 		}
 	}
 	switch v := q.Get("overdue"); v {
@@ -161,7 +192,7 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		overdue := v == "true"
 		f.Overdue = &overdue
 	default:
-		bad.add("overdue", "must be true or false")
+		bad.add("overdue", "bool")
 	}
 	loc, err := time.LoadLocation(doc.Calendar.Timezone)
 	if err != nil {
@@ -174,7 +205,7 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		}
 		t, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
-			bad.add(name, "must be a date written YYYY-MM-DD")
+			bad.add(name, "date")
 			return nil
 		}
 		return &t
@@ -184,18 +215,18 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		end := to.AddDate(0, 0, 1)
 		f.To = &end
 		if f.From != nil && to.Before(*f.From) {
-			bad.add("to", "must not be before from")
+			bad.add("to", "to_before_from")
 		}
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 200 {
-			bad.add("limit", "must be a whole number from 1 to 200")
+			bad.add("limit", "limit")
 		}
 		f.Limit = n
 	}
 	if len(f.After) > 300 {
-		bad.add("cursor", "is not a cursor this API returned")
+		bad.add("cursor", "cursor")
 	}
 	return f, bad.err()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +22,8 @@ const (
 	maxDescription = 500
 	maxInvoiceNo   = 64
 	maxLines       = 100
+	maxAttachments = 20 // receipts and invoices on one claim
+	maxCC          = 20 // people a claim is copied to
 	defaultTitleOf = 40 // characters of the purpose in a default title
 )
 
@@ -32,6 +35,8 @@ type claimInput struct {
 	Category     string      `json:"category"`
 	BudgetLineID string      `json:"budget_line_id"`
 	Lines        []lineInput `json:"lines"`
+	Attachments  []string    `json:"attachments"` // IDs of the submitter's uploads
+	CC           []string    `json:"cc"`          // user IDs to copy the claim to (抄送)
 }
 
 type lineInput struct {
@@ -77,6 +82,8 @@ type claim struct {
 	BudgetLineID string
 	Lines        []store.Line
 	Total        policy.Money
+	Attachments  []string
+	CC           []string
 }
 
 // validateClaim checks a claim against the policy document for a submitter and reports every
@@ -94,50 +101,72 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 
 	switch n := utf8.RuneCountInString(out.Purpose); {
 	case n == 0:
-		bad.add(field("purpose"), "is required: say what the money was for (用途)")
+		bad.add(field("purpose"), "purpose_required")
 	case n > maxPurpose:
-		bad.add(field("purpose"), fmt.Sprintf("must be at most %d characters", maxPurpose))
+		bad.add(field("purpose"), "too_long", maxPurpose)
 	}
 	if utf8.RuneCountInString(out.Title) > maxTitle {
-		bad.add(field("title"), fmt.Sprintf("must be at most %d characters", maxTitle))
+		bad.add(field("title"), "too_long", maxTitle)
 	}
 
 	cat, catOK := doc.Category(out.Category)
 	switch {
 	case out.Category == "":
-		bad.add(field("category"), "is required")
+		bad.add(field("category"), "required")
 	case !catOK:
-		bad.add(field("category"), fmt.Sprintf("%q is not a known category", out.Category))
+		bad.add(field("category"), "unknown_category", out.Category)
 	}
 
 	line, lineOK := doc.BudgetLine(out.BudgetLineID)
 	switch {
 	case out.BudgetLineID == "":
-		bad.add(field("budget_line_id"), "is required")
+		bad.add(field("budget_line_id"), "required")
 	case !lineOK:
-		bad.add(field("budget_line_id"), fmt.Sprintf("%q is not a known budget line", out.BudgetLineID))
+		bad.add(field("budget_line_id"), "unknown_budget_line", out.BudgetLineID)
 	case line.Department != submitter.DepartmentID:
-		bad.add(field("budget_line_id"), fmt.Sprintf("%q belongs to another department", out.BudgetLineID))
+		bad.add(field("budget_line_id"), "budget_line_department", out.BudgetLineID)
 	case catOK && line.Category != "" && line.Category != cat.ID:
-		bad.add(field("budget_line_id"), fmt.Sprintf("%q is only for the category %q", out.BudgetLineID, line.Category))
+		bad.add(field("budget_line_id"), "budget_line_category", out.BudgetLineID, line.Category)
 	}
 
 	switch n := len(in.Lines); {
 	case n == 0:
-		bad.add(field("lines"), "must hold at least one line")
+		bad.add(field("lines"), "lines_empty")
 	case n > maxLines:
-		bad.add(field("lines"), fmt.Sprintf("must hold at most %d lines", maxLines))
+		bad.add(field("lines"), "lines_too_many", maxLines)
 	default:
 		for i, l := range in.Lines {
 			sl, problems := validateLine(l, i+1)
-			for name, msg := range problems {
-				bad.add(field(fmt.Sprintf("lines[%d].%s", i, name)), msg)
+			for name, p := range problems {
+				bad[field(fmt.Sprintf("lines[%d].%s", i, name))] = p
 			}
 			out.Lines = append(out.Lines, sl)
 			out.Total += policy.Money(sl.Amount) // each ≤ MaxMoney: a hundred cannot overflow
 		}
 		if out.Total > policy.MaxMoney {
-			bad.add(field("lines"), "the total must be at most "+policy.MaxMoney.String())
+			bad.add(field("lines"), "total_too_large", policy.MaxMoney.String())
+		}
+	}
+
+	out.Attachments = distinct(in.Attachments)
+	if n := len(out.Attachments); n > maxAttachments {
+		bad.add(field("attachments"), "attachments_too_many", maxAttachments)
+	}
+	for _, id := range out.Attachments {
+		if id == "" || len(id) > maxShortText {
+			bad.add(field("attachments"), "attachment_unavailable", id)
+		}
+	}
+	out.CC = distinct(in.CC)
+	switch {
+	case len(out.CC) > maxCC:
+		bad.add(field("cc"), "cc_too_many", maxCC)
+	case slices.Contains(out.CC, submitter.ID):
+		bad.add(field("cc"), "cc_self")
+	}
+	for _, id := range out.CC {
+		if _, ok := doc.User(id); !ok {
+			bad.add(field("cc"), "inactive_user", id)
 		}
 	}
 
@@ -151,59 +180,59 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 }
 
 // validateLine checks one line item; problems are keyed by the line's field names.
-func validateLine(l lineInput, no int) (store.Line, map[string]string) {
-	problems := map[string]string{}
+func validateLine(l lineInput, no int) (store.Line, map[string]problem) {
+	problems := map[string]problem{}
 	out := store.Line{No: no, Description: strings.TrimSpace(l.Description), InvoiceNo: strings.TrimSpace(l.InvoiceNo)}
 	switch n := utf8.RuneCountInString(out.Description); {
 	case n == 0:
-		problems["description"] = "is required"
+		problems["description"] = problem{key: "required"}
 	case n > maxDescription:
-		problems["description"] = fmt.Sprintf("must be at most %d characters", maxDescription)
+		problems["description"] = problem{"too_long", []any{maxDescription}}
 	}
 	if utf8.RuneCountInString(out.InvoiceNo) > maxInvoiceNo {
-		problems["invoice_no"] = fmt.Sprintf("must be at most %d characters", maxInvoiceNo)
+		problems["invoice_no"] = problem{"too_long", []any{maxInvoiceNo}}
 	}
 	if s := strings.TrimSpace(l.SpentOn); s != "" {
 		day, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			problems["spent_on"] = "must be a date written YYYY-MM-DD"
+			problems["spent_on"] = problem{key: "date"}
 		} else {
 			out.SpentOn = &day
 		}
 	}
-	amount, problem := parseAmount(l.Amount)
-	if problem != "" {
-		problems["amount"] = problem
+	amount, p := parseAmount(l.Amount)
+	if p.key != "" {
+		problems["amount"] = p
 	}
 	out.Amount = int64(amount)
 	return out, problems
 }
 
 // parseAmount reads a positive amount with at most two decimals, or says what is wrong with it.
-func parseAmount(a amountText) (policy.Money, string) {
+func parseAmount(a amountText) (policy.Money, problem) {
 	if !a.present {
-		return 0, "is required"
+		return 0, problem{key: "required"}
 	}
 	if !a.valid {
-		return 0, `must be a decimal amount, as a string or a number, e.g. "1234.50"`
+		return 0, problem{key: "amount_type"}
 	}
 	if strings.HasPrefix(a.text, "-") {
-		return 0, "must be greater than 0.00"
+		return 0, problem{key: "amount_positive"}
 	}
 	m, err := policy.ParseMoney(a.text)
 	switch {
 	case errors.Is(err, policy.ErrMoneyDecimals):
-		return 0, "must have at most two decimals"
+		return 0, problem{key: "amount_decimals"}
 	case errors.Is(err, policy.ErrMoneyRange):
-		return 0, "must be at most " + policy.MaxMoney.String()
+		return 0, problem{"amount_max", []any{policy.MaxMoney.String()}}
 	case err != nil && strings.ContainsAny(a.text, "eE"):
-		return 0, "must be written without an exponent, e.g. 1234.50"
+		return 0, problem{key: "amount_exponent"}
 	case err != nil:
-		return 0, `must be a decimal amount, e.g. "1234.50"`
+		return 0, problem{key: "amount_format"}
 	case m == 0:
-		return 0, "must be greater than 0.00"
+		return 0, problem{key: "amount_positive"}
 	}
-	return m, ""
+	return m, problem{}
 }
 
 // fingerprint identifies the claim for idempotency: the SHA-256 of its canonical JSON, so that
@@ -222,7 +251,10 @@ func (c claim) fingerprint() string {
 		Category     string      `json:"category"`
 		BudgetLineID string      `json:"budget_line_id"`
 		Lines        []line      `json:"lines"`
-	}{Kind: policy.KindExpense, Title: c.Title, Purpose: c.Purpose, Category: c.Category, BudgetLineID: c.BudgetLineID}
+		Attachments  []string    `json:"attachments,omitempty"`
+		CC           []string    `json:"cc,omitempty"`
+	}{Kind: policy.KindExpense, Title: c.Title, Purpose: c.Purpose, Category: c.Category, BudgetLineID: c.BudgetLineID,
+		Attachments: slices.Sorted(slices.Values(c.Attachments)), CC: slices.Sorted(slices.Values(c.CC))}
 	for _, l := range c.Lines {
 		day := ""
 		if l.SpentOn != nil {
@@ -236,6 +268,18 @@ func (c claim) fingerprint() string {
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// distinct trims the IDs and drops blanks and repeats, keeping the first order.
+func distinct(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // truncate shortens s to at most n characters, marking the cut with an ellipsis.

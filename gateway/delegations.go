@@ -42,15 +42,15 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 	var delegate store.User
 	switch {
 	case in.DelegateID == "":
-		bad.add("delegate_id", "is required")
+		bad.add("delegate_id", "required")
 	case in.DelegateID == u.ID:
-		bad.add("delegate_id", "must be someone else")
+		bad.add("delegate_id", "not_self")
 	default:
 		var err error
 		delegate, err = s.store.UserByID(ctx, in.DelegateID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			bad.add("delegate_id", fmt.Sprintf("%q is not an active user", in.DelegateID))
+			bad.add("delegate_id", "inactive_user", in.DelegateID)
 		case err != nil:
 			s.fail(w, r, fmt.Errorf("create delegation: %w", err))
 			return
@@ -58,16 +58,16 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 	}
 	from, fromErr := time.Parse(time.RFC3339, in.ValidFrom)
 	if fromErr != nil {
-		bad.add("valid_from", "must be a time written as RFC 3339, e.g. 2026-11-02T09:00:00+08:00")
+		bad.add("valid_from", "rfc3339", "2026-11-02T09:00:00+08:00")
 	}
 	to, toErr := time.Parse(time.RFC3339, in.ValidTo)
 	switch {
 	case toErr != nil:
-		bad.add("valid_to", "must be a time written as RFC 3339, e.g. 2026-11-09T18:00:00+08:00")
+		bad.add("valid_to", "rfc3339", "2026-11-09T18:00:00+08:00")
 	case fromErr == nil && !to.After(from):
-		bad.add("valid_to", "must be after valid_from")
+		bad.add("valid_to", "after_from")
 	case !to.After(s.now()):
-		bad.add("valid_to", "must be in the future")
+		bad.add("valid_to", "future")
 	}
 	if err := bad.err(); err != nil {
 		s.fail(w, r, err)

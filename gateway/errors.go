@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"signoff/chain"
+	"signoff/i18n"
 	"signoff/policy"
 	"signoff/store"
 )
@@ -60,14 +61,25 @@ var (
 	errTrailingData = errors.New("data after the JSON value")
 )
 
+// problem is what is wrong with one field: a key of the i18n catalogues ("problem." + key)
+// and its arguments, so that the API says it in English and the web UI in the reader's
+// language.
+type problem struct {
+	key  string
+	args []any
+}
+
+// in renders the problem in lang.
+func (p problem) in(lang i18n.Lang) string { return i18n.T(lang, "problem."+p.key, p.args...) }
+
 // fieldErrors collects what is wrong with a request, field by field, so that every problem is
 // reported at once. Field names are JSON paths: "purpose", "lines[2].amount".
-type fieldErrors map[string]string
+type fieldErrors map[string]problem
 
 // add records a problem with a field; the first one found is kept.
-func (f fieldErrors) add(field, message string) {
+func (f fieldErrors) add(field, key string, args ...any) {
 	if _, ok := f[field]; !ok {
-		f[field] = message
+		f[field] = problem{key: key, args: args}
 	}
 }
 
@@ -79,11 +91,20 @@ func (f fieldErrors) err() error {
 	return &validationError{fields: f}
 }
 
+// in renders every problem in lang, keyed by field.
+func (f fieldErrors) in(lang i18n.Lang) map[string]string {
+	out := make(map[string]string, len(f))
+	for k, p := range f {
+		out[k] = p.in(lang)
+	}
+	return out
+}
+
 // validationError is a request whose fields are wrong (422 invalid_input).
 type validationError struct{ fields fieldErrors }
 
 func (e *validationError) Error() string {
-	return fmt.Sprintf("invalid input: %v", map[string]string(e.fields))
+	return fmt.Sprintf("invalid input: %v", e.fields.in(i18n.EN))
 }
 
 // internalError marks a failure that is ours whatever it wraps: a missing policy version or
@@ -116,6 +137,7 @@ var refusalStatus = map[string]int{
 	string(chain.CodeInvalidAction):  http.StatusUnprocessableEntity,
 	string(chain.CodeTooSoon):        http.StatusTooManyRequests,
 	"over_budget":                    http.StatusUnprocessableEntity,
+	"attachment_unavailable":         http.StatusUnprocessableEntity,
 	"no_route":                       http.StatusUnprocessableEntity,
 	"not_found":                      http.StatusNotFound,
 }
@@ -127,6 +149,7 @@ func classify(err error) *apiError {
 		api      *apiError
 		invalid  *validationError
 		over     *store.OverBudgetError
+		attach   *store.AttachmentError
 		noRoute  *noRouteError
 		refusal  *chain.Refusal
 		app      *temporal.ApplicationError
@@ -144,7 +167,7 @@ func classify(err error) *apiError {
 		return api
 	case errors.As(err, &invalid):
 		details := make(map[string]any, len(invalid.fields))
-		for k, v := range invalid.fields {
+		for k, v := range invalid.fields.in(i18n.EN) {
 			details[k] = v
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
@@ -174,7 +197,7 @@ func classify(err error) *apiError {
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
-			Details: map[string]any{field: "must not be a JSON " + typ.Value}}
+			Details: map[string]any{field: problem{"json_type", []any{typ.Value}}.in(i18n.EN)}}
 
 	// The store.
 	case errors.Is(err, store.ErrIdempotencyMismatch):
@@ -189,10 +212,12 @@ func classify(err error) *apiError {
 				"requested":   policy.Money(over.Requested).Plain(),
 				"remaining":   policy.Money(over.Remaining).Plain(),
 			}}
+	case errors.As(err, &attach):
+		return classify(fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err())
 	case errors.Is(err, store.ErrBadCursor):
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
-			Details: map[string]any{"cursor": "is not a cursor this API returned"}}
+			Details: map[string]any{"cursor": problem{key: "cursor"}.in(i18n.EN)}}
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound
 

@@ -2,8 +2,10 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -24,14 +26,13 @@ const expensePrefix = "EXP"
 func idempotencyKey(r *http.Request) (string, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if utf8.RuneCountInString(key) > maxIdempotencyKey {
-		return "", fieldErrors{"Idempotency-Key": fmt.Sprintf("must be at most %d characters", maxIdempotencyKey)}.err()
+		return "", fieldErrors{"Idempotency-Key": {"too_long", []any{maxIdempotencyKey}}}.err()
 	}
 	return key, nil
 }
 
-// submitExpense files an expense claim: it validates the claim, checks the policy can route it,
-// writes the case (numbered, its amount reserved on the budget line) and starts its workflow,
-// answering once the case is routed. With an Idempotency-Key, a retry returns the same case.
+// submitExpense files an expense claim and answers with its case page once it is routed.
+// With an Idempotency-Key, a retry returns the same case.
 func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	key, err := idempotencyKey(r)
@@ -46,47 +47,10 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	version, doc, err := s.policies.Latest(ctx)
-	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("submit expense: %w", err)))
-		return
-	}
-	cl, err := validateClaim(in, doc, u, "")
+	c, created, err := s.submitClaim(ctx, u, in, key)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	facts := policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
-		Submitter: u.ID, Department: u.DepartmentID}
-	route, err := doc.Route(facts)
-	if err != nil {
-		s.fail(w, r, &noRouteError{err: err})
-		return
-	}
-	loc, err := time.LoadLocation(doc.Calendar.Timezone)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("submit expense: policy timezone: %w", err))
-		return
-	}
-	c, created, err := s.store.CreateCase(ctx, store.NewCase{
-		Prefix: expensePrefix, Year: s.now().In(loc).Year(), Kind: string(policy.KindExpense),
-		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, DepartmentID: u.DepartmentID,
-		BudgetLineID: cl.BudgetLineID, Amount: int64(cl.Total), Currency: doc.Currency, SubmitterID: u.ID,
-		PolicyVersion: version, Lines: cl.Lines,
-		AllowOverBudget: doc.Chains[policy.KindExpense].OverBudget == policy.OverBudgetRoute,
-		IdempotencyKey:  key, RequestHash: cl.fingerprint(),
-	})
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("submit expense: %w", err))
-		return
-	}
-	// "submitted" means no workflow has routed the case yet: a new case, or a retry whose
-	// first try wrote the case but failed to start its workflow.
-	if c.Status == statusSubmitted {
-		if err := s.startCase(ctx, c, route); err != nil {
-			s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
-			return
-		}
 	}
 	v, err := s.store.CaseView(ctx, c.ID, u.ID, s.now())
 	if err != nil {
@@ -104,6 +68,54 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
 	writeJSON(w, status, d)
+}
+
+// submitClaim files an expense claim for u: it validates the claim, checks the policy can route
+// it, writes the case (numbered, its amount reserved on the budget line, its attachments and
+// copies linked) and starts its workflow, returning once the case is routed. The API and the
+// web form both submit through it. created is false when key named an earlier submission.
+func (s *server) submitClaim(ctx context.Context, u store.User, in claimInput, key string) (c store.Case, created bool, err error) {
+	version, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		return store.Case{}, false, internal(fmt.Errorf("submit expense: %w", err))
+	}
+	cl, err := validateClaim(in, doc, u, "")
+	if err != nil {
+		return store.Case{}, false, err
+	}
+	facts := policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
+		Submitter: u.ID, Department: u.DepartmentID}
+	route, err := doc.Route(facts)
+	if err != nil {
+		return store.Case{}, false, &noRouteError{err: err}
+	}
+	loc, err := time.LoadLocation(doc.Calendar.Timezone)
+	if err != nil {
+		return store.Case{}, false, fmt.Errorf("submit expense: policy timezone: %w", err)
+	}
+	c, created, err = s.store.CreateCase(ctx, store.NewCase{
+		Prefix: expensePrefix, Year: s.now().In(loc).Year(), Kind: string(policy.KindExpense),
+		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, DepartmentID: u.DepartmentID,
+		BudgetLineID: cl.BudgetLineID, Amount: int64(cl.Total), Currency: doc.Currency, SubmitterID: u.ID,
+		PolicyVersion: version, Lines: cl.Lines, Attachments: cl.Attachments, CC: cl.CC,
+		AllowOverBudget: doc.Chains[policy.KindExpense].OverBudget == policy.OverBudgetRoute,
+		IdempotencyKey:  key, RequestHash: cl.fingerprint(),
+	})
+	var attach *store.AttachmentError
+	switch {
+	case errors.As(err, &attach):
+		return store.Case{}, false, fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err()
+	case err != nil:
+		return store.Case{}, false, fmt.Errorf("submit expense: %w", err)
+	}
+	// "submitted" means no workflow has routed the case yet: a new case, or a retry whose
+	// first try wrote the case but failed to start its workflow.
+	if c.Status == statusSubmitted {
+		if err := s.startCase(ctx, c, route); err != nil {
+			return store.Case{}, false, fmt.Errorf("submit expense %s: %w", c.ID, err)
+		}
+	}
+	return c, created, nil
 }
 
 // statusSubmitted is a case's status in Postgres before its workflow has routed it.
@@ -176,24 +188,32 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	line, err := s.store.BudgetLine(ctx, cl.BudgetLineID)
+	out, err := s.preview(ctx, doc, u, cl.Category, cl.BudgetLineID, cl.Total)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("route preview: %w", err)))
+		s.fail(w, r, err)
 		return
 	}
-	over := int64(cl.Total) > line.Remaining
+	writeJSON(w, http.StatusOK, out)
+}
+
+// preview is the route a claim of total for category on a budget line would take for u, and
+// why: the API's route preview and the web form's both come from here.
+func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User, category, budgetLine string, total policy.Money) (routePreview, error) {
+	line, err := s.store.BudgetLine(ctx, budgetLine)
+	if err != nil {
+		return routePreview{}, internal(fmt.Errorf("route preview: %w", err))
+	}
+	over := int64(total) > line.Remaining
 	if over && doc.Chains[policy.KindExpense].OverBudget != policy.OverBudgetRoute {
-		s.fail(w, r, &store.OverBudgetError{BudgetLine: line.ID, Requested: int64(cl.Total), Remaining: line.Remaining})
-		return
+		return routePreview{}, &store.OverBudgetError{BudgetLine: line.ID, Requested: int64(total), Remaining: line.Remaining}
 	}
-	route, err := doc.Route(policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
+	route, err := doc.Route(policy.Facts{Kind: policy.KindExpense, Category: category, Amount: total,
 		Submitter: u.ID, Department: u.DepartmentID, OverBudget: over})
 	if err != nil {
-		s.fail(w, r, &noRouteError{err: err})
-		return
+		return routePreview{}, &noRouteError{err: err}
 	}
 	out := routePreview{Band: bandViewOf(route.Band), OverBudget: over, Remaining: policy.Money(line.Remaining),
-		Total: cl.Total, Steps: make([]previewStep, 0, len(route.Steps))}
+		Total: total, Steps: make([]previewStep, 0, len(route.Steps))}
 	for _, st := range route.Steps {
 		assignees := make([]userRef, 0, len(st.Assignees))
 		for _, id := range st.Assignees {
@@ -206,5 +226,5 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 		out.Steps = append(out.Steps, previewStep{Key: st.Key, Role: string(st.Role), Label: st.Label,
 			Mode: string(st.Mode), K: st.K, Assignees: assignees, Reason: st.Reason, SLA: st.SLA})
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }

@@ -50,7 +50,7 @@ func newHarness(t *testing.T) *harness {
 	h, err := New(Deps{
 		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
-		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, ActionTimeout: 30 * time.Second},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
 		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

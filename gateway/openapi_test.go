@@ -41,6 +41,10 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 	n := 0
 	err := chi.Walk(mux, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		// The web UI's pages are HTML for people, not part of the API.
+		if !strings.HasPrefix(route, "/api/") && route != "/healthz" && route != "/livez" {
+			return nil
+		}
 		n++
 		path := strings.TrimPrefix(route, "/api/v1")
 		item := spec.doc.Paths.Value(path)
@@ -123,7 +127,7 @@ func TestHealthzReportsAnUnavailableTemporal(t *testing.T) {
 	db := testkit.NewDB(t)
 	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{},
 		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
-		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 10, ActionTimeout: time.Second},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 10, MaxUploadBytes: 1 << 20, ActionTimeout: time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +155,7 @@ func TestNewRefusesMissingDependencies(t *testing.T) {
 	full := Deps{
 		Store: &store.Store{}, Policies: &store.Policies{}, Temporal: fakeTemporal{},
 		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
-		Gateway:        config.GatewayConfig{MaxBodyBytes: 1, ActionTimeout: time.Second},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: 1, MaxUploadBytes: 1 << 20, ActionTimeout: time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
 		Logger:         slog.Default(),
 	}

@@ -66,7 +66,7 @@ func (s *server) budgetLines(w http.ResponseWriter, r *http.Request) {
 	}
 	dept := r.URL.Query().Get("department")
 	if _, ok := doc.Department(dept); dept != "" && !ok {
-		s.fail(w, r, fieldErrors{"department": fmt.Sprintf("%q is not a known department", dept)}.err())
+		s.fail(w, r, fieldErrors{"department": {"unknown_department", []any{dept}}}.err())
 		return
 	}
 	lines, err := s.store.BudgetLines(ctx, dept)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -48,6 +49,7 @@ type server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	autoPay  bool
+	ui       *webUI
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -68,6 +70,8 @@ func New(d Deps) (http.Handler, error) {
 		return nil, errors.New("gateway: Gateway.MaxBodyBytes must be positive")
 	case d.Gateway.ActionTimeout <= 0:
 		return nil, errors.New("gateway: Gateway.ActionTimeout must be positive")
+	case d.Gateway.MaxUploadBytes <= 0:
+		return nil, errors.New("gateway: Gateway.MaxUploadBytes must be positive")
 	case d.Auth.TokenTTL <= 0:
 		return nil, errors.New("gateway: Auth.TokenTTL must be positive")
 	}
@@ -75,9 +79,13 @@ func New(d Deps) (http.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
+	ui, err := loadWebUI()
+	if err != nil {
+		return nil, err
+	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay,
+		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, ui: ui,
 	}
 	return s.routes(), nil
 }
@@ -85,38 +93,57 @@ func New(d Deps) (http.Handler, error) {
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.accessLog, s.recoverPanics)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.fail(w, r, errMethodNotAllowed) })
+	// The API answers in JSON, the web UI in pages.
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errMethodNotAllowed) })
 
 	r.Get("/livez", s.livez)
 	r.Get("/healthz", s.healthz)
 
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.limitBody, s.requireJSON)
-		r.Get("/openapi.yaml", s.openAPI)
-		r.Post("/auth/login", s.login)
-
+		// Uploads are multipart and bounded by gateway.max_upload_bytes; everything else is JSON.
+		r.With(s.authenticate).Post("/attachments", s.uploadAttachment)
 		r.Group(func(r chi.Router) {
-			r.Use(s.authenticate)
-			r.Post("/auth/logout", s.logout)
-			r.Get("/me", s.me)
+			r.Use(s.limitBody, s.requireJSON)
+			r.Get("/openapi.yaml", s.openAPI)
+			r.Post("/auth/login", s.login)
 
-			r.Get("/categories", s.categories)
-			r.Get("/budget-lines", s.budgetLines)
-			r.Get("/users", s.users)
+			r.Group(func(r chi.Router) {
+				r.Use(s.authenticate)
+				r.Post("/auth/logout", s.logout)
+				r.Get("/me", s.me)
 
-			r.Post("/expenses", s.submitExpense)
-			r.Post("/expenses/route-preview", s.previewRoute)
+				r.Get("/categories", s.categories)
+				r.Get("/budget-lines", s.budgetLines)
+				r.Get("/users", s.users)
 
-			r.Get("/cases", s.listCases)
-			r.Get("/cases/{id}", s.getCase)
-			r.Post("/cases/{id}/actions/{action}", s.act)
+				r.Post("/expenses", s.submitExpense)
+				r.Post("/expenses/route-preview", s.previewRoute)
 
-			r.Get("/delegations", s.listDelegations)
-			r.Post("/delegations", s.createDelegation)
+				r.Get("/attachments/{id}", s.getAttachment)
+				r.Get("/attachments/{id}/content", s.apiAttachmentContent)
+
+				r.Get("/inbox/counts", s.inboxCounts)
+				r.Get("/cases", s.listCases)
+				r.Get("/cases/{id}", s.getCase)
+				r.Post("/cases/{id}/actions/{action}", s.act)
+
+				r.Get("/delegations", s.listDelegations)
+				r.Post("/delegations", s.createDelegation)
+			})
 		})
 	})
+	s.webRoutes(r)
 	return r
+}
+
+// failFor answers an error in the language of the path: JSON under /api/, a page elsewhere.
+func (s *server) failFor(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.fail(w, r, err)
+		return
+	}
+	s.webHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, err) })).ServeHTTP(w, r)
 }
 
 // livez answers as long as the process serves HTTP.

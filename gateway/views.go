@@ -112,6 +112,8 @@ type caseDetail struct {
 	Band              *bandView                     `json:"band"`
 	AllowedActions    []chain.ActionType            `json:"allowed_actions"`
 	AllowedOnBehalfOf map[string][]chain.ActionType `json:"allowed_on_behalf_of"`
+	Attachments       []attachmentView              `json:"attachments"`
+	CC                []userRef                     `json:"cc"`
 	TemporalURL       string                        `json:"temporal_url"`
 }
 
@@ -185,12 +187,13 @@ func hasFinanceRole(u store.User) bool {
 }
 
 // canSee reports whether the caller may see a case: the finance roles see all; others see the
-// cases they (or someone they stand in for) submitted or were ever on.
-func canSee(u store.User, c store.Case, delegators []string) bool {
-	if hasFinanceRole(u) {
+// cases they (or someone they stand in for) submitted, were ever on, or were copied to.
+func canSee(u store.User, v store.CaseView) bool {
+	if hasFinanceRole(u) || slices.Contains(v.Copies, u.ID) {
 		return true
 	}
-	for _, who := range append([]string{u.ID}, delegators...) {
+	c := v.Case
+	for _, who := range append([]string{u.ID}, v.Delegators...) {
 		if who == c.SubmitterID || (c.State != nil && slices.Contains(c.State.Participants, who)) {
 			return true
 		}
@@ -206,7 +209,7 @@ func (s *server) visibleCase(ctx context.Context, u store.User, id string) (stor
 	if err != nil {
 		return store.CaseView{}, err
 	}
-	if !canSee(u, v.Case, v.Delegators) {
+	if !canSee(u, v) {
 		return store.CaseView{}, errNotFound
 	}
 	return v, nil
@@ -225,9 +228,24 @@ func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (ca
 	for id, name := range v.Names {
 		names[id] = store.User{ID: id, Name: name}
 	}
+	// People not yet on the case (the signers of later steps, a delegator) are named from the
+	// case's policy version, which is cached; only someone the policy no longer knows costs a
+	// query.
 	var missing []string
-	for _, id := range delegators {
-		if _, ok := names[id]; !ok {
+	want := slices.Clone(delegators)
+	if c.State != nil {
+		for _, step := range c.State.Steps {
+			want = append(want, step.Assignees...)
+		}
+	}
+	doc, _ := s.policies.Version(ctx, c.PolicyVersion)
+	for _, id := range want {
+		if _, ok := names[id]; ok {
+			continue
+		}
+		if pu, ok := policyUser(doc, id); ok {
+			names[id] = store.User{ID: id, Name: pu.Name}
+		} else {
 			missing = append(missing, id)
 		}
 	}
@@ -250,7 +268,12 @@ func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (ca
 		Holders:           []userRef{},
 		AllowedActions:    []chain.ActionType{},
 		AllowedOnBehalfOf: map[string][]chain.ActionType{},
+		Attachments:       make([]attachmentView, 0, len(v.Attachments)),
+		CC:                names.refs(v.Copies),
 		TemporalURL:       s.temporalURL(c.ID),
+	}
+	for _, a := range v.Attachments {
+		d.Attachments = append(d.Attachments, attachmentViewOf(a))
 	}
 	for _, l := range lines {
 		lv := lineView{No: l.No, Description: l.Description, Amount: policy.Money(l.Amount), InvoiceNo: l.InvoiceNo}
@@ -304,6 +327,14 @@ func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (ca
 		}
 	}
 	return d, nil
+}
+
+// policyUser finds a user in a policy document, which may be nil.
+func policyUser(doc *policy.Document, id string) (policy.User, bool) {
+	if doc == nil {
+		return policy.User{}, false
+	}
+	return doc.User(id)
 }
 
 // temporalURL links the case's workflow in the Temporal UI, or is "" when no UI is configured.

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Makes sure Debian's Chromium is at /usr/bin/chromium for the browser tests,
-# installing it with apt-get when missing. Idempotent, and silent when nothing was needed.
+# Makes sure Debian's Chromium is at /usr/bin/chromium for the browser tests, with a CJK font
+# so that Chinese pages render (and screenshot) as text rather than boxes; installs what is
+# missing with apt-get. Idempotent, and silent when nothing was needed.
 set -euo pipefail
 
-[[ -x /usr/bin/chromium ]] && exit 0
+packages=()
+[[ -x /usr/bin/chromium ]] || packages+=(chromium)
+if [[ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] &&
+	{ ! command -v fc-list >/dev/null || [[ -z $(fc-list :lang=zh 2>/dev/null) ]]; }; then
+	packages+=(fonts-wqy-microhei)
+fi
+[[ ${#packages[@]} -eq 0 ]] && exit 0
 
 as_root() {
 	if [[ $(id -u) -eq 0 ]]; then
@@ -16,13 +23,13 @@ as_root() {
 	fi
 }
 
-echo "ensure-chromium: installing Chromium from Debian's packages" >&2
+echo "ensure-chromium: installing ${packages[*]} from Debian's packages" >&2
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! as_root env DEBIAN_FRONTEND=noninteractive bash -c \
-	'apt-get update && apt-get install -y --no-install-recommends chromium' >"$log" 2>&1; then
+	"apt-get update && apt-get install -y --no-install-recommends ${packages[*]}" >"$log" 2>&1; then
 	cat "$log" >&2
-	echo "ensure-chromium: apt-get install chromium failed" >&2
+	echo "ensure-chromium: apt-get install ${packages[*]} failed" >&2
 	exit 1
 fi
 [[ -x /usr/bin/chromium ]] || { echo "ensure-chromium: /usr/bin/chromium still missing" >&2; exit 1; }

@@ -65,14 +65,19 @@ type NewCase struct {
 	SubmitterID     string
 	PolicyVersion   int
 	Lines           []Line
-	AllowOverBudget bool   // the policy routes over-budget claims instead of refusing them
-	IdempotencyKey  string // optional
-	RequestHash     string // fingerprint of the request body, to catch a key reused for another claim
+	AllowOverBudget bool     // the policy routes over-budget claims instead of refusing them
+	IdempotencyKey  string   // optional
+	RequestHash     string   // fingerprint of the request body, to catch a key reused for another claim
+	Attachments     []string // IDs of the submitter's unlinked uploads to link to the case
+	CC              []string // users copied (抄送), already checked to be active users
 }
 
-// CreateCase writes a new case with its lines, numbers it and reserves its amount on the budget
-// line, all in one transaction. With an idempotency key already used by this user for the same
-// request it returns the existing case and created=false.
+// CreateCase writes a new case with its lines, numbers it, reserves its amount on the budget
+// line, links its attachments and copies it to its CC users, all in one transaction. With an
+// idempotency key already used by this user for the same request it returns the existing case
+// and created=false. When an attachment is not the submitter's own unlinked upload it fails
+// with *AttachmentError and writes nothing (the case number is not used up); an unknown CC
+// user fails with ErrNotFound.
 func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool, err error) {
 	var id string
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
@@ -103,6 +108,8 @@ func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool
 		b.Queue(insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
 			n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over)
 		queueLines(b, id, n.Lines)
+		queueLinkAttachments(b, id, n.SubmitterID, n.Attachments)
+		queueCopies(b, id, n.CC)
 		const res = `INSERT INTO budget_reservations (case_id, budget_line_id, amount, state) VALUES ($1, $2, $3, 'reserved')`
 		b.Queue(res, id, n.BudgetLineID, n.Amount)
 		if n.IdempotencyKey != "" {
@@ -120,6 +127,17 @@ func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool
 	}
 	c, err = s.Case(ctx, id)
 	return c, created, err
+}
+
+// queueCopies copies a case to users; copying it twice to one user is a no-op.
+func queueCopies(b *pgx.Batch, caseID string, users []string) {
+	users = distinct(users)
+	if len(users) == 0 {
+		return
+	}
+	const q = `INSERT INTO case_copies (user_id, case_id) SELECT u, $2 FROM unnest($1::text[]) AS u
+		ON CONFLICT DO NOTHING`
+	b.Queue(q, users, caseID)
 }
 
 // lockIdempotencyKey serialises requests carrying the same key and returns the case an earlier
@@ -183,7 +201,9 @@ const caseColumns = `id, kind, title, purpose, category, department_id, budget_l
 	submitter_id, policy_version, over_budget, status, current_step, current_label, assignees, revision,
 	deadline, overdue, paid_reference, paid_at, submitted_at, updated_at, closed_at`
 
-func scanCase(row pgx.Row, withState bool) (Case, error) {
+// scanCase reads caseColumns, then the state column when withState is set, then the extra
+// columns of the query into extra.
+func scanCase(row pgx.Row, withState bool, extra ...any) (Case, error) {
 	var c Case
 	dest := []any{&c.ID, &c.Kind, &c.Title, &c.Purpose, &c.Category, &c.DepartmentID, &c.BudgetLineID,
 		&c.Amount, &c.Currency, &c.SubmitterID, &c.PolicyVersion, &c.OverBudget, &c.Status, &c.CurrentStep,
@@ -193,6 +213,7 @@ func scanCase(row pgx.Row, withState bool) (Case, error) {
 	if withState {
 		dest = append(dest, &state)
 	}
+	dest = append(dest, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return Case{}, err
 	}

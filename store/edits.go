@@ -20,6 +20,9 @@ type Edit struct {
 	Lines           []Line `json:"lines"`
 	Amount          int64  `json:"amount"`
 	AllowOverBudget bool   `json:"allow_over_budget"`
+	// Attachments are IDs of the submitter's new uploads, linked to the case when the edit is
+	// applied.
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 // SaveEdit stores an edit for a case and returns its ID.
@@ -54,8 +57,10 @@ func (s *Store) EditByID(ctx context.Context, caseID, id string) (Edit, error) {
 	return e, nil
 }
 
-// applyEdit writes a stored edit onto the case and moves the reservation by the change in
-// amount. Applying it twice is a no-op.
+// applyEdit writes a stored edit onto the case, moves the reservation by the change in amount
+// and links the edit's new attachments. Applying it twice is a no-op. An attachment that is not
+// the submitter's own unlinked upload fails it with *AttachmentError; the caller's transaction
+// then rolls back.
 func applyEdit(ctx context.Context, tx pgx.Tx, caseID, editID string) error {
 	var payload []byte
 	const claim = `UPDATE case_edits SET applied_at = now() WHERE id = $1 AND case_id = $2 AND applied_at IS NULL
@@ -71,9 +76,9 @@ func applyEdit(ctx context.Context, tx pgx.Tx, caseID, editID string) error {
 		return fmt.Errorf("apply edit: %w", err)
 	}
 	var old int64
-	var line string
-	const cur = `SELECT amount, budget_line_id FROM cases WHERE id = $1 FOR UPDATE`
-	if err := tx.QueryRow(ctx, cur, caseID).Scan(&old, &line); err != nil {
+	var line, submitter string
+	const cur = `SELECT amount, budget_line_id, submitter_id FROM cases WHERE id = $1 FOR UPDATE`
+	if err := tx.QueryRow(ctx, cur, caseID).Scan(&old, &line, &submitter); err != nil {
 		return fmt.Errorf("apply edit: %w", notFound(err))
 	}
 	over := false
@@ -98,8 +103,9 @@ func applyEdit(ctx context.Context, tx pgx.Tx, caseID, editID string) error {
 	}
 	b := &pgx.Batch{}
 	queueLines(b, caseID, e.Lines)
+	queueLinkAttachments(b, caseID, submitter, e.Attachments)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("apply edit: lines: %w", err)
+		return fmt.Errorf("apply edit: lines and attachments: %w", err)
 	}
 	return nil
 }

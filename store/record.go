@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,10 +30,11 @@ type Record struct {
 	Notifications []Notification `json:"notifications,omitempty"`
 }
 
-// RecordOutcome writes the seals of an outcome, the case's new snapshot, its budget movement,
-// an applied edit and its notifications, in one transaction. It is idempotent: seals are keyed
-// by (case, seq), the snapshot only moves forward, budget movements are state transitions of
-// the reservation, and notifications are keyed.
+// RecordOutcome writes the seals of an outcome, the done inbox of the people who decided, the
+// case's new snapshot, its budget movement, an applied edit and its notifications, in one
+// transaction. It is idempotent: seals are keyed by (case, seq), the done inbox by (user, case)
+// keeping the latest decision time, the snapshot only moves forward, budget movements are state
+// transitions of the reservation, and notifications are keyed.
 func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 	st := r.State
 	b := &pgx.Batch{}
@@ -43,6 +45,7 @@ func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 		b.Queue(seal, st.CaseID, x.Seq, x.StepKey, string(x.Role), x.Actor,
 			x.OnBehalfOf, string(x.Decision), x.Comment, x.Target, st.PolicyVersion, x.At)
 	}
+	queueDone(b, st.CaseID, r.Outcome.Seals)
 	if err := queueBudget(b, st.CaseID, r.Outcome.Budget); err != nil {
 		return fmt.Errorf("record %s: %w", st.CaseID, err)
 	}
@@ -75,6 +78,25 @@ func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 		return fmt.Errorf("record %s: %w", st.CaseID, mapErr(err))
 	}
 	return nil
+}
+
+// doneDecisions are the decisions that put a case in its decider's done inbox (已办).
+var doneDecisions = []chain.Decision{chain.DecApproved, chain.DecRejected, chain.DecReturned,
+	chain.DecTransferred, chain.DecSignerAdded, chain.DecPaid}
+
+// queueDone puts the case in the done inbox of each person who decided on it in these seals,
+// at the time of their latest decision. The workflow's own entries and the payment connector's
+// are not a person's.
+func queueDone(b *pgx.Batch, caseID string, seals []chain.Seal) {
+	const q = `INSERT INTO case_done (user_id, case_id, acted_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, case_id) DO UPDATE SET acted_at = greatest(case_done.acted_at, excluded.acted_at)`
+	for _, x := range seals {
+		if x.Actor == "" || x.Actor == chain.SystemActor || x.Actor == chain.ConnectorActor ||
+			!slices.Contains(doneDecisions, x.Decision) {
+			continue
+		}
+		b.Queue(q, x.Actor, caseID, x.At)
+	}
 }
 
 func queueSnapshot(b *pgx.Batch, st *chain.State, pay *chain.Payment) error {

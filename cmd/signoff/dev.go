@@ -78,13 +78,14 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 
 	fmt.Printf(`
 Signoff is running.
+  Web UI       %s/   (sign in as zhang.wei, li.na, sun.min, wang.fang, wu.xia …)
   API          %s/api/v1   (OpenAPI: %s/api/v1/openapi.yaml)
   Temporal UI  %s
   Temporal     %s (namespace %s, task queue %s)
   Data         %s (Temporal), %s (PostgreSQL)
 Demo users sign in with password "signoff" (see README). Ctrl-C stops everything.
 
-`, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL,
+`, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL,
 		fmt.Sprintf("http://127.0.0.1:%d", cfg.Dev.UIPort), cfg.Temporal.Address, cfg.Temporal.Namespace,
 		cfg.Temporal.TaskQueue, cfg.Dev.DataDir, redactURL(cfg.Database.URL))
 	if cfg.Dev.Demo {

@@ -23,6 +23,7 @@ commands:
   gateway   run the HTTP gateway (stateless; run N)
   migrate   apply database migrations, load the policy, register search attributes
   bench     drive claims through a running stack and compare with a bare-SDK baseline
+  bench-web measure inbox and case page render times over generated cases (own database)
 
 configuration: a YAML file (--config or SIGNOFF_CONFIG) and SIGNOFF_* environment variables;
 see the README's configuration reference.
@@ -53,11 +54,12 @@ func run(ctx context.Context, args []string) error {
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
 	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string) error{
-		"dev":     runDev,
-		"worker":  runWorker,
-		"gateway": runGateway,
-		"migrate": runMigrate,
-		"bench":   runBench,
+		"dev":       runDev,
+		"worker":    runWorker,
+		"gateway":   runGateway,
+		"migrate":   runMigrate,
+		"bench":     runBench,
+		"bench-web": runBenchWeb,
 	}
 	fn, ok := commands[cmd]
 	if !ok {

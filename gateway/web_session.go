@@ -1,0 +1,268 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"signoff/i18n"
+	"signoff/store"
+)
+
+// Web sessions: the API's session tokens, carried in an HttpOnly, SameSite=Lax cookie (Secure
+// over TLS or when gateway.secure_cookies is set). Every form carries a CSRF token derived from
+// the session token, which a page on another site can neither read nor guess; the sign-in form,
+// which comes before any session, is guarded by a double-submit cookie instead.
+
+const (
+	sessionCookie   = "signoff_session"
+	loginCSRFCookie = "signoff_login_csrf"
+	langCookie      = "signoff_lang"
+	csrfField       = "_csrf"
+)
+
+// webSession is what webSession middleware learns of the reader.
+type webSession struct {
+	user  *store.User
+	token string
+	csrf  string
+	lang  i18n.Lang
+}
+
+type webSessionKey struct{}
+
+func webSessionFrom(ctx context.Context) *webSession {
+	if ws, ok := ctx.Value(webSessionKey{}).(*webSession); ok {
+		return ws
+	}
+	return &webSession{lang: i18n.Default}
+}
+
+// webHeaders sets the security headers of every page: no framing, no inline scripts or styles,
+// nothing loaded from elsewhere.
+func (s *server) webHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// webSession reads the language cookie and, when there is a session cookie, the signed-in user.
+func (s *server) webSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws := &webSession{lang: i18n.Default}
+		if c, err := r.Cookie(langCookie); err == nil {
+			if l, ok := i18n.Parse(c.Value); ok {
+				ws.lang = l
+			}
+		}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
+			ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+			u, err := s.store.SessionUser(ctx, c.Value)
+			cancel()
+			switch {
+			case err == nil:
+				ws.user, ws.token, ws.csrf = &u, c.Value, csrfToken(c.Value)
+				if ri, ok := r.Context().Value(keyRequest).(*requestInfo); ok {
+					ri.userID = u.ID
+				}
+			case !errors.Is(err, store.ErrNotFound):
+				s.errorPage(w, r, fmt.Errorf("web session: %w", err))
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), webSessionKey{}, ws)))
+	})
+}
+
+// requireWebUser sends a reader without a session to the sign-in page, to come back after, and
+// refuses any POST whose CSRF token does not match the session's.
+func (s *server) requireWebUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws := webSessionFrom(r.Context())
+		if ws.user == nil {
+			if r.Method != http.MethodGet {
+				s.errorPage(w, r, errUnauthorized)
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			if err := s.parseWebForm(w, r); err != nil {
+				s.errorPage(w, r, err)
+				return
+			}
+			if r.MultipartForm != nil {
+				defer func() { _ = r.MultipartForm.RemoveAll() }()
+			}
+			if !sameToken(formCSRF(r), ws.csrf) {
+				s.errorPage(w, r, errCSRF)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyUser, *ws.user)))
+	})
+}
+
+var errCSRF = &apiError{Status: http.StatusForbidden, Code: "csrf",
+	Message: "The form has expired or did not come from this site; reload the page and try again."}
+
+// csrfToken derives a session's CSRF token from its session token.
+func csrfToken(session string) string {
+	sum := sha256.Sum256([]byte("signoff csrf\x00" + session))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// formCSRF reads the CSRF token of a form post (already parsed): the form field, or the
+// X-CSRF-Token header the route preview's fetch sends.
+func formCSRF(r *http.Request) string {
+	if v := r.Header.Get("X-CSRF-Token"); v != "" {
+		return v
+	}
+	return r.PostFormValue(csrfField)
+}
+
+// parseWebForm reads a form post within the web UI's limit: a few attachments and the fields.
+// Uploads beyond the in-memory share spill to temporary files, removed when the request ends.
+func (s *server) parseWebForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 4*s.cfg.MaxUploadBytes+s.cfg.MaxBodyBytes)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return formError(r.ParseMultipartForm(8 << 20))
+	}
+	return formError(r.ParseForm())
+}
+
+// formError tells a body over the limit (413) from a form that cannot be read (400).
+func formError(err error) error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return fmt.Errorf("read form: %w", err)
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: "malformed_form",
+		Message: "The form could not be read; reload the page and try again."}
+}
+
+func sameToken(a, b string) bool {
+	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// cookie makes a cookie for the web UI with the attributes every one of ours has.
+func (s *server) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.cfg.SecureCookies}
+}
+
+// localPath keeps a "next" parameter to a path on this site, so that sign-in cannot be used to
+// send people elsewhere.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/inbox"
+	}
+	return next
+}
+
+// loginForm is what the sign-in page shows.
+type loginForm struct {
+	User  string
+	Next  string
+	Error string
+	Token string // the double-submit CSRF token
+}
+
+// loginPage shows the sign-in form, or sends a signed-in reader on.
+func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if webSessionFrom(r.Context()).user != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.showLogin(w, r, http.StatusOK, loginForm{Next: next})
+}
+
+func (s *server) showLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
+	var raw [24]byte
+	_, _ = rand.Read(raw[:])
+	f.Token = base64.RawURLEncoding.EncodeToString(raw[:])
+	http.SetCookie(w, s.cookie(r, loginCSRFCookie, f.Token, 3600))
+	p := s.newPage(r, "ui.login.title")
+	p.Data = f
+	s.render(w, r, status, "login", p)
+}
+
+// loginSubmit checks the password and starts a web session.
+func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	lang := webSessionFrom(r.Context()).lang
+	f := loginForm{User: strings.TrimSpace(r.PostFormValue("user")), Next: localPath(r.PostFormValue("next"))}
+	c, err := r.Cookie(loginCSRFCookie)
+	if err != nil || !sameToken(c.Value, r.PostFormValue(csrfField)) {
+		f.Error = i18n.T(lang, "error.csrf")
+		s.showLogin(w, r, http.StatusForbidden, f)
+		return
+	}
+	password := r.PostFormValue("password")
+	if f.User == "" || password == "" {
+		f.Error = i18n.T(lang, "ui.login.missing")
+		s.showLogin(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	u, err := s.checkPassword(ctx, f.User, password)
+	if err == nil {
+		var token string
+		var expires time.Time
+		if token, expires, err = s.openSession(ctx, u); err == nil {
+			http.SetCookie(w, s.cookie(r, loginCSRFCookie, "", -1))
+			c := s.cookie(r, sessionCookie, token, int(time.Until(expires).Seconds()))
+			c.Expires = expires
+			http.SetCookie(w, c)
+			http.Redirect(w, r, f.Next, http.StatusSeeOther)
+			return
+		}
+	}
+	e := s.explain(r, lang, err)
+	f.Error = e.Message
+	s.showLogin(w, r, e.Status, f)
+}
+
+// logoutSubmit ends the session and forgets the cookie.
+func (s *server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
+	ws := webSessionFrom(r.Context())
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	if err := s.store.DeleteSession(ctx, ws.token); err != nil {
+		s.errorPage(w, r, fmt.Errorf("logout: %w", err))
+		return
+	}
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// switchLang remembers the reader's language for a year and returns to the page they were on.
+func (s *server) switchLang(w http.ResponseWriter, r *http.Request) {
+	l, ok := i18n.Parse(r.URL.Query().Get("to"))
+	if !ok {
+		l = i18n.Default
+	}
+	http.SetCookie(w, s.cookie(r, langCookie, string(l), 365*24*3600))
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}

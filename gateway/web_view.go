@@ -1,0 +1,135 @@
+package gateway
+
+import (
+	"fmt"
+	"strings"
+
+	"signoff/chain"
+)
+
+// Helpers the templates call on the page to hand a partial what it needs.
+
+// rowData is one row of a case list.
+type rowData struct {
+	P   *page
+	C   caseSummary
+	For *userRef // the person the reader stands in for, on a delegated row
+}
+
+// Row is a case list's row.
+func (p *page) Row(c caseSummary) rowData { return rowData{P: p, C: c} }
+
+// RowFor is a delegated row: a case held by someone the reader stands in for.
+func (p *page) RowFor(c caseSummary, who userRef) rowData { return rowData{P: p, C: c, For: &who} }
+
+// lineData is one line item of the claim form.
+type lineData struct {
+	P *page
+	I int // its index; -1 for the template JavaScript copies
+	L formLine
+}
+
+// Line is the form's i-th line item.
+func (p *page) Line(i int, l formLine) lineData { return lineData{P: p, I: i, L: l} }
+
+// BlankLine is the empty line the form's template row starts from.
+func (p *page) BlankLine() formLine { return formLine{} }
+
+// ID names one input of the line, unique on the page.
+func (d lineData) ID(field string) string {
+	if d.I < 0 {
+		return "line-new-" + field
+	}
+	return fmt.Sprintf("line-%d-%s", d.I, field)
+}
+
+// Err is the problem of one of the line's fields.
+func (d lineData) Err(field string) string {
+	if f, ok := d.P.Data.(*expenseForm); ok && d.I >= 0 {
+		return f.LineErr(d.I, field)
+	}
+	return ""
+}
+
+// actsData is a set of action forms: the reader's own, or those they take for someone.
+type actsData struct {
+	P       *page
+	V       *casePageView
+	Who     string // on behalf of, or ""
+	Actions []chain.ActionType
+}
+
+// Acts hands the action forms the case page and the actions.
+func (p *page) Acts(who string, actions []chain.ActionType) actsData {
+	v, _ := p.Data.(*casePageView)
+	return actsData{P: p, V: v, Who: who, Actions: actions}
+}
+
+// ID names an input of one action's form, unique on the page: act-approve-button, or
+// act-wang_fang-approve-button for an action on someone's behalf.
+func (a actsData) ID(t chain.ActionType, field string) string {
+	if a.Who == "" {
+		return "act-" + string(t) + "-" + field
+	}
+	return "act-" + strings.NewReplacer(".", "_", " ", "_").Replace(a.Who) + "-" + string(t) + "-" + field
+}
+
+// hiddenData is what every action form carries.
+type hiddenData struct {
+	CSRF       string
+	Revision   int
+	Key        string
+	OnBehalfOf string
+}
+
+// Hidden is the hidden fields of the set's forms.
+func (a actsData) Hidden() hiddenData {
+	return hiddenData{CSRF: a.P.CSRF, Revision: a.V.Revision, Key: a.V.Key, OnBehalfOf: a.Who}
+}
+
+// Typed is what was typed into action t's reason before it was refused, to type it again.
+func (a actsData) Typed(t chain.ActionType) string {
+	if a.V.ErrorAction == t && a.V.Typed.OnBehalfOf == a.Who {
+		return a.V.Typed.Comment
+	}
+	return ""
+}
+
+// CategoryName names a category of the policy, or shows its ID.
+func (p *page) CategoryName(id string) string {
+	if p.doc != nil {
+		if c, ok := p.doc.Category(id); ok {
+			return c.Name
+		}
+	}
+	return id
+}
+
+// BudgetLineName names a budget line of the policy, or shows its ID.
+func (p *page) BudgetLineName(id string) string {
+	if p.doc != nil {
+		if b, ok := p.doc.BudgetLine(id); ok && b.Name != "" {
+			return b.Name
+		}
+	}
+	return id
+}
+
+// Person names a user of the policy, or shows their ID.
+func (p *page) Person(id string) string {
+	if p.doc != nil {
+		return userName(p.doc, id)
+	}
+	return id
+}
+
+// Size writes a file size for people: 834 KB, 2.4 MB.
+func (p *page) Size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
