@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"time"
 )
@@ -50,6 +51,40 @@ func (c *Client) Call(ctx context.Context, token, method, path string, body, out
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return c.send(req, out)
+}
+
+// Upload stores a file (a receipt or an invoice) and returns its attachment ID, for a claim's
+// Attachments.
+func (c *Client) Upload(ctx context.Context, token, filename string, content []byte) (string, error) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, err := mw.CreateFormFile("file", filename)
+	if err == nil {
+		_, err = part.Write(content)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Base+"/api/v1/attachments", &body)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	var out struct {
+		ID string `json:"id"`
+	}
+	err = c.send(req, &out)
+	return out.ID, err
+}
+
+// send makes the request and decodes a 2xx answer's JSON into out (nil to ignore it).
+func (c *Client) send(req *http.Request, out any) error {
+	method, path := req.Method, req.URL.Path
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
@@ -94,10 +129,12 @@ type Line struct {
 
 // Claim is an expense claim as submitted.
 type Claim struct {
-	Purpose      string `json:"purpose"`
-	Category     string `json:"category"`
-	BudgetLineID string `json:"budget_line_id"`
-	Lines        []Line `json:"lines"`
+	Purpose      string   `json:"purpose"`
+	Category     string   `json:"category"`
+	BudgetLineID string   `json:"budget_line_id"`
+	Lines        []Line   `json:"lines"`
+	Attachments  []string `json:"attachments,omitempty"` // IDs from Upload
+	CC           []string `json:"cc,omitempty"`          // user IDs to copy the claim to
 }
 
 // Submit files a claim under an idempotency key.
