@@ -29,7 +29,6 @@ type delegationView struct {
 // createDelegation lets the caller name a colleague who may act for them during a period
 // (代理: no post stays empty during leave).
 func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
 	var in delegationRequest
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
@@ -37,6 +36,17 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
+	d, err := s.delegate(ctx, userFrom(r.Context()), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// delegate records that in.DelegateID may act for u during the period; the API and the web
+// page both delegate through it.
+func (s *server) delegate(ctx context.Context, u store.User, in delegationRequest) (delegationView, error) {
 	bad := fieldErrors{}
 	in.DelegateID = strings.TrimSpace(in.DelegateID)
 	var delegate store.User
@@ -52,8 +62,7 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrNotFound):
 			bad.add("delegate_id", "inactive_user", in.DelegateID)
 		case err != nil:
-			s.fail(w, r, fmt.Errorf("create delegation: %w", err))
-			return
+			return delegationView{}, fmt.Errorf("create delegation: %w", err)
 		}
 	}
 	from, fromErr := time.Parse(time.RFC3339, in.ValidFrom)
@@ -70,17 +79,14 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 		bad.add("valid_to", "future")
 	}
 	if err := bad.err(); err != nil {
-		s.fail(w, r, err)
-		return
+		return delegationView{}, err
 	}
 	d, err := s.store.CreateDelegation(ctx, store.Delegation{DelegatorID: u.ID, DelegateID: delegate.ID, ValidFrom: from, ValidTo: to})
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("create delegation: %w", err))
-		return
+		return delegationView{}, fmt.Errorf("create delegation: %w", err)
 	}
-	writeJSON(w, http.StatusCreated, delegationView{ID: d.ID,
-		Delegator: userRef{ID: u.ID, Name: u.Name}, Delegate: userRef{ID: delegate.ID, Name: delegate.Name},
-		ValidFrom: d.ValidFrom.UTC(), ValidTo: d.ValidTo.UTC()})
+	return delegationView{ID: d.ID, Delegator: userRef{ID: u.ID, Name: u.Name},
+		Delegate: userRef{ID: delegate.ID, Name: delegate.Name}, ValidFrom: d.ValidFrom.UTC(), ValidTo: d.ValidTo.UTC()}, nil
 }
 
 // delegationsInForce is who the caller acts for now and who acts for the caller now.
@@ -91,11 +97,6 @@ type delegationsInForce struct {
 }
 
 // listDelegations answers the delegations in force now, both ways.
-//
-// The store can only answer "whom may this delegate act for at t" (Delegators), so the
-// delegations given by the caller are found by asking it for every user of the organisation.
-// That is one query per user: fine for an organisation of tens, and to be replaced by a store
-// query listing a user's delegations (with their periods) when there is one.
 func (s *server) listDelegations(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)

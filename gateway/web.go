@@ -35,7 +35,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each is parsed with the layout and the partials.
-var pageNames = []string{"login", "inbox", "expense_form", "case", "error"}
+var pageNames = []string{"login", "inbox", "expense_form", "case", "delegations", "error"}
 
 // webUI holds the parsed templates and the fingerprinted static assets.
 type webUI struct {
@@ -106,6 +106,8 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Get("/cases/{id}/resubmit", s.resubmitPage)
 			r.Post("/cases/{id}/resubmit", s.resubmitSubmit)
 			r.Get("/attachments/{id}", s.attachmentContent)
+			r.Get("/delegations", s.delegationsPage)
+			r.Post("/delegations", s.delegationSubmit)
 		})
 	})
 }

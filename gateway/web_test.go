@@ -572,3 +572,54 @@ func TestWebCataloguesCoverTheTemplates(t *testing.T) {
 		}
 	}
 }
+
+// A signer names a stand-in for a period; the stand-in finds the signer's cases in their inbox
+// and signs on the signer's behalf, and the seal says so.
+func TestWebDelegation(t *testing.T) {
+	h := newHarness(t)
+	id := h.submit("zhang.wei", claimBody("88.00")).str("id")
+	li := h.browser()
+	li.signIn("li.na")
+	page := li.get("/delegations")
+	token := inputValue(page.Doc, "_csrf")
+	if byID(page.Doc, "delegate_id") == nil || inputValue(page.Doc, "valid_from") == "" {
+		t.Fatal("the delegation page has no form")
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Now().In(loc)
+	// Mistakes come back next to their fields with what was typed.
+	bad := li.post("/delegations", url.Values{"_csrf": {token}, "delegate_id": {"huang.lei"},
+		"valid_from": {now.Format(localInput)}, "valid_to": {now.Add(-time.Hour).Format(localInput)}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, i18n.T(i18n.ZH, "problem.after_from")) ||
+		!strings.Contains(bad.Body, `<option value="huang.lei" selected>`) {
+		t.Fatalf("a period ending before it starts: %d", bad.Status)
+	}
+	ok := li.post("/delegations", url.Values{"_csrf": {token}, "delegate_id": {"huang.lei"},
+		"valid_from": {now.Add(-time.Minute).Format(localInput)}, "valid_to": {now.Add(72 * time.Hour).Format(localInput)}})
+	if ok.Status != http.StatusSeeOther {
+		t.Fatalf("delegate: %d %s", ok.Status, ok.Body)
+	}
+	if given := textOf(byID(li.get("/delegations?done=1").Doc, "given")); !strings.Contains(given, "黄磊") || !strings.Contains(given, "生效中") {
+		t.Errorf("li.na's stand-ins = %q", given)
+	}
+
+	hl := h.browser()
+	hl.signIn("huang.lei")
+	inbox := hl.get("/inbox")
+	if !strings.Contains(inbox.Body, `href="/cases/`+id+`"`) || !strings.Contains(inbox.Body, "代 李娜") {
+		t.Fatalf("the stand-in's inbox (%d) does not list %s for 李娜: %s", inbox.Status, id, inbox.Body)
+	}
+	casePage := hl.get("/cases/" + id)
+	if byID(casePage.Doc, "act-li_na-approve-button") == nil {
+		t.Fatal("the stand-in is not offered to approve for 李娜")
+	}
+	p := hl.post("/cases/"+id+"/actions/approve", url.Values{"_csrf": {inputValue(casePage.Doc, "_csrf")},
+		"revision": {"0"}, "on_behalf_of": {"li.na"}, "key": {"k1"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("approve on behalf: %d", p.Status)
+	}
+	timeline := textOf(byID(hl.get("/cases/"+id).Doc, "timeline"))
+	if !strings.Contains(timeline, "黄磊") || !strings.Contains(timeline, "代 李娜") {
+		t.Errorf("timeline = %q, want 黄磊's seal for 李娜", timeline)
+	}
+}

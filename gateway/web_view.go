@@ -19,8 +19,10 @@ type rowData struct {
 // Row is a case list's row.
 func (p *page) Row(c caseSummary) rowData { return rowData{P: p, C: c} }
 
-// RowFor is a delegated row: a case held by someone the reader stands in for.
-func (p *page) RowFor(c caseSummary, who userRef) rowData { return rowData{P: p, C: c, For: &who} }
+// Delegated is the row of a case held by someone the reader stands in for.
+func (p *page) Delegated(d delegatedCase) rowData {
+	return rowData{P: p, C: d.caseSummary, For: &d.OnBehalfOf}
+}
 
 // lineData is one line item of the claim form.
 type lineData struct {

@@ -132,3 +132,24 @@ func (s *Store) Delegates(ctx context.Context, delegator string, at time.Time) (
 	}
 	return ids, nil
 }
+
+// DelegationsOf lists the delegations a user gave or received that have not ended by at, the
+// soonest first: what the delegation page shows.
+func (s *Store) DelegationsOf(ctx context.Context, user string, at time.Time) ([]Delegation, error) {
+	const q = `SELECT id, delegator_id, delegate_id, valid_from, valid_to FROM delegations
+		WHERE (delegator_id = $1 OR delegate_id = $1) AND valid_to > $2
+		ORDER BY valid_from, id LIMIT 100`
+	rows, err := s.pool.Query(ctx, q, user, at)
+	if err != nil {
+		return nil, fmt.Errorf("delegations of %s: %w", user, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Delegation, error) {
+		var d Delegation
+		err := r.Scan(&d.ID, &d.DelegatorID, &d.DelegateID, &d.ValidFrom, &d.ValidTo)
+		return d, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delegations of %s: %w", user, err)
+	}
+	return out, nil
+}
