@@ -35,7 +35,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each is parsed with the layout and the partials.
-var pageNames = []string{"login", "inbox", "expense_form", "case", "delegations", "error"}
+var pageNames = []string{"login", "inbox", "expense_form", "case", "search", "delegations", "error"}
 
 // webUI holds the parsed templates and the fingerprinted static assets.
 type webUI struct {
@@ -101,6 +101,7 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Get("/expenses/new", s.newExpensePage)
 			r.Post("/expenses/new", s.newExpenseSubmit)
 			r.Post("/expenses/preview", s.previewFragment)
+			r.Get("/cases", s.searchCasesPage)
 			r.Get("/cases/{id}", s.casePage)
 			r.Post("/cases/{id}/actions/{action}", s.caseActionSubmit)
 			r.Get("/cases/{id}/resubmit", s.resubmitPage)

@@ -287,7 +287,8 @@ func TestWebPagesAreLabelled(t *testing.T) {
 	w := h.browser()
 	w.signIn("li.na")
 	pages := map[string]webPage{"inbox": w.get("/inbox"), "case": w.get("/cases/" + c.str("id")),
-		"form": w.get("/expenses/new"), "done": w.get("/inbox?tab=done")}
+		"form": w.get("/expenses/new"), "done": w.get("/inbox?tab=done"), "search": w.get("/cases"),
+		"delegations": w.get("/delegations")}
 	anon := h.browser()
 	pages["login"] = anon.get("/login")
 	for name, p := range pages {
@@ -621,5 +622,38 @@ func TestWebDelegation(t *testing.T) {
 	timeline := textOf(byID(hl.get("/cases/"+id).Doc, "timeline"))
 	if !strings.Contains(timeline, "黄磊") || !strings.Contains(timeline, "代 李娜") {
 		t.Errorf("timeline = %q, want 黄磊's seal for 李娜", timeline)
+	}
+}
+
+// The finance roles search every case; others search the cases they were on. Filters are a link.
+func TestWebSearch(t *testing.T) {
+	h := newHarness(t)
+	sales := h.submit("zhang.wei", claimBody("70.00")).str("id")
+	eng := h.submit("huang.lei", map[string]any{"purpose": "Go 培训", "category": "training",
+		"budget_line_id": "2026-eng-training", "lines": []any{map[string]any{"description": "报名费", "amount": "900.00"}}}).str("id")
+
+	reviewer := h.browser()
+	reviewer.signIn("sun.min")
+	p := reviewer.get("/cases?department=engineering&status=in_progress")
+	list := textOf(byID(p.Doc, "case-list"))
+	if p.Status != 200 || !strings.Contains(list, eng) || strings.Contains(list, sales) {
+		t.Errorf("reviewer's engineering search (%d) = %q", p.Status, list)
+	}
+	if !strings.Contains(p.Body, `<option value="engineering" selected>`) {
+		t.Error("the search form forgot the chosen department")
+	}
+	if all := textOf(byID(reviewer.get("/cases").Doc, "case-list")); !strings.Contains(all, eng) || !strings.Contains(all, sales) {
+		t.Errorf("reviewer's unfiltered search = %q, want both cases", all)
+	}
+
+	staff := h.browser()
+	staff.signIn("zhang.wei")
+	mine := textOf(byID(staff.get("/cases?scope=all").Doc, "case-list"))
+	if !strings.Contains(mine, sales) || strings.Contains(mine, eng) {
+		t.Errorf("staff search = %q, want only their own case", mine)
+	}
+	bad := staff.get("/cases?from=2026-13-01")
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, i18n.T(i18n.ZH, "problem.date")) {
+		t.Errorf("a bad date: %d", bad.Status)
 	}
 }
