@@ -153,7 +153,7 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 		bad.add(field("attachments"), "attachments_too_many", maxAttachments)
 	}
 	for _, id := range out.Attachments {
-		if id == "" || len(id) > maxShortText {
+		if len(id) > maxShortText {
 			bad.add(field("attachments"), "attachment_unavailable", id)
 		}
 	}

@@ -329,6 +329,14 @@ func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (ca
 	return d, nil
 }
 
+// userName names a user of a policy document (which may be nil), or shows their ID.
+func userName(doc *policy.Document, id string) string {
+	if pu, ok := policyUser(doc, id); ok {
+		return pu.Name
+	}
+	return id
+}
+
 // policyUser finds a user in a policy document, which may be nil.
 func policyUser(doc *policy.Document, id string) (policy.User, bool) {
 	if doc == nil {

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strings"
 	"sync"
 	"time"
 
@@ -275,11 +274,10 @@ func (s *server) explain(r *http.Request, lang i18n.Lang, err error) webError {
 	} else {
 		s.log.DebugContext(r.Context(), "request refused", "request_id", requestIDFrom(r.Context()), "code", e.Code, "error", err)
 	}
+	// The catalogue says it for people; a code it lacks keeps the API's English sentence.
 	msg := e.Message
-	if lang != i18n.EN || !strings.HasPrefix(e.Code, "invalid") {
-		if i18n.Has(lang, "error."+e.Code) {
-			msg = i18n.T(lang, "error."+e.Code)
-		}
+	if i18n.Has(lang, "error."+e.Code) {
+		msg = i18n.T(lang, "error."+e.Code)
 	}
 	out := webError{Status: e.Status, Code: e.Code, Message: msg}
 	var invalid *validationError

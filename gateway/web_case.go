@@ -71,16 +71,17 @@ func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 
 // showCase renders the case page from a case view.
 func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u store.User, v store.CaseView, pv casePageView) {
-	ctx := r.Context()
-	d, err := s.detail(ctx, u, v)
+	d, err := s.detail(r.Context(), u, v)
 	if err != nil {
 		s.errorPage(w, r, fmt.Errorf("case page %s: %w", v.Case.ID, err))
 		return
 	}
+	p := s.newPage(r, "ui.case.title")
+	p.Title = v.Case.ID + " · " + v.Case.Title
 	pv.caseDetail = d
 	pv.Own = d.AllowedActions
 	for who, acts := range d.AllowedOnBehalfOf {
-		pv.OnBehalf = append(pv.OnBehalf, onBehalfActions{Who: userRef{ID: who, Name: s.nameOf(ctx, who)}, Actions: acts})
+		pv.OnBehalf = append(pv.OnBehalf, onBehalfActions{Who: userRef{ID: who, Name: p.Person(who)}, Actions: acts})
 	}
 	slices.SortFunc(pv.OnBehalf, func(a, b onBehalfActions) int { return strings.Compare(a.Who.ID, b.Who.ID) })
 	for i := range d.Steps {
@@ -93,43 +94,20 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 			pv.ReturnTargets = append(pv.ReturnTargets, st)
 		}
 	}
-	if _, doc, err := s.policies.Latest(ctx); err == nil {
-		if st := v.Case.State; st != nil && st.CurrentStep() != nil {
-			for _, id := range st.CurrentStep().Pool {
-				if !slices.Contains(st.CurrentStep().Assignees, id) && id != u.ID {
-					pv.TransferTo = append(pv.TransferTo, userRef{ID: id, Name: userName(doc, id)})
-				}
-			}
-		}
-		for _, pu := range doc.Users {
-			if pu.ID != u.ID && pu.ID != v.Case.SubmitterID {
-				pv.People = append(pv.People, userRef{ID: pu.ID, Name: pu.Name})
+	if st := v.Case.State; st != nil && st.CurrentStep() != nil {
+		for _, id := range st.CurrentStep().Pool {
+			if !slices.Contains(st.CurrentStep().Assignees, id) && id != u.ID {
+				pv.TransferTo = append(pv.TransferTo, userRef{ID: id, Name: p.Person(id)})
 			}
 		}
 	}
+	pv.People = p.PeopleExcept(u.ID, v.Case.SubmitterID)
 	if pv.Key == "" {
 		pv.Key = newKey()
 	}
-	p := s.newPage(r, "ui.case.title")
-	p.Title = v.Case.ID + " · " + v.Case.Title
-	pv.PaidAtDefault = s.now().In(p.loc).Format("2006-01-02T15:04")
+	pv.PaidAtDefault = s.now().In(p.loc).Format(localInput)
 	p.Data = &pv
 	s.render(w, r, status, "case", p)
-}
-
-func userName(doc *policy.Document, id string) string {
-	if pu, ok := doc.User(id); ok {
-		return pu.Name
-	}
-	return id
-}
-
-// nameOf names one user for a page, or falls back to the ID.
-func (s *server) nameOf(ctx context.Context, id string) string {
-	if _, doc, err := s.policies.Latest(ctx); err == nil {
-		return userName(doc, id)
-	}
-	return id
 }
 
 // caseActionSubmit takes an action from the case page's forms. On success the reader is sent
@@ -257,29 +235,14 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Action, f.Resubmit, f.Existing, f.CC = base.Action, base.Resubmit, base.Existing, nil
 	f.BudgetLine = v.Case.BudgetLineID
-	if f.Key == "" {
-		f.Key = newKey()
-	}
-	if intent, line := formIntent(r); editForm(&f, intent, line) {
-		if len(bad) > 0 {
-			f.Errors = bad.in(webSessionFrom(r.Context()).lang)
+	s.postClaimForm(w, r, u, &f, bad, "ui.resubmit.title", func(edits claimInput) (string, error) {
+		rev := f.Revision
+		in := actionRequest{Revision: &rev, Comment: f.Comment, Edits: &edits}
+		if _, err := s.perform(ctx, u, v.Case.ID, chain.ActResubmit, in, f.Key); err != nil {
+			return "", stripEditsPrefix(err)
 		}
-		s.showForm(w, r, http.StatusOK, "ui.resubmit.title", &f)
-		return
-	}
-	f.dropBlankLines()
-	if len(bad) > 0 {
-		s.formFailed(w, r, "ui.resubmit.title", &f, s.withClaimProblems(ctx, u, f.claimInput(), bad))
-		return
-	}
-	edits := f.claimInput()
-	rev := f.Revision
-	in := actionRequest{Revision: &rev, Comment: f.Comment, Edits: &edits}
-	if _, err := s.perform(ctx, u, v.Case.ID, chain.ActResubmit, in, f.Key); err != nil {
-		s.formFailed(w, r, "ui.resubmit.title", &f, stripEditsPrefix(err))
-		return
-	}
-	http.Redirect(w, r, "/cases/"+v.Case.ID+"?done=resubmit", http.StatusSeeOther)
+		return "/cases/" + v.Case.ID + "?done=resubmit", nil
+	})
 }
 
 // stripEditsPrefix files a resubmission's problems ("edits.purpose") under the form's fields.

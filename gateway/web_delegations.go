@@ -64,13 +64,7 @@ func (s *server) showDelegations(w http.ResponseWriter, r *http.Request, status 
 			dp.Received = append(dp.Received, row)
 		}
 	}
-	if p.doc != nil {
-		for _, pu := range p.doc.Users {
-			if pu.ID != u.ID {
-				dp.People = append(dp.People, userRef{ID: pu.ID, Name: pu.Name})
-			}
-		}
-	}
+	dp.People = p.PeopleExcept(u.ID)
 	p.Data = dp
 	s.render(w, r, status, "delegations", p)
 }

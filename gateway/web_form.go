@@ -146,8 +146,8 @@ func (f *expenseForm) total() policy.Money {
 	return sum
 }
 
-// prepare fills in what the form shows besides what was typed: the pickers, the total and the
-// route preview.
+// prepare fills in what the form shows besides what was typed: the category and budget-line
+// pickers, the total and the route preview.
 func (s *server) prepare(ctx context.Context, u store.User, f *expenseForm) error {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
@@ -165,12 +165,6 @@ func (s *server) prepare(ctx context.Context, u store.User, f *expenseForm) erro
 			o.Category = pl.Category
 		}
 		f.BudgetLines = append(f.BudgetLines, o)
-	}
-	f.People = f.People[:0]
-	for _, pu := range doc.Users {
-		if pu.ID != u.ID {
-			f.People = append(f.People, userRef{ID: pu.ID, Name: pu.Name})
-		}
 	}
 	f.MaxUpload = fmt.Sprintf("%d MB", s.cfg.MaxUploadBytes>>20)
 	if len(f.Lines) == 0 {
@@ -261,11 +255,13 @@ func editForm(f *expenseForm, intent string, line int) bool {
 func (s *server) showForm(w http.ResponseWriter, r *http.Request, status int, titleKey string, f *expenseForm) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	if err := s.prepare(ctx, userFrom(r.Context()), f); err != nil {
+	u := userFrom(r.Context())
+	if err := s.prepare(ctx, u, f); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
 	p := s.newPage(r, titleKey)
+	f.People = p.PeopleExcept(u.ID)
 	p.Data = f
 	s.render(w, r, status, "expense_form", p)
 }
@@ -300,27 +296,39 @@ func (s *server) newExpenseSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Action = "/expenses/new"
+	s.postClaimForm(w, r, u, &f, bad, "ui.form.title", func(in claimInput) (string, error) {
+		c, _, err := s.submitClaim(ctx, u, in, f.Key)
+		return "/cases/" + c.ID + "?done=submit", err
+	})
+}
+
+// postClaimForm answers a post of the claim form, new or corrected. Adding or removing a line
+// and previewing show the form again; a submission goes to send, which returns where to go
+// next, and whatever is wrong (a refused file, a field, the chain's refusal) brings the form
+// back with every problem at once.
+func (s *server) postClaimForm(w http.ResponseWriter, r *http.Request, u store.User, f *expenseForm, bad fieldErrors,
+	titleKey string, send func(claimInput) (string, error)) {
 	if f.Key == "" {
 		f.Key = newKey()
 	}
-	if intent, line := formIntent(r); editForm(&f, intent, line) {
+	if intent, line := formIntent(r); editForm(f, intent, line) {
 		if len(bad) > 0 {
 			f.Errors = bad.in(webSessionFrom(r.Context()).lang)
 		}
-		s.showForm(w, r, http.StatusOK, "ui.form.title", &f)
+		s.showForm(w, r, http.StatusOK, titleKey, f)
 		return
 	}
 	f.dropBlankLines()
 	if len(bad) > 0 {
-		s.formFailed(w, r, "ui.form.title", &f, s.withClaimProblems(ctx, u, f.claimInput(), bad))
+		s.formFailed(w, r, titleKey, f, s.withClaimProblems(r.Context(), u, f.claimInput(), bad))
 		return
 	}
-	c, _, err := s.submitClaim(ctx, u, f.claimInput(), f.Key)
+	next, err := send(f.claimInput())
 	if err != nil {
-		s.formFailed(w, r, "ui.form.title", &f, err)
+		s.formFailed(w, r, titleKey, f, err)
 		return
 	}
-	http.Redirect(w, r, "/cases/"+c.ID+"?done=submit", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // withClaimProblems adds what is wrong with the claim itself to the upload problems already

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"signoff/chain"
@@ -118,11 +119,20 @@ func (p *page) BudgetLineName(id string) string {
 }
 
 // Person names a user of the policy, or shows their ID.
-func (p *page) Person(id string) string {
-	if p.doc != nil {
-		return userName(p.doc, id)
+func (p *page) Person(id string) string { return userName(p.doc, id) }
+
+// PeopleExcept lists the policy's people but those named: whom a form may pick.
+func (p *page) PeopleExcept(ids ...string) []userRef {
+	var out []userRef
+	if p.doc == nil {
+		return out
 	}
-	return id
+	for _, pu := range p.doc.Users {
+		if !slices.Contains(ids, pu.ID) {
+			out = append(out, userRef{ID: pu.ID, Name: pu.Name})
+		}
+	}
+	return out
 }
 
 // Size writes a file size for people: 834 KB, 2.4 MB.
