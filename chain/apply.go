@@ -114,6 +114,13 @@ func (s *State) Apply(a Action, now time.Time) Outcome {
 		}
 	case ActReject:
 		o.Seals = append(o.Seals, s.seal(DecRejected, st.Key, st.Role, a.Actor, a.OnBehalfOf, a.Comment, "", now))
+		if st.RejectReturns {
+			// A countersigner's refusal: back to the submitter to revise, and everyone on the
+			// step signs the revision again.
+			s.returnTo("", now)
+			o.Notices = append(o.Notices, Notice{Kind: "returned", Recipients: s.Holders()})
+			break
+		}
 		s.Status = StatusRejected
 		o.Budget = BudgetRelease
 		o.Notices = append(o.Notices, Notice{Kind: "rejected", Recipients: []string{s.Submitter}})

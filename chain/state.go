@@ -67,6 +67,8 @@ type Step struct {
 	Deadline  time.Time     `json:"deadline,omitzero"`
 	AddedBy   string        `json:"added_by,omitempty"` // set on a step created by 加签
 	Reason    string        `json:"reason,omitempty"`
+	// RejectReturns: a rejection sends the case back to the submitter instead of ending it.
+	RejectReturns bool `json:"reject_returns,omitempty"`
 }
 
 // Approval is one signer's agreement on a step.
@@ -116,7 +118,7 @@ func stepsFromRoute(route policy.Route) []Step {
 		steps = append(steps, Step{
 			Key: rs.Key, Role: rs.Role, Label: rs.Label, Mode: rs.Mode, K: rs.K,
 			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool),
-			SLA: rs.SLA.D(), Reason: rs.Reason,
+			SLA: rs.SLA.D(), Reason: rs.Reason, RejectReturns: rs.RejectReturns,
 		})
 	}
 	return steps

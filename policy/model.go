@@ -18,6 +18,11 @@ const (
 	RoleReviewer Role = "reviewer" // 审核人
 	RoleApprover Role = "approver" // 审批人
 	RoleCashier  Role = "cashier"  // 出纳
+	// RoleCountersigner signs a contract countersign (会签) for a department.
+	RoleCountersigner Role = "countersigner" // 会签人
+	// RoleKeeper and RoleAccountant put the two seals on an accepted receipt (验收入库).
+	RoleKeeper     Role = "keeper"     // 仓库保管员
+	RoleAccountant Role = "accountant" // 会计
 )
 
 // Mode is how many of a step's assignees must approve: 会签 (all_of), 或签 (any_of) or k of n.
@@ -34,7 +39,9 @@ type Kind string
 
 const (
 	KindExpense     Kind = "expense"
-	KindProcurement Kind = "procurement"
+	KindProcurement Kind = "procurement" // a purchase request (PR-…): review, approval, contract countersign
+	KindReceipt     Kind = "receipt"     // one delivery's acceptance (GR-…): keeper and accountant
+	KindSettlement  Kind = "settlement"  // an order's payment (PAY-…): match exception review, cashier
 )
 
 // Document is one loaded version of the organisation and the policy: what a YAML file holds.
@@ -54,6 +61,7 @@ type Document struct {
 	Chains        map[Kind]Chain    `json:"chains" yaml:"chains"`
 	Calendar      Calendar          `json:"calendar" yaml:"calendar"`
 	Notifications NotificationRules `json:"notifications" yaml:"notifications"`
+	Procurement   Procurement       `json:"procurement" yaml:"procurement"`
 }
 
 // RoleDef declares a role name that users may hold and rules may refer to.
@@ -135,7 +143,8 @@ type Chain struct {
 
 // StepTemplate is one step of a chain. A step with Authority set expands into one step per
 // approval level of the amount band. Assignee is "department_head", "role:<role>" (org-wide
-// holders) or "department_role:<role>" (holders in the submitter's department).
+// holders), "department_role:<role>" (holders in the submitter's department) or
+// "department_heads" (the heads of Departments, "requester" naming the case's own: a countersign).
 type StepTemplate struct {
 	Key        string   `json:"key" yaml:"key"`
 	Role       Role     `json:"role" yaml:"role"`
@@ -147,6 +156,13 @@ type StepTemplate struct {
 	SLA        Duration `json:"sla" yaml:"sla"`
 	GoodsOnly  bool     `json:"goods_only,omitempty" yaml:"goods_only"` // applies only to goods categories
 	Categories []string `json:"categories,omitempty" yaml:"categories"` // applies only to these, if set
+	// Departments are the departments whose heads sign a "department_heads" step.
+	Departments []string `json:"departments,omitempty" yaml:"departments"`
+	// RejectReturns makes a rejection on this step send the case back to the submitter to revise
+	// and resubmit, instead of ending it (a countersign: any one may refuse the contract).
+	RejectReturns bool `json:"reject_returns,omitempty" yaml:"reject_returns"`
+	// When names a condition of the case (Facts.Conditions) the step applies under, if set.
+	When string `json:"when,omitempty" yaml:"when"`
 }
 
 // NotificationRules say which channels reminders use.

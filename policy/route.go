@@ -57,7 +57,7 @@ func (d *Document) Route(f Facts) (Route, error) {
 		return Route{}, fmt.Errorf("route: %w", err)
 	}
 
-	plan, err := d.plan(chain, cat, band, f.OverBudget)
+	plan, err := d.plan(chain, cat, band, f.OverBudget, f.Conditions)
 	if err != nil {
 		return Route{}, fmt.Errorf("route: %w", err)
 	}
@@ -178,13 +178,16 @@ type plannedStep struct {
 
 // plan lists the steps that apply to the case, in chain order, with the authority step expanded
 // into its levels and the over-budget step placed just before them.
-func (d *Document) plan(chain Chain, cat Category, band BandChoice, overBudget bool) ([]plannedStep, error) {
+func (d *Document) plan(chain Chain, cat Category, band BandChoice, overBudget bool, conditions []string) ([]plannedStep, error) {
 	var plan []plannedStep
 	for _, st := range chain.Steps {
 		if st.GoodsOnly && !cat.Goods {
 			continue
 		}
 		if len(st.Categories) > 0 && !slices.Contains(st.Categories, cat.ID) {
+			continue
+		}
+		if st.When != "" && !slices.Contains(conditions, st.When) {
 			continue
 		}
 		if !st.Authority {
@@ -240,8 +243,10 @@ func (d *Document) planned(st StepTemplate) (plannedStep, error) {
 	if st.Mode == ModeKOfN {
 		k = st.K
 	}
+	spec.departments = st.Departments
 	return plannedStep{
-		step: RouteStep{Key: st.Key, Role: st.Role, Label: st.Label, Mode: st.Mode, K: k, SLA: st.SLA},
+		step: RouteStep{Key: st.Key, Role: st.Role, Label: st.Label, Mode: st.Mode, K: k, SLA: st.SLA,
+			RejectReturns: st.RejectReturns},
 		spec: spec,
 	}, nil
 }
@@ -256,9 +261,12 @@ type router struct {
 func (r *router) resolve(p *plannedStep) error {
 	var who string
 	var err error
-	if p.spec.kind == AssignDepartmentHead {
+	switch p.spec.kind {
+	case AssignDepartmentHead:
 		who, err = r.departmentHead(p)
-	} else {
+	case AssignDepartmentHeads:
+		who, err = r.departmentHeads(p)
+	default:
 		who, err = r.holders(p)
 	}
 	if err != nil {
@@ -276,20 +284,60 @@ func (r *router) resolve(p *plannedStep) error {
 // departmentHead resolves to the head of the case's department, or, when the head may not sign,
 // to the nearest superior who may.
 func (r *router) departmentHead(p *plannedStep) (string, error) {
-	dep, _ := r.d.Department(r.f.Department)
+	who, reason, err := r.headOf(r.f.Department, p.step.Role)
+	if err != nil {
+		return "", err
+	}
+	p.step.Assignees = []string{who}
+	return reason, nil
+}
+
+// departmentHeads resolves a countersign: the head of each of the step's departments (the
+// case's own for "requester"), each replaced by a superior where they may not sign, everyone
+// once.
+func (r *router) departmentHeads(p *plannedStep) (string, error) {
+	var reasons []string
+	p.step.Assignees = nil
+	for _, id := range p.spec.departments {
+		if id == RequesterDepartment {
+			id = r.f.Department
+		}
+		who, reason, err := r.headOf(id, p.step.Role)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Contains(p.step.Assignees, who) {
+			p.step.Assignees = append(p.step.Assignees, who)
+			reasons = append(reasons, reason)
+		}
+	}
+	slices.Sort(p.step.Assignees)
+	reason := "会签：" + strings.Join(reasons, "、")
+	if len(p.step.Assignees) > 1 {
+		reason += "，须全部同意"
+	}
+	return reason, nil
+}
+
+// headOf finds who signs for a department's head in role: the head, or the nearest superior
+// who holds no incompatible role on the case.
+func (r *router) headOf(department string, role Role) (string, string, error) {
+	dep, ok := r.d.Department(department)
+	if !ok {
+		return "", "", fmt.Errorf("%w: department %q", ErrUnknownDepartment, department)
+	}
 	reason := dep.Name + "负责人" + r.d.userName(dep.Head)
 	seen := map[string]bool{}
 	for cand := dep.Head; ; {
 		if cand == "" || seen[cand] {
-			return "", fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, reason)
+			return "", "", fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, reason)
 		}
 		seen[cand] = true
-		held, conflict := r.d.ConflictFor(r.held, cand, p.step.Role)
+		held, conflict := r.d.ConflictFor(r.held, cand, role)
 		if !conflict {
-			p.step.Assignees = []string{cand}
-			return reason + "签批", nil
+			return cand, reason + "签批", nil
 		}
-		reason += r.why(held, p.step.Role)
+		reason += r.why(held, role)
 		cand = r.d.Superior(cand)
 		if cand != "" {
 			reason += "，改由其上级" + r.d.userName(cand)

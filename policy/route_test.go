@@ -392,7 +392,7 @@ func TestRouteErrors(t *testing.T) {
 		wantErr error
 		mention string
 	}{
-		{"unknown kind", nil, with(func(f *Facts) { f.Kind = KindProcurement }), ErrUnknownKind, `"procurement"`},
+		{"unknown kind", nil, with(func(f *Facts) { f.Kind = "transfer" }), ErrUnknownKind, `"transfer"`},
 		{"unknown category", nil, with(func(f *Facts) { f.Category = "snacks" }), ErrUnknownCategory, `"snacks"`},
 		{"zero amount", nil, with(func(f *Facts) { f.Amount = 0 }), ErrAmount, "0.00"},
 		{"negative amount", nil, with(func(f *Facts) { f.Amount = -1 }), ErrAmount, "-0.01"},
@@ -468,7 +468,7 @@ func TestRoutePool(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"witness":                   {"guo.hua", "he.ping", "huang.lei", "li.na", "liu.yang", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"},
+		"witness":                   {"fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "ma.lan", "tang.ning", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"},
 		"review":                    {"sun.min", "zhou.jie"},
 		"approval.department_head":  {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"}, // not the submitter
 		"approval.finance_director": {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"},

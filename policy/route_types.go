@@ -8,6 +8,8 @@ type Facts struct {
 	Submitter  string `json:"submitter"`
 	Department string `json:"department"`  // the submitter's department unless stated otherwise
 	OverBudget bool   `json:"over_budget"` // the amount exceeds the budget line's remaining balance
+	// Conditions name facts that switch on steps with a matching When (e.g. "match_exception").
+	Conditions []string `json:"conditions,omitempty"`
 }
 
 // Route is the evaluated chain for one case: every step with its assignees, and why.
@@ -40,4 +42,6 @@ type RouteStep struct {
 	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
 	SLA       Duration `json:"sla"`
 	Reason    string   `json:"reason,omitempty"` // why this step and these people
+	// RejectReturns: a rejection sends the case back to the submitter (a countersign).
+	RejectReturns bool `json:"reject_returns,omitempty"`
 }

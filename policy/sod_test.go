@@ -11,6 +11,10 @@ var demoPairs = [][2]Role{
 	{RoleHandler, RoleWitness},
 	{RoleReviewer, RoleCashier},
 	{RoleApprover, RoleCashier},
+	{RoleHandler, RoleCountersigner},
+	{RoleHandler, RoleKeeper},
+	{RoleHandler, RoleAccountant},
+	{RoleKeeper, RoleAccountant},
 }
 
 func TestRolesIncompatible(t *testing.T) {

@@ -35,6 +35,7 @@ func (d *Document) Validate() error {
 	v.authority()
 	v.incompatible()
 	v.chains()
+	v.procurement()
 	v.problems = append(v.problems, d.Calendar.problems()...)
 	if len(v.problems) > 0 {
 		return &ValidationError{Problems: v.problems}
@@ -368,7 +369,7 @@ func (v *validator) chains() {
 			}
 		}
 		switch {
-		case authoritySteps == 0:
+		case authoritySteps == 0 && (kind == KindExpense || kind == KindProcurement):
 			v.addf("%s has no authority step", where)
 		case authoritySteps > 1:
 			v.addf("%s has %d authority steps; one is allowed", where, authoritySteps)
@@ -444,8 +445,16 @@ func (v *validator) step(chain string, i int, st StepTemplate, keys map[string]b
 		v.addf("%s: %v", where, err)
 		return
 	}
-	if spec.kind == AssignDepartmentHead {
+	v.condition(where, st)
+	switch spec.kind {
+	case AssignDepartmentHead:
 		return
+	case AssignDepartmentHeads:
+		v.countersign(where, st)
+		return
+	}
+	if len(st.Departments) > 0 {
+		v.addf("%s: departments are only used with assignee department_heads", where)
 	}
 	switch holders := v.d.Holders(spec.role); {
 	case !v.roles[spec.role]:
@@ -454,6 +463,36 @@ func (v *validator) step(chain string, i int, st StepTemplate, keys map[string]b
 		v.addf("%s: assignee %q: nobody holds role %q", where, st.Assignee, spec.role)
 	case st.Mode == ModeKOfN && st.K > len(holders):
 		v.addf("%s: needs %d signers but only %d people hold role %q", where, st.K, len(holders), spec.role)
+	}
+}
+
+// countersign checks a department_heads step: known departments, each once, signed all_of.
+func (v *validator) countersign(where string, st StepTemplate) {
+	if len(st.Departments) == 0 {
+		v.addf("%s: assignee department_heads needs departments", where)
+	}
+	seen := map[string]bool{}
+	for _, id := range st.Departments {
+		if _, ok := v.d.Department(id); !ok && id != RequesterDepartment {
+			v.addf("%s: department %q is not a department (or %q)", where, id, RequesterDepartment)
+		}
+		if seen[id] {
+			v.addf("%s: department %q is named twice", where, id)
+		}
+		seen[id] = true
+	}
+	if st.Mode != ModeAllOf {
+		v.addf("%s: a countersign by department heads is signed all_of, not %s", where, st.Mode)
+	}
+}
+
+// condition checks When, which any step but the authority step may carry.
+func (v *validator) condition(where string, st StepTemplate) {
+	for _, r := range st.When {
+		if (r < 'a' || r > 'z') && r != '_' {
+			v.addf("%s: when %q is not a condition name (a-z and _)", where, st.When)
+			break
+		}
 	}
 }
 
@@ -470,8 +509,39 @@ func (v *validator) authorityStep(where string, st StepTemplate, overBudget bool
 	if st.K != 0 {
 		v.addf("%s: k is not used by an authority step", where)
 	}
-	if st.GoodsOnly || len(st.Categories) > 0 {
-		v.addf("%s: the authority step must apply to every case (no goods_only or categories)", where)
+	if st.GoodsOnly || len(st.Categories) > 0 || st.When != "" {
+		v.addf("%s: the authority step must apply to every case (no goods_only, categories or when)", where)
+	}
+	if st.RejectReturns || len(st.Departments) > 0 {
+		v.addf("%s: reject_returns and departments do not apply to an authority step", where)
+	}
+}
+
+// procurement checks the purchasing rules, when the document has a procurement chain.
+func (v *validator) procurement() {
+	p := v.d.Procurement
+	if _, ok := v.d.Chains[KindProcurement]; !ok {
+		return
+	}
+	for _, k := range []Kind{KindReceipt, KindSettlement} {
+		if _, ok := v.d.Chains[k]; !ok {
+			v.addf("chains: a procurement chain needs a %s chain too", k)
+		}
+	}
+	if p.PlanCheck != PlanCheckPlan && p.PlanCheck != PlanCheckPlanMinusStock {
+		v.addf("procurement: plan_check %q is not %s or %s", p.PlanCheck, PlanCheckPlan, PlanCheckPlanMinusStock)
+	}
+	for _, k := range p.RequiredCertificates {
+		if !slices.Contains(CertificateKinds, k) {
+			v.addf("procurement: required certificate %q is not one of %s", k, strings.Join(CertificateKinds, ", "))
+		}
+	}
+	if p.ExpiryWindowDays < 0 {
+		v.addf("procurement: expiry_window_days %d is negative", p.ExpiryWindowDays)
+	}
+	t := p.Tolerance
+	if t.Amount < 0 || t.AmountBP < 0 || t.QuantityBP < 0 || t.AmountBP > 10000 || t.QuantityBP > 10000 {
+		v.addf("procurement: tolerance must be between 0 and 10000 basis points and not negative")
 	}
 }
 

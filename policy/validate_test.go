@@ -238,7 +238,7 @@ func TestValidateRefusals(t *testing.T) {
 		}, `chain expense: step "review": k is only used with mode k_of_n, not any_of`},
 		{"bad assignee spec", func(t *testing.T, d *Document) {
 			editExpense(d, func(c *Chain) { c.Steps[stepIndex(t, c, "review")].Assignee = "reviewer" })
-		}, `chain expense: step "review": assignee "reviewer" is not department_head, role:<role> or department_role:<role>`},
+		}, `chain expense: step "review": assignee "reviewer" is not department_head, department_heads, role:<role> or department_role:<role>`},
 		{"empty role in assignee spec", func(t *testing.T, d *Document) {
 			editExpense(d, func(c *Chain) { c.Steps[stepIndex(t, c, "review")].Assignee = "role:" })
 		}, `chain expense: step "review": assignee "role:" is not department_head`},
