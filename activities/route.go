@@ -50,6 +50,7 @@ func (a *Activities) ResolveRoute(ctx context.Context, in RouteInput) (RouteResu
 	facts := policy.Facts{
 		Kind: policy.Kind(c.Kind), Category: c.Category, Amount: policy.Money(c.Amount),
 		Submitter: c.SubmitterID, Department: c.DepartmentID, OverBudget: c.OverBudget,
+		Conditions: c.Conditions,
 	}
 	title := c.Title
 	if in.EditID != "" {

@@ -32,6 +32,9 @@ type actionRequest struct {
 	PaidAt     string      `json:"paid_at"` // RFC 3339
 	OnBehalfOf string      `json:"on_behalf_of"`
 	Edits      *claimInput `json:"edits"` // resubmit only: the corrected claim
+	// Request is a purchase request's revision (resubmit only), e.g. after a countersigner
+	// refused the contract.
+	Request *purchaseInput `json:"request"`
 }
 
 const maxShortText = 200 // step keys, user IDs, bank references
@@ -89,7 +92,7 @@ func (s *server) perform(ctx context.Context, u store.User, caseID string, t cha
 	if c.State == nil {
 		return store.CaseView{}, errCaseNotRouted
 	}
-	if t == chain.ActResubmit && in.Edits != nil {
+	if t == chain.ActResubmit && (in.Edits != nil || in.Request != nil) {
 		// Refuse before storing an edit the workflow would refuse anyway. With an Idempotency-Key
 		// this may be a retry of a resubmission that went through: then the Update below answers
 		// with the first outcome (its arguments are not looked at again), so send it unedited.
@@ -97,7 +100,7 @@ func (s *server) perform(ctx context.Context, u store.User, caseID string, t cha
 			if key == "" {
 				return store.CaseView{}, fmt.Errorf("resubmit %s: %w", c.ID, refused)
 			}
-		} else if a.EditID, err = s.saveEdit(ctx, u, c, *in.Edits); err != nil {
+		} else if a.EditID, err = s.saveEdit(ctx, u, c, in); err != nil {
 			return store.CaseView{}, fmt.Errorf("resubmit %s: %w", c.ID, err)
 		}
 	}
@@ -151,20 +154,37 @@ func actionOf(t chain.ActionType, u store.User, in actionRequest) (chain.Action,
 	if in.Edits != nil && t != chain.ActResubmit {
 		bad.add("edits", "edits_only_resubmit")
 	}
+	if in.Request != nil && t != chain.ActResubmit {
+		bad.add("request", "edits_only_resubmit")
+	}
 	if a.OnBehalfOf == u.ID {
 		a.OnBehalfOf = ""
 	}
 	return a, bad.err()
 }
 
-// saveEdit validates a resubmission's corrected claim with the same rules as a submission,
-// under the policy version the case keeps, and stores it for the workflow to apply with the
-// resubmission seal. The case's budget line cannot change.
-func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, edits claimInput) (string, error) {
+// saveEdit validates a resubmission's revision with the same rules as a submission, under the
+// policy version the case keeps, and stores it for the workflow to apply with the resubmission
+// seal: the corrected claim of an expense, the revised request of a purchase.
+func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, in actionRequest) (string, error) {
 	doc, err := s.policies.Version(ctx, c.PolicyVersion)
 	if err != nil {
 		return "", internal(err)
 	}
+	switch {
+	case c.Kind == string(policy.KindProcurement) && in.Request != nil:
+		return s.savePurchaseEdit(ctx, doc, u, c, *in.Request)
+	case c.Kind == string(policy.KindProcurement):
+		return "", fieldErrors{"edits": {key: "edits_kind", args: []any{"request"}}}.err()
+	case in.Edits == nil:
+		return "", fieldErrors{"request": {key: "edits_kind", args: []any{"edits"}}}.err()
+	}
+	return s.saveClaimEdit(ctx, doc, u, c, *in.Edits)
+}
+
+// saveClaimEdit checks and stores an expense claim's correction. The case's budget line cannot
+// change.
+func (s *server) saveClaimEdit(ctx context.Context, doc *policy.Document, u store.User, c store.Case, edits claimInput) (string, error) {
 	if strings.TrimSpace(edits.BudgetLineID) == "" {
 		edits.BudgetLineID = c.BudgetLineID
 	}
@@ -178,27 +198,36 @@ func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, edits
 	if len(cl.CC) > 0 {
 		return "", fieldErrors{"edits.cc": {key: "cc_fixed"}}.err()
 	}
-	// The workflow links the new uploads when it applies the edit; refuse now any it could not.
-	if len(cl.Attachments) > 0 {
-		free, err := s.store.UnlinkedAttachments(ctx, u.ID, cl.Attachments)
-		if err != nil {
-			return "", err
-		}
-		if len(free) != len(cl.Attachments) {
-			var missing []string
-			for _, id := range cl.Attachments {
-				if !slices.ContainsFunc(free, func(a store.Attachment) bool { return a.ID == id }) {
-					missing = append(missing, id)
-				}
-			}
-			return "", fieldErrors{"edits.attachments": {"attachment_unavailable", []any{strings.Join(missing, ", ")}}}.err()
-		}
+	if err := s.checkUploads(ctx, u, cl.Attachments, "edits."); err != nil {
+		return "", err
 	}
 	return s.store.SaveEdit(ctx, c.ID, store.Edit{
 		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, Lines: cl.Lines, Amount: int64(cl.Total),
 		Attachments:     cl.Attachments,
 		AllowOverBudget: doc.Chains[policy.Kind(c.Kind)].OverBudget == policy.OverBudgetRoute,
 	})
+}
+
+// checkUploads refuses attachments of an edit that the workflow could not link when it applies
+// the edit: each must be the submitter's own upload, on no case yet.
+func (s *server) checkUploads(ctx context.Context, u store.User, ids []string, prefix string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	free, err := s.store.UnlinkedAttachments(ctx, u.ID, ids)
+	if err != nil {
+		return err
+	}
+	if len(free) == len(ids) {
+		return nil
+	}
+	var missing []string
+	for _, id := range ids {
+		if !slices.ContainsFunc(free, func(a store.Attachment) bool { return a.ID == id }) {
+			missing = append(missing, id)
+		}
+	}
+	return fieldErrors{prefix + "attachments": {"attachment_unavailable", []any{strings.Join(missing, ", ")}}}.err()
 }
 
 // explainGone turns "no such workflow" into what it means for the person acting: a closed

@@ -21,7 +21,8 @@ import (
 // Attachments: receipts and invoices as PDF, JPEG or PNG. The type is read from the file's first
 // bytes, never from its name or the browser's word; the size is bounded by
 // gateway.max_upload_bytes; each file is stored with its SHA-256. An upload belongs to its
-// uploader until a claim links it; once on a case, whoever may see the case may see it.
+// uploader until a claim links it; once on a case, whoever may see the case may see it. The scan
+// of a supplier certificate is master data: everyone signed in may see it.
 
 // Attachment types, by their magic numbers.
 var attachmentTypes = []struct {
@@ -193,8 +194,9 @@ func (s *server) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, attachmentViewOf(a))
 }
 
-// visibleAttachment loads an attachment the caller may see: their own upload, or one on a case
-// they may see. Any other is "not found".
+// visibleAttachment loads an attachment the caller may see: their own upload, one on a case
+// they may see, or the scan of a supplier certificate (master data everyone signed in reads).
+// Any other is "not found".
 func (s *server) visibleAttachment(ctx context.Context, u store.User, id string, content bool) (store.Attachment, []byte, error) {
 	var a store.Attachment
 	var body []byte
@@ -209,7 +211,12 @@ func (s *server) visibleAttachment(ctx context.Context, u store.User, id string,
 	}
 	if a.CaseID == "" {
 		if a.UploaderID != u.ID {
-			return store.Attachment{}, nil, errNotFound
+			switch scan, err := s.store.IsCertificateScan(ctx, a.ID); {
+			case err != nil:
+				return store.Attachment{}, nil, err
+			case !scan:
+				return store.Attachment{}, nil, errNotFound
+			}
 		}
 		return a, body, nil
 	}

@@ -51,7 +51,7 @@ var caseStatuses = []string{statusSubmitted, string(chain.StatusInProgress), str
 	string(chain.StatusAwaitingPayment), string(chain.StatusPaid), string(chain.StatusRejected),
 	string(chain.StatusWithdrawn), string(chain.StatusApproved)}
 
-var caseKinds = []string{string(policy.KindExpense), string(policy.KindProcurement)}
+var caseKinds = []string{string(policy.KindExpense), string(policy.KindProcurement), string(policy.KindReceipt), string(policy.KindSettlement)}
 
 var caseScopes = []store.Scope{store.ScopeTodo, store.ScopeDone, store.ScopeSubmitted, store.ScopeCopied,
 	store.ScopeInvolved, store.ScopeAll}

@@ -27,16 +27,23 @@ const (
 	defaultTitleOf = 40 // characters of the purpose in a default title
 )
 
+// headerInput is what every case a person files has: what it is for, against which category
+// and budget line, its attachments and whom it is copied to. Expense claims and purchase
+// requests embed it.
+type headerInput struct {
+	Title        string   `json:"title"`
+	Purpose      string   `json:"purpose"`
+	Category     string   `json:"category"`
+	BudgetLineID string   `json:"budget_line_id"`
+	Attachments  []string `json:"attachments"` // IDs of the submitter's uploads
+	CC           []string `json:"cc"`          // user IDs to copy the case to (抄送)
+}
+
 // claimInput is a claim as a client sends it: the body of a submission and of a route preview,
 // and the edits of a resubmission.
 type claimInput struct {
-	Title        string      `json:"title"`
-	Purpose      string      `json:"purpose"`
-	Category     string      `json:"category"`
-	BudgetLineID string      `json:"budget_line_id"`
-	Lines        []lineInput `json:"lines"`
-	Attachments  []string    `json:"attachments"` // IDs of the submitter's uploads
-	CC           []string    `json:"cc"`          // user IDs to copy the claim to (抄送)
+	headerInput
+	Lines []lineInput `json:"lines"`
 }
 
 type lineInput struct {
@@ -73,17 +80,21 @@ func (a *amountText) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// claim is a validated claim, normalised: trimmed texts, the default title filled in, amounts
-// in minor units.
-type claim struct {
+// header is a validated headerInput, normalised: trimmed texts, IDs without repeats.
+type header struct {
 	Title        string
 	Purpose      string
 	Category     string
 	BudgetLineID string
-	Lines        []store.Line
-	Total        policy.Money
 	Attachments  []string
 	CC           []string
+}
+
+// claim is a validated claim, normalised: the default title filled in, amounts in minor units.
+type claim struct {
+	header
+	Lines []store.Line
+	Total policy.Money
 }
 
 // validateClaim checks a claim against the policy document for a submitter and reports every
@@ -92,7 +103,36 @@ type claim struct {
 func validateClaim(in claimInput, doc *policy.Document, submitter store.User, prefix string) (claim, error) {
 	bad := fieldErrors{}
 	field := func(name string) string { return prefix + name }
-	out := claim{
+	out := claim{header: validateHeader(in.headerInput, doc, submitter, prefix, bad)}
+	switch n := len(in.Lines); {
+	case n == 0:
+		bad.add(field("lines"), "lines_empty")
+	case n > maxLines:
+		bad.add(field("lines"), "lines_too_many", maxLines)
+	default:
+		for i, l := range in.Lines {
+			sl, problems := validateLine(l, i+1)
+			for name, p := range problems {
+				bad[field(fmt.Sprintf("lines[%d].%s", i, name))] = p
+			}
+			out.Lines = append(out.Lines, sl)
+			out.Total += policy.Money(sl.Amount) // each ≤ MaxMoney: a hundred cannot overflow
+		}
+		if out.Total > policy.MaxMoney {
+			bad.add(field("lines"), "total_too_large", policy.MaxMoney.String())
+		}
+	}
+	if err := bad.err(); err != nil {
+		return claim{}, err
+	}
+	return out, nil
+}
+
+// validateHeader checks the part every filed case has, adding its problems to bad, and fills in
+// a default title from the category and the purpose.
+func validateHeader(in headerInput, doc *policy.Document, submitter store.User, prefix string, bad fieldErrors) header {
+	field := func(name string) string { return prefix + name }
+	out := header{
 		Title:        strings.TrimSpace(in.Title),
 		Purpose:      strings.TrimSpace(in.Purpose),
 		Category:     strings.TrimSpace(in.Category),
@@ -129,25 +169,6 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 		bad.add(field("budget_line_id"), "budget_line_category", out.BudgetLineID, line.Category)
 	}
 
-	switch n := len(in.Lines); {
-	case n == 0:
-		bad.add(field("lines"), "lines_empty")
-	case n > maxLines:
-		bad.add(field("lines"), "lines_too_many", maxLines)
-	default:
-		for i, l := range in.Lines {
-			sl, problems := validateLine(l, i+1)
-			for name, p := range problems {
-				bad[field(fmt.Sprintf("lines[%d].%s", i, name))] = p
-			}
-			out.Lines = append(out.Lines, sl)
-			out.Total += policy.Money(sl.Amount) // each ≤ MaxMoney: a hundred cannot overflow
-		}
-		if out.Total > policy.MaxMoney {
-			bad.add(field("lines"), "total_too_large", policy.MaxMoney.String())
-		}
-	}
-
 	out.Attachments = distinct(in.Attachments)
 	if n := len(out.Attachments); n > maxAttachments {
 		bad.add(field("attachments"), "attachments_too_many", maxAttachments)
@@ -173,10 +194,7 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 	if out.Title == "" && catOK && out.Purpose != "" {
 		out.Title = cat.Name + "：" + truncate(out.Purpose, defaultTitleOf)
 	}
-	if err := bad.err(); err != nil {
-		return claim{}, err
-	}
-	return out, nil
+	return out
 }
 
 // validateLine checks one line item; problems are keyed by the line's field names.

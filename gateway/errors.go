@@ -107,6 +107,17 @@ func (e *validationError) Error() string {
 	return fmt.Sprintf("invalid input: %v", e.fields.in(i18n.EN))
 }
 
+// refusedError is a well-formed request the business rules refuse, field by field (422
+// request_refused): a supplier not admitted, a quantity beyond the plan. It unwraps to its
+// validationError, so forms show the reasons next to the fields like any other problem.
+type refusedError struct{ fields fieldErrors }
+
+func (e *refusedError) Error() string {
+	return fmt.Sprintf("refused: %v", e.fields.in(i18n.EN))
+}
+
+func (e *refusedError) Unwrap() error { return &validationError{fields: e.fields} }
+
 // internalError marks a failure that is ours whatever it wraps: a missing policy version or
 // budget line the policy names is a broken deployment, not a 404 for the client.
 type internalError struct{ err error }
@@ -147,6 +158,7 @@ func classify(err error) *apiError {
 	var (
 		ours     *internalError
 		api      *apiError
+		refused  *refusedError
 		invalid  *validationError
 		over     *store.OverBudgetError
 		attach   *store.AttachmentError
@@ -165,6 +177,13 @@ func classify(err error) *apiError {
 		return errInternal
 	case errors.As(err, &api):
 		return api
+	case errors.As(err, &refused):
+		details := make(map[string]any, len(refused.fields))
+		for k, v := range refused.fields.in(i18n.EN) {
+			details[k] = v
+		}
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: "request_refused",
+			Message: "The request is refused by the procurement rules; see details for each reason.", Details: details}
 	case errors.As(err, &invalid):
 		details := make(map[string]any, len(invalid.fields))
 		for k, v := range invalid.fields.in(i18n.EN) {
@@ -191,7 +210,8 @@ func classify(err error) *apiError {
 			Message: fmt.Sprintf("The request has a field this endpoint does not know: %q.", field),
 			Details: map[string]any{"field": field}}
 	case errors.As(err, &typ):
-		field := typ.Field
+		// encoding/json names a field of an embedded struct with the struct's Go name first.
+		field := strings.ReplaceAll(typ.Field, "headerInput.", "")
 		if field == "" {
 			field = "body"
 		}

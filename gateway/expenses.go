@@ -52,14 +52,20 @@ func (s *server) submitExpense(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.store.CaseView(ctx, c.ID, u.ID, s.now())
+	s.answerFiled(w, r, u, c, created)
+}
+
+// answerFiled answers a submission with the new case's page: 201 when it was filed now, 200
+// when the idempotency key named an earlier one.
+func (s *server) answerFiled(w http.ResponseWriter, r *http.Request, u store.User, c store.Case, created bool) {
+	v, err := s.store.CaseView(r.Context(), c.ID, u.ID, s.now())
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
+		s.fail(w, r, fmt.Errorf("submit %s: %w", c.ID, err))
 		return
 	}
-	d, err := s.detail(ctx, u, v)
+	d, err := s.detail(r.Context(), u, v)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("submit expense %s: %w", c.ID, err))
+		s.fail(w, r, fmt.Errorf("submit %s: %w", c.ID, err))
 		return
 	}
 	status := http.StatusOK
@@ -93,7 +99,7 @@ func (s *server) submitClaim(ctx context.Context, u store.User, in claimInput, k
 	if err != nil {
 		return store.Case{}, false, fmt.Errorf("submit expense: policy timezone: %w", err)
 	}
-	c, created, err = s.store.CreateCase(ctx, store.NewCase{
+	return s.fileCase(ctx, route, store.NewCase{
 		Prefix: expensePrefix, Year: s.now().In(loc).Year(), Kind: string(policy.KindExpense),
 		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, DepartmentID: u.DepartmentID,
 		BudgetLineID: cl.BudgetLineID, Amount: int64(cl.Total), Currency: doc.Currency, SubmitterID: u.ID,
@@ -101,18 +107,25 @@ func (s *server) submitClaim(ctx context.Context, u store.User, in claimInput, k
 		AllowOverBudget: doc.Chains[policy.KindExpense].OverBudget == policy.OverBudgetRoute,
 		IdempotencyKey:  key, RequestHash: cl.fingerprint(),
 	})
+}
+
+// fileCase writes a validated case whose route was checked and starts its workflow, returning
+// once the workflow has routed and recorded it. Expense claims and purchase requests are filed
+// through it. created is false when the idempotency key named an earlier submission.
+func (s *server) fileCase(ctx context.Context, route policy.Route, n store.NewCase) (store.Case, bool, error) {
+	c, created, err := s.store.CreateCase(ctx, n)
 	var attach *store.AttachmentError
 	switch {
 	case errors.As(err, &attach):
 		return store.Case{}, false, fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err()
 	case err != nil:
-		return store.Case{}, false, fmt.Errorf("submit expense: %w", err)
+		return store.Case{}, false, fmt.Errorf("submit %s: %w", n.Kind, err)
 	}
 	// "submitted" means no workflow has routed the case yet: a new case, or a retry whose
 	// first try wrote the case but failed to start its workflow.
 	if c.Status == statusSubmitted {
 		if err := s.startCase(ctx, c, route); err != nil {
-			return store.Case{}, false, fmt.Errorf("submit expense %s: %w", c.ID, err)
+			return store.Case{}, false, fmt.Errorf("submit %s: %w", c.ID, err)
 		}
 	}
 	return c, created, nil
@@ -128,7 +141,7 @@ func (s *server) startCase(ctx context.Context, c store.Case, route policy.Route
 	cs := workflows.CaseStart{CaseID: c.ID, Kind: policy.Kind(c.Kind), Title: c.Title, Submitter: c.SubmitterID,
 		Department: c.DepartmentID, Amount: c.Amount, Route: route, AutoPay: s.autoPay}
 	start := s.temporal.NewWithStartWorkflowOperation(workflows.StartOptions(cs, s.tcfg.TaskQueue),
-		workflows.ExpenseWorkflow, cs.Input())
+		workflows.WorkflowFor(cs.Kind), cs.Input())
 	h, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
@@ -188,7 +201,7 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.preview(ctx, doc, u, cl.Category, cl.BudgetLineID, cl.Total)
+	out, err := s.preview(ctx, doc, u, policy.KindExpense, cl.Category, cl.BudgetLineID, cl.Total)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -198,16 +211,16 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 
 // preview is the route a claim of total for category on a budget line would take for u, and
 // why: the API's route preview and the web form's both come from here.
-func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User, category, budgetLine string, total policy.Money) (routePreview, error) {
+func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User, kind policy.Kind, category, budgetLine string, total policy.Money) (routePreview, error) {
 	line, err := s.store.BudgetLine(ctx, budgetLine)
 	if err != nil {
 		return routePreview{}, internal(fmt.Errorf("route preview: %w", err))
 	}
 	over := int64(total) > line.Remaining
-	if over && doc.Chains[policy.KindExpense].OverBudget != policy.OverBudgetRoute {
+	if over && doc.Chains[kind].OverBudget != policy.OverBudgetRoute {
 		return routePreview{}, &store.OverBudgetError{BudgetLine: line.ID, Requested: int64(total), Remaining: line.Remaining}
 	}
-	route, err := doc.Route(policy.Facts{Kind: policy.KindExpense, Category: category, Amount: total,
+	route, err := doc.Route(policy.Facts{Kind: kind, Category: category, Amount: total,
 		Submitter: u.ID, Department: u.DepartmentID, OverBudget: over})
 	if err != nil {
 		return routePreview{}, &noRouteError{err: err}

@@ -119,6 +119,7 @@ func (s *server) routes() http.Handler {
 
 				r.Post("/expenses", s.submitExpense)
 				r.Post("/expenses/route-preview", s.previewRoute)
+				s.procurementAPI(r)
 
 				r.Get("/attachments/{id}", s.getAttachment)
 				r.Get("/attachments/{id}/content", s.apiAttachmentContent)
@@ -130,6 +131,7 @@ func (s *server) routes() http.Handler {
 
 				r.Get("/delegations", s.listDelegations)
 				r.Post("/delegations", s.createDelegation)
+				s.procurementMasterAPI(r)
 			})
 		})
 	})

@@ -115,6 +115,8 @@ type caseDetail struct {
 	Attachments       []attachmentView              `json:"attachments"`
 	CC                []userRef                     `json:"cc"`
 	TemporalURL       string                        `json:"temporal_url"`
+	// Purchase is a purchase request's procurement part; absent on other kinds.
+	Purchase *purchaseView `json:"purchase,omitempty"`
 }
 
 type lineView struct {
@@ -289,6 +291,13 @@ func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (ca
 			OnBehalfOf: names.optRef(x.OnBehalfOf), Decision: string(x.Decision), Comment: x.Comment,
 			Target: x.Target, At: x.At, PolicyVersion: x.PolicyVersion,
 		})
+	}
+	if c.Kind == string(policy.KindProcurement) {
+		pv, err := s.purchaseView(ctx, c.ID)
+		if err != nil {
+			return caseDetail{}, err
+		}
+		d.Purchase = &pv
 	}
 	if st == nil { // not routed yet: nothing to show or do on the chain
 		return d, nil

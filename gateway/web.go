@@ -34,7 +34,8 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates; each is parsed with the layout and the partials.
-var pageNames = []string{"login", "inbox", "expense_form", "case", "search", "delegations", "error"}
+var pageNames = []string{"login", "inbox", "expense_form", "case", "search", "delegations", "error",
+	"purchase_form", "orders", "order"}
 
 // webUI holds the parsed templates and the fingerprinted static assets.
 type webUI struct {
@@ -108,6 +109,8 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Get("/attachments/{id}", s.attachmentContent)
 			r.Get("/delegations", s.delegationsPage)
 			r.Post("/delegations", s.delegationSubmit)
+			s.procurementMasterPages(r)
+			s.procurementPages(r)
 		})
 	})
 }

@@ -33,6 +33,45 @@ type casePageView struct {
 	ErrorAction   chain.ActionType
 	Typed         actionRequest // what was typed into the refused action's form
 	PaidAtDefault string        // the pay form's time, now, as datetime-local
+	// RejectReturns: a rejection of the current step sends the case back to its submitter to
+	// revise (a countersign), so the reject button says so.
+	RejectReturns bool
+	Receipt       *receiptSection    // a receipt's delivery
+	Settlement    *settlementSection // a payment's order and match
+}
+
+// countersigner is one signer of a countersign (会签) step and whether they agreed yet.
+type countersigner struct {
+	Who    userRef
+	Agreed bool
+	At     time.Time
+}
+
+// Countersigners lists the signers of the current step when it is a countersign, each with
+// whether they agreed; nil otherwise.
+func (v *casePageView) Countersigners() []countersigner {
+	if v.Current == nil || v.Current.Role != string(policy.RoleCountersigner) {
+		return nil
+	}
+	out := make([]countersigner, 0, len(v.Current.Assignees))
+	for _, a := range v.Current.Assignees {
+		cs := countersigner{Who: a}
+		for _, ap := range v.Current.Approvals {
+			if (ap.OnBehalfOf == nil && ap.User.ID == a.ID) || (ap.OnBehalfOf != nil && ap.OnBehalfOf.ID == a.ID) {
+				cs.Agreed, cs.At = true, ap.At
+			}
+		}
+		out = append(out, cs)
+	}
+	return out
+}
+
+// Label names action t on this case's forms: a rejection that returns the case says so.
+func (a actsData) Label(t chain.ActionType) string {
+	if t == chain.ActReject && a.V != nil && a.V.RejectReturns {
+		return a.P.T("ui.case.reject_returns")
+	}
+	return a.P.Action(t)
 }
 
 type onBehalfActions struct {
@@ -100,6 +139,13 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 				pv.TransferTo = append(pv.TransferTo, userRef{ID: id, Name: p.Person(id)})
 			}
 		}
+	}
+	if st := v.Case.State; st != nil && st.CurrentStep() != nil {
+		pv.RejectReturns = st.CurrentStep().RejectReturns
+	}
+	if err := s.procurementSections(r.Context(), p.Lang, v.Case, &pv); err != nil {
+		s.errorPage(w, r, fmt.Errorf("case page %s: %w", v.Case.ID, err))
+		return
 	}
 	pv.People = p.PeopleExcept(u.ID, v.Case.SubmitterID)
 	if pv.Key == "" {
@@ -180,6 +226,10 @@ func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, fmt.Errorf("resubmit: %w", err))
 		return
 	}
+	if v.Case.Kind == string(policy.KindProcurement) {
+		s.purchaseResubmitPage(w, r, u, v)
+		return
+	}
 	f, err := s.resubmitForm(ctx, u, v)
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -221,6 +271,10 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
 		s.errorPage(w, r, fmt.Errorf("resubmit: %w", err))
+		return
+	}
+	if v.Case.Kind == string(policy.KindProcurement) {
+		s.purchaseResubmitSubmit(w, r, u, v)
 		return
 	}
 	base, err := s.resubmitForm(ctx, u, v)

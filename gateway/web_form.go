@@ -106,7 +106,7 @@ func readExpenseForm(r *http.Request) expenseForm {
 
 // claimInput is the claim the form describes; blank lines are left out.
 func (f *expenseForm) claimInput() claimInput {
-	in := claimInput{Title: f.Title, Purpose: f.Purpose, Category: f.Category, BudgetLineID: f.BudgetLine, CC: f.CC}
+	in := claimInput{headerInput: headerInput{Title: f.Title, Purpose: f.Purpose, Category: f.Category, BudgetLineID: f.BudgetLine, CC: f.CC}}
 	for _, l := range f.Lines {
 		if l == (formLine{}) {
 			continue
@@ -188,7 +188,7 @@ func (s *server) fillPreview(ctx context.Context, doc *policy.Document, u store.
 		f.PreviewNote = "ui.preview.line_mismatch"
 		return
 	}
-	p, err := s.preview(ctx, doc, u, f.Category, f.BudgetLine, f.Total)
+	p, err := s.preview(ctx, doc, u, policy.KindExpense, f.Category, f.BudgetLine, f.Total)
 	var over *store.OverBudgetError
 	switch {
 	case errors.As(err, &over):

@@ -122,7 +122,7 @@ const caseAttachments = `SELECT ` + attachmentColumns + ` FROM attachments WHERE
 // shows them again with this.
 func (s *Store) UnlinkedAttachments(ctx context.Context, uploader string, ids []string) ([]Attachment, error) {
 	const q = `SELECT ` + attachmentColumns + ` FROM attachments
-		WHERE id = ANY($1) AND uploader_id = $2 AND case_id IS NULL
+		WHERE id = ANY($1) AND uploader_id = $2 AND case_id IS NULL AND linked_at IS NULL
 		ORDER BY array_position($1, id)`
 	rows, err := s.pool.Query(ctx, q, distinct(ids), uploader)
 	if err != nil {
@@ -135,11 +135,13 @@ func (s *Store) UnlinkedAttachments(ctx context.Context, uploader string, ids []
 	return list, nil
 }
 
-// DeleteStaleUploads deletes the uploads created before the given time that no case took, and
-// returns how many. A submission linking one at the same moment either wins (the upload stays)
-// or finds it gone and fails with *AttachmentError.
+// DeleteStaleUploads deletes the uploads created before the given time that no case and no
+// supplier certificate took, and returns how many. A submission or a certificate linking one at
+// the same moment either wins (the upload stays) or finds it gone and fails with
+// *AttachmentError.
 func (s *Store) DeleteStaleUploads(ctx context.Context, before time.Time) (int64, error) {
-	const q = `DELETE FROM attachments WHERE case_id IS NULL AND created_at < $1`
+	const q = `DELETE FROM attachments a WHERE a.case_id IS NULL AND a.linked_at IS NULL AND a.created_at < $1
+		AND NOT EXISTS (SELECT 1 FROM supplier_certificates c WHERE c.attachment_id = a.id)`
 	tag, err := s.pool.Exec(ctx, q, before)
 	if err != nil {
 		return 0, fmt.Errorf("delete stale uploads: %w", err)
@@ -156,7 +158,7 @@ func queueLinkAttachments(b *pgx.Batch, caseID, uploader string, ids []string) {
 		return
 	}
 	const q = `UPDATE attachments SET case_id = $1, linked_at = now()
-		WHERE id = ANY($2) AND uploader_id = $3 AND case_id IS NULL RETURNING id`
+		WHERE id = ANY($2) AND uploader_id = $3 AND case_id IS NULL AND linked_at IS NULL RETURNING id`
 	b.Queue(q, caseID, ids, uploader).Query(func(rows pgx.Rows) error {
 		linked, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {

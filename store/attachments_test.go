@@ -369,6 +369,43 @@ func TestDeleteStaleUploads(t *testing.T) {
 	}
 }
 
+// TestDeleteStaleUploadsKeepsCertificateScans: an old upload a supplier certificate took is
+// not swept, though no case has it.
+func TestDeleteStaleUploadsKeepsCertificateScans(t *testing.T) {
+	db := testkit.NewDB(t)
+	if _, err := db.Store.CreateSupplier(testCtx(t), "guo.hua", store.NewSupplier{ID: "SUP-T", Name: "T",
+		Kind: "manufacturer", Grade: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	scan := upload(t, db, "guo.hua", "licence.pdf")
+	stale := upload(t, db, "guo.hua", "stale.pdf")
+	if _, err := db.Store.AddCertificate(testCtx(t), "guo.hua", "SUP-T", store.NewCertificate{Kind: "business_license",
+		Number: "N-1", ValidFrom: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), ValidTo: time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC),
+		AttachmentID: scan.ID}); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, `UPDATE attachments SET created_at = now() - interval '2 days'`)
+
+	deleted, err := db.Store.DeleteStaleUploads(testCtx(t), time.Now().Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted != 1 {
+		t.Errorf("deleted %d, want only the free upload", deleted)
+	}
+	if _, err := db.Store.Attachment(testCtx(t), scan.ID); err != nil {
+		t.Errorf("certificate scan: %v", err)
+	}
+	if _, err := db.Store.Attachment(testCtx(t), stale.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("free stale upload: err = %v, want ErrNotFound", err)
+	}
+	// Referenced by a certificate but somehow not marked linked: still kept.
+	exec(t, db, `UPDATE attachments SET linked_at = NULL WHERE id = $1`, scan.ID)
+	if again, err := db.Store.DeleteStaleUploads(testCtx(t), time.Now().Add(-24*time.Hour)); err != nil || again != 0 {
+		t.Errorf("second sweep deleted %d, %v", again, err)
+	}
+}
+
 // TestApplyEditLinksAttachments: a resubmission's edit links the submitter's new uploads with
 // its seal; someone else's upload or one already on a case refuses the whole record.
 func TestApplyEditLinksAttachments(t *testing.T) {

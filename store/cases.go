@@ -47,6 +47,8 @@ type Case struct {
 	SubmittedAt   time.Time    `json:"submitted_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ClosedAt      *time.Time   `json:"closed_at"`
+	ParentID      string       `json:"parent_id,omitempty"`  // the purchase request a receipt or payment belongs to
+	Conditions    []string     `json:"conditions,omitempty"` // switch on chain steps with a matching "when"
 	State         *chain.State `json:"-"`
 }
 
@@ -70,6 +72,15 @@ type NewCase struct {
 	RequestHash     string   // fingerprint of the request body, to catch a key reused for another claim
 	Attachments     []string // IDs of the submitter's unlinked uploads to link to the case
 	CC              []string // users copied (抄送), already checked to be active users
+	// Purchase is the procurement part of a purchase request; PlanCheck then judges its items
+	// against the plan under the plan's lock, and a refusal writes nothing.
+	Purchase  *Purchase
+	PlanCheck PlanCheck
+	// NoReservation: the case spends from a reservation made by another (a receipt or the
+	// payment of an order), so it reserves nothing itself.
+	NoReservation bool
+	ParentID      string   // the case this one belongs to (a receipt's purchase request)
+	Conditions    []string // route conditions, e.g. "match_exception"
 }
 
 // CreateCase writes a new case with its lines, numbers it, reserves its amount on the budget
@@ -81,52 +92,75 @@ type NewCase struct {
 func (s *Store) CreateCase(ctx context.Context, n NewCase) (c Case, created bool, err error) {
 	var id string
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		if n.IdempotencyKey != "" {
-			existing, err := lockIdempotencyKey(ctx, tx, n.SubmitterID, n.IdempotencyKey, n.RequestHash)
-			if err != nil || existing != "" {
-				id = existing
-				return err
-			}
-		}
-		const number = `INSERT INTO case_numbers (prefix, year, last) VALUES ($1, $2, 1)
-			ON CONFLICT (prefix, year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`
-		var seq int64
-		if err := tx.QueryRow(ctx, number, n.Prefix, n.Year).Scan(&seq); err != nil {
-			return fmt.Errorf("number: %w", err)
-		}
-		id = fmt.Sprintf("%s-%d-%06d", n.Prefix, n.Year, seq)
-		over, err := reserve(ctx, tx, n.BudgetLineID, n.Amount, n.AllowOverBudget)
-		if err != nil {
-			return err
-		}
-		// The rest in one round trip: the case-number and budget-line rows stay locked until
-		// commit, and every other submission waits for them.
-		b := &pgx.Batch{}
-		const insert = `INSERT INTO cases (id, kind, title, purpose, category, department_id, budget_line_id,
-			amount, currency, submitter_id, policy_version, over_budget, status)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted')`
-		b.Queue(insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
-			n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over)
-		queueLines(b, id, n.Lines)
-		queueLinkAttachments(b, id, n.SubmitterID, n.Attachments)
-		queueCopies(b, id, n.CC)
-		const res = `INSERT INTO budget_reservations (case_id, budget_line_id, amount, state) VALUES ($1, $2, $3, 'reserved')`
-		b.Queue(res, id, n.BudgetLineID, n.Amount)
-		if n.IdempotencyKey != "" {
-			const key = `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id) VALUES ($1, $2, $3, $4)`
-			b.Queue(key, n.SubmitterID, n.IdempotencyKey, n.RequestHash, id)
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return fmt.Errorf("insert case: %w", mapErr(err))
-		}
-		created = true
-		return nil
+		id, created, err = createCase(ctx, tx, n)
+		return err
 	})
 	if err != nil {
 		return Case{}, false, fmt.Errorf("create case: %w", err)
 	}
 	c, err = s.Case(ctx, id)
 	return c, created, err
+}
+
+// createCase is CreateCase inside a transaction of the caller's, which may write more with it
+// (a delivery with its receipt).
+func createCase(ctx context.Context, tx pgx.Tx, n NewCase) (id string, created bool, err error) {
+	if n.IdempotencyKey != "" {
+		existing, err := lockIdempotencyKey(ctx, tx, n.SubmitterID, n.IdempotencyKey, n.RequestHash)
+		if err != nil || existing != "" {
+			return existing, false, err
+		}
+	}
+	if n.Purchase != nil {
+		if err := checkPlan(ctx, tx, n.Purchase, "", n.PlanCheck); err != nil {
+			return "", false, err
+		}
+	}
+	const number = `INSERT INTO case_numbers (prefix, year, last) VALUES ($1, $2, 1)
+		ON CONFLICT (prefix, year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last`
+	var seq int64
+	if err := tx.QueryRow(ctx, number, n.Prefix, n.Year).Scan(&seq); err != nil {
+		return "", false, fmt.Errorf("number: %w", err)
+	}
+	id = fmt.Sprintf("%s-%d-%06d", n.Prefix, n.Year, seq)
+	over := false
+	if !n.NoReservation {
+		if over, err = reserve(ctx, tx, n.BudgetLineID, n.Amount, n.AllowOverBudget); err != nil {
+			return "", false, err
+		}
+	}
+	// The rest in one round trip: the case-number and budget-line rows stay locked until
+	// commit, and every other submission waits for them.
+	b := &pgx.Batch{}
+	const insert = `INSERT INTO cases (id, kind, title, purpose, category, department_id, budget_line_id,
+		amount, currency, submitter_id, policy_version, over_budget, status, parent_id, conditions)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'submitted', nullif($13, ''), $14)`
+	conditions := n.Conditions
+	if conditions == nil {
+		conditions = []string{}
+	}
+	b.Queue(insert, id, n.Kind, n.Title, n.Purpose, n.Category, n.DepartmentID,
+		n.BudgetLineID, n.Amount, n.Currency, n.SubmitterID, n.PolicyVersion, over, n.ParentID, conditions)
+	queueLines(b, id, n.Lines)
+	queueLinkAttachments(b, id, n.SubmitterID, n.Attachments)
+	queueCopies(b, id, n.CC)
+	if n.Purchase != nil {
+		if err := queuePurchase(b, id, n.Purchase); err != nil {
+			return "", false, err
+		}
+	}
+	if !n.NoReservation {
+		const res = `INSERT INTO budget_reservations (case_id, budget_line_id, amount, state) VALUES ($1, $2, $3, 'reserved')`
+		b.Queue(res, id, n.BudgetLineID, n.Amount)
+	}
+	if n.IdempotencyKey != "" {
+		const key = `INSERT INTO idempotency_keys (user_id, key, request_hash, case_id) VALUES ($1, $2, $3, $4)`
+		b.Queue(key, n.SubmitterID, n.IdempotencyKey, n.RequestHash, id)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return "", false, fmt.Errorf("insert case: %w", mapErr(err))
+	}
+	return id, true, nil
 }
 
 // queueCopies copies a case to users; copying it twice to one user is a no-op.
@@ -199,7 +233,7 @@ func queueLines(b *pgx.Batch, caseID string, lines []Line) {
 
 const caseColumns = `id, kind, title, purpose, category, department_id, budget_line_id, amount, currency,
 	submitter_id, policy_version, over_budget, status, current_step, current_label, assignees, revision,
-	deadline, overdue, paid_reference, paid_at, submitted_at, updated_at, closed_at`
+	deadline, overdue, paid_reference, paid_at, submitted_at, updated_at, closed_at, coalesce(parent_id, ''), conditions`
 
 // scanCase reads caseColumns, then the state column when withState is set, then the extra
 // columns of the query into extra.
@@ -208,7 +242,7 @@ func scanCase(row pgx.Row, withState bool, extra ...any) (Case, error) {
 	dest := []any{&c.ID, &c.Kind, &c.Title, &c.Purpose, &c.Category, &c.DepartmentID, &c.BudgetLineID,
 		&c.Amount, &c.Currency, &c.SubmitterID, &c.PolicyVersion, &c.OverBudget, &c.Status, &c.CurrentStep,
 		&c.CurrentLabel, &c.Assignees, &c.Revision, &c.Deadline, &c.Overdue, &c.PaidReference, &c.PaidAt,
-		&c.SubmittedAt, &c.UpdatedAt, &c.ClosedAt}
+		&c.SubmittedAt, &c.UpdatedAt, &c.ClosedAt, &c.ParentID, &c.Conditions}
 	var state []byte
 	if withState {
 		dest = append(dest, &state)
@@ -289,9 +323,11 @@ func (s *Store) Seals(ctx context.Context, caseID string) ([]SealRow, error) {
 
 // StaleSubmissions returns cases still waiting for their workflow to route them (status
 // "submitted") that were submitted before the given time: the gateway wrote them but did not
-// get to start their workflow.
+// get to start their workflow. Receipts and payments are left out: their order's workflow starts
+// them as its children, deterministically, after writing them.
 func (s *Store) StaleSubmissions(ctx context.Context, before time.Time, limit int) ([]Case, error) {
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE status = 'submitted' AND submitted_at < $1
+		AND parent_id IS NULL
 		ORDER BY submitted_at LIMIT $2`
 	rows, err := s.pool.Query(ctx, q, before, limit)
 	if err != nil {

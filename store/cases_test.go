@@ -57,7 +57,7 @@ func TestCreateCaseWritesEverything(t *testing.T) {
 	c := mustCreate(t, db, n)
 	want := store.Case{ID: c.ID, Kind: "expense", Title: n.Title, Purpose: n.Purpose, Category: "travel",
 		DepartmentID: "sales", BudgetLineID: salesTravel, Amount: 123456, Currency: "CNY", SubmitterID: "zhang.wei",
-		PolicyVersion: db.Version, Status: "submitted", Assignees: []string{}}
+		PolicyVersion: db.Version, Status: "submitted", Assignees: []string{}, Conditions: []string{}}
 	got := c
 	got.SubmittedAt, got.UpdatedAt = time.Time{}, time.Time{}
 	if !reflect.DeepEqual(got, want) {

@@ -23,6 +23,8 @@ type Edit struct {
 	// Attachments are IDs of the submitter's new uploads, linked to the case when the edit is
 	// applied.
 	Attachments []string `json:"attachments,omitempty"`
+	// Purchase is a purchase request's revised procurement part (items, supplier, contract).
+	Purchase *Purchase `json:"purchase,omitempty"`
 }
 
 // SaveEdit stores an edit for a case and returns its ID.
@@ -102,6 +104,11 @@ func applyEdit(ctx context.Context, tx pgx.Tx, caseID, editID string) error {
 		return fmt.Errorf("apply edit: reservation: %w", err)
 	}
 	b := &pgx.Batch{}
+	if e.Purchase != nil {
+		if err := queuePurchase(b, caseID, e.Purchase); err != nil {
+			return fmt.Errorf("apply edit: %w", err)
+		}
+	}
 	queueLines(b, caseID, e.Lines)
 	queueLinkAttachments(b, caseID, submitter, e.Attachments)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

@@ -121,10 +121,14 @@ func seedNumbers(ctx context.Context, s *store.Store, dbURL string, offset int64
 	}
 	defer conn.Close(ctx)
 	year := time.Now().Year()
-	for _, y := range []int{year - 1, year, year + 1} {
-		const q = `INSERT INTO case_numbers (prefix, year, last) VALUES ('EXP', $1, $2)`
-		if _, err := conn.Exec(ctx, q, y, offset); err != nil {
-			return err
+	// Every business number is a workflow ID on the one dev server: each kind of document
+	// starts at the database's offset.
+	for _, prefix := range []string{"EXP", "PR", "PO", "GR", "PAY"} {
+		for _, y := range []int{year - 1, year, year + 1} {
+			const q = `INSERT INTO case_numbers (prefix, year, last) VALUES ($1, $2, $3)`
+			if _, err := conn.Exec(ctx, q, prefix, y, offset); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -43,6 +43,10 @@ func Register(r interface {
 	RegisterActivity(any)
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Expense, workflow.RegisterOptions{Name: workflows.ExpenseWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.Procurement, workflow.RegisterOptions{Name: workflows.ProcurementWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.PurchaseOrder, workflow.RegisterOptions{Name: workflows.PurchaseOrderWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.Receipt, workflow.RegisterOptions{Name: workflows.ReceiptWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.Settlement, workflow.RegisterOptions{Name: workflows.SettlementWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Reconcile, workflow.RegisterOptions{Name: workflows.ReconcileWorkflow})
 	r.RegisterActivity(acts)
 }

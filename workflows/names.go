@@ -4,7 +4,11 @@ import "signoff/chain"
 
 // Workflow type names, as operators see them in the Temporal UI.
 const (
-	ExpenseWorkflow = "Expense"
+	ExpenseWorkflow       = "Expense"
+	ProcurementWorkflow   = "Procurement"
+	PurchaseOrderWorkflow = "PurchaseOrder"
+	ReceiptWorkflow       = "Receipt"
+	SettlementWorkflow    = "Settlement"
 )
 
 // Update and query names. Each chain action is an Update of the same name (chain.ActApprove is

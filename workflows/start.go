@@ -54,5 +54,14 @@ func StartCase(taskQueue string, autoPay bool) activities.CaseStarter {
 
 // WorkflowFor names the workflow type that runs a kind of case.
 func WorkflowFor(kind policy.Kind) string {
-	return ExpenseWorkflow // the only kind so far; procurement adds its own
+	switch kind {
+	case policy.KindProcurement:
+		return ProcurementWorkflow
+	case policy.KindReceipt:
+		return ReceiptWorkflow
+	case policy.KindSettlement:
+		return SettlementWorkflow
+	default:
+		return ExpenseWorkflow
+	}
 }

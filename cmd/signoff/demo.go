@@ -59,6 +59,9 @@ func demoClaims(now time.Time) []demoClaim {
 
 // seedDemo files the demo claims through the gateway, once: only into a database with no cases.
 func seedDemo(ctx context.Context, s *store.Store, baseURL string, log *slog.Logger) error {
+	if err := s.SeedProcurementDemo(ctx); err != nil {
+		return fmt.Errorf("demo suppliers and materials: %w", err)
+	}
 	page, err := s.ListCases(ctx, store.Filter{Scope: store.ScopeAll, Limit: 1})
 	if err != nil || len(page.Items) > 0 {
 		return err
@@ -102,7 +105,7 @@ func seedDemo(ctx context.Context, s *store.Store, baseURL string, log *slog.Log
 		}
 		log.Info("demo case", "id", cs.ID, "status", cs.Status)
 	}
-	return nil
+	return seedDemoPurchases(ctx, c, token, log)
 }
 
 // demoReceipt draws a small receipt-like PNG: a paper-coloured slip with ruled lines.
