@@ -62,6 +62,7 @@ type Document struct {
 	Calendar      Calendar          `json:"calendar" yaml:"calendar"`
 	Notifications NotificationRules `json:"notifications" yaml:"notifications"`
 	Procurement   Procurement       `json:"procurement" yaml:"procurement"`
+	Production    Production        `json:"production" yaml:"production"`
 }
 
 // RoleDef declares a role name that users may hold and rules may refer to.

@@ -36,6 +36,7 @@ func (d *Document) Validate() error {
 	v.incompatible()
 	v.chains()
 	v.procurement()
+	v.problems = append(v.problems, d.Production.problems()...)
 	v.problems = append(v.problems, d.Calendar.problems()...)
 	if len(v.problems) > 0 {
 		return &ValidationError{Problems: v.problems}
