@@ -151,6 +151,7 @@ var refusalStatus = map[string]int{
 	"attachment_unavailable":         http.StatusUnprocessableEntity,
 	"no_route":                       http.StatusUnprocessableEntity,
 	"not_found":                      http.StatusNotFound,
+	"invalid_due":                    http.StatusUnprocessableEntity, // a problem's due date
 }
 
 // classify turns any error into what the client is told.

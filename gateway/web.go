@@ -111,6 +111,7 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Post("/delegations", s.delegationSubmit)
 			s.procurementMasterPages(r)
 			s.procurementPages(r)
+			s.registryPages(r)
 		})
 	})
 }

@@ -54,9 +54,9 @@ func TestProblemRecordsMoveForwardAndCount(t *testing.T) {
 	ctx := context.Background()
 	due := time.Date(2026, 11, 10, 10, 0, 0, 0, time.UTC)
 	a, b, c := newProblem(t, db, "扭矩超差"), newProblem(t, db, "来料缺陷"), newProblem(t, db, "工装磨损")
-	recordProblem(t, db, a, 2, due, due, []string{"engineering"}, []string{"huang.lei"})                              // on time, exactly at due
+	recordProblem(t, db, a, 2, due, due, []string{"engineering"}, []string{"huang.lei"})                             // on time, exactly at due
 	recordProblem(t, db, b, 2, due, due.Add(time.Second), []string{"engineering", "warehouse"}, []string{"he.ping"}) // late by a second
-	recordProblem(t, db, c, 2, due.AddDate(0, 1, 0), time.Time{}, []string{"warehouse"}, nil)                       // due next month
+	recordProblem(t, db, c, 2, due.AddDate(0, 1, 0), time.Time{}, []string{"warehouse"}, nil)                        // due next month
 	// A stale retry of an older transition changes nothing.
 	recordProblem(t, db, a, 1, due, time.Time{}, []string{"sales"}, nil)
 

@@ -47,6 +47,7 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.PurchaseOrder, workflow.RegisterOptions{Name: workflows.PurchaseOrderWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Receipt, workflow.RegisterOptions{Name: workflows.ReceiptWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Settlement, workflow.RegisterOptions{Name: workflows.SettlementWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.Problem, workflow.RegisterOptions{Name: workflows.ProblemWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Reconcile, workflow.RegisterOptions{Name: workflows.ReconcileWorkflow})
 	r.RegisterActivity(acts)
 }

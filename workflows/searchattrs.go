@@ -21,6 +21,7 @@ var (
 	AttrAssignees  = temporal.NewSearchAttributeKeyKeywordList("AssigneeIds")
 	AttrAmount     = temporal.NewSearchAttributeKeyInt64("AmountMinor")
 	AttrOverdue    = temporal.NewSearchAttributeKeyBool("Overdue")
+	AttrSeverity   = temporal.NewSearchAttributeKeyKeyword("Severity") // production problems
 )
 
 // SearchAttributeTypes lists the attributes for registration with the Temporal namespace.
@@ -33,6 +34,7 @@ func SearchAttributeTypes() map[string]enums.IndexedValueType {
 		AttrAssignees.GetName():  enums.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 		AttrAmount.GetName():     enums.INDEXED_VALUE_TYPE_INT,
 		AttrOverdue.GetName():    enums.INDEXED_VALUE_TYPE_BOOL,
+		AttrSeverity.GetName():   enums.INDEXED_VALUE_TYPE_KEYWORD,
 	}
 }
 
@@ -42,6 +44,7 @@ func SearchAttributeSchema() temporal.SearchAttributes {
 	return temporal.NewSearchAttributes(
 		AttrKind.ValueSet(""), AttrStatus.ValueSet(""), AttrDepartment.ValueSet(""), AttrStep.ValueSet(""),
 		AttrAssignees.ValueSet([]string{}), AttrAmount.ValueSet(0), AttrOverdue.ValueSet(false),
+		AttrSeverity.ValueSet(""),
 	)
 }
 

@@ -62,6 +62,9 @@ func seedDemo(ctx context.Context, s *store.Store, baseURL string, log *slog.Log
 	if err := s.SeedProcurementDemo(ctx); err != nil {
 		return fmt.Errorf("demo suppliers and materials: %w", err)
 	}
+	if err := s.SeedRegistryDemo(ctx); err != nil {
+		return fmt.Errorf("demo registry: %w", err)
+	}
 	page, err := s.ListCases(ctx, store.Filter{Scope: store.ScopeAll, Limit: 1})
 	if err != nil || len(page.Items) > 0 {
 		return err
