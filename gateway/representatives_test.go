@@ -87,7 +87,7 @@ func TestRegistryAPIList(t *testing.T) {
 
 	all := list("")
 	who, inForce := postItems(all)
-	if len(who) != 12 || all.str("at") != todayPlus(0) {
+	if len(who) != 16 || all.str("at") != todayPlus(0) {
 		t.Fatalf("the registry = %v at %s", who, all.str("at"))
 	}
 	if !slices.Equal(who[:2], []string{"zheng.yu/center_director/", "liu.yang/center_dispatcher/"}) {

@@ -24,8 +24,8 @@ func TestDemoOrganisation(t *testing.T) {
 	if d.Name != "示例科技有限公司" || d.Currency != "CNY" {
 		t.Errorf("name, currency = %q, %q", d.Name, d.Currency)
 	}
-	if n := len(d.Users); n < 16 || n > 22 {
-		t.Errorf("%d users, want about 19", n)
+	if n := len(d.Users); n < 20 || n > 26 {
+		t.Errorf("%d users, want about 23", n)
 	}
 	for _, dept := range []string{"sales", "engineering"} {
 		var staff int

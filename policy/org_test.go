@@ -50,7 +50,7 @@ func TestHolders(t *testing.T) {
 		{"", RoleCashier, []string{"wu.xia"}},
 		{"", "finance_director", []string{"qian.li"}},
 		{"", RoleApprover, []string{"chen.gang", "guo.hua", "qian.li", "wang.fang", "zhao.qiang"}},
-		{"", RoleWitness, []string{"fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "ma.lan", "tang.ning", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"}},
+		{"", RoleWitness, []string{"cao.min", "fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "lu.qing", "ma.jun", "ma.lan", "tang.ning", "tian.yu", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"}},
 		{"", "auditor", nil},
 		{"sales", RoleWitness, []string{"li.na", "liu.yang"}},
 		{"engineering", RoleWitness, []string{"huang.lei", "xu.jing"}},

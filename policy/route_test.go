@@ -468,7 +468,7 @@ func TestRoutePool(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"witness":                   {"fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "ma.lan", "tang.ning", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"},
+		"witness":                   {"cao.min", "fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "lu.qing", "ma.jun", "ma.lan", "tang.ning", "tian.yu", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"},
 		"review":                    {"sun.min", "zhou.jie"},
 		"approval.department_head":  {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"}, // not the submitter
 		"approval.finance_director": {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"},

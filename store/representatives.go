@@ -315,8 +315,8 @@ func (s *Store) DepartmentLeaders(ctx context.Context, department string, day ti
 }
 
 // SeedRegistryDemo writes the demo's registry: the center's director and dispatcher, the
-// representatives and leaders of engineering, warehouse (materials), finance and sales (planning)
-// from 2026-01-01, and a sales representative whose post ended on 2026-06-30. It adds only the
+// representatives and leaders of production, quality, engineering, warehouse (materials), finance
+// and sales (planning) from 2026-01-01, and a sales representative whose post ended on 2026-06-30. It adds only the
 // posts that were never given (the same person, post, department and first day), to people the
 // policy knows, so it may run on every start without undoing changes people made since.
 func (s *Store) SeedRegistryDemo(ctx context.Context) error {
@@ -336,7 +336,11 @@ func (s *Store) SeedRegistryDemo(ctx context.Context) error {
 			('chen.gang', 'department_leader', 'engineering', '2026-01-01', NULL, ''),
 			('guo.hua', 'department_leader', 'warehouse', '2026-01-01', NULL, ''),
 			('qian.li', 'department_leader', 'finance', '2026-01-01', NULL, ''),
-			('wang.fang', 'department_leader', 'sales', '2026-01-01', NULL, '')
+			('wang.fang', 'department_leader', 'sales', '2026-01-01', NULL, ''),
+			('tian.yu', 'representative', 'production', '2026-01-01', NULL, '总装'),
+			('lu.qing', 'representative', 'quality', '2026-01-01', NULL, '检验'),
+			('ma.jun', 'department_leader', 'production', '2026-01-01', NULL, ''),
+			('cao.min', 'department_leader', 'quality', '2026-01-01', NULL, '')
 		) AS v (user_id, post, department_id, valid_from, valid_to, note)
 		JOIN users u ON u.id = v.user_id
 		JOIN users c ON c.id = 'zhao.qiang'

@@ -276,8 +276,8 @@ func TestSeedRegistryDemo(t *testing.T) {
 	if err := db.Store.SeedRegistryDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, db, `SELECT count(*) FROM representatives`); n != 12 {
-		t.Fatalf("%d demo posts, want 12", n)
+	if n := count(t, db, `SELECT count(*) FROM representatives`); n != 16 {
+		t.Fatalf("%d demo posts, want 16", n)
 	}
 	zheng, err := db.Store.PostsOf(ctx, "zheng.yu", ymd("2026-11-02"))
 	if err != nil || len(zheng) != 1 {
@@ -289,7 +289,7 @@ func TestSeedRegistryDemo(t *testing.T) {
 	if err := db.Store.SeedRegistryDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, db, `SELECT count(*) FROM representatives`); n != 12 {
+	if n := count(t, db, `SELECT count(*) FROM representatives`); n != 16 {
 		t.Errorf("%d posts after seeding again, want 12", n)
 	}
 	got, err := db.Store.CenterDirectors(ctx, ymd("2026-11-02"))
