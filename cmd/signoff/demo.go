@@ -108,7 +108,10 @@ func seedDemo(ctx context.Context, s *store.Store, baseURL string, log *slog.Log
 		}
 		log.Info("demo case", "id", cs.ID, "status", cs.Status)
 	}
-	return seedDemoPurchases(ctx, c, token, log)
+	if err := seedDemoPurchases(ctx, c, token, log); err != nil {
+		return err
+	}
+	return seedDemoProblems(ctx, c, token, log)
 }
 
 // demoReceipt draws a small receipt-like PNG: a paper-coloured slip with ruled lines.
