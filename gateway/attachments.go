@@ -211,7 +211,7 @@ func (s *server) visibleAttachment(ctx context.Context, u store.User, id string,
 	}
 	if a.CaseID == "" {
 		if a.UploaderID != u.ID {
-			switch scan, err := s.store.IsCertificateScan(ctx, a.ID); {
+			switch scan, err := s.store.IsSharedAttachment(ctx, a.ID); {
 			case err != nil:
 				return store.Attachment{}, nil, err
 			case !scan:

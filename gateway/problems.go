@@ -39,6 +39,7 @@ type problemInput struct {
 	Line        string   `json:"line"`     // 产线 / 车间
 	Severity    string   `json:"severity"`
 	Attachments []string `json:"attachments"`
+	MeetingID   string   `json:"meeting_id"` // the coordination meeting that decided it, if any
 }
 
 // raiseProblem validates and writes a problem and starts its workflow, returning once the raise
@@ -52,7 +53,7 @@ func (s *server) raiseProblem(ctx context.Context, u store.User, in problemInput
 	n := store.NewProblem{Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
 		Model: strings.TrimSpace(in.Model), Batch: strings.TrimSpace(in.Batch), BOMNode: strings.TrimSpace(in.BOMNode),
 		Line: strings.TrimSpace(in.Line), Severity: strings.TrimSpace(in.Severity), RaisedBy: u.ID,
-		PolicyVersion: version, Attachments: distinct(in.Attachments)}
+		PolicyVersion: version, Attachments: distinct(in.Attachments), MeetingID: strings.TrimSpace(in.MeetingID)}
 	switch l := utf8.RuneCountInString(n.Title); {
 	case l == 0:
 		bad.add("title", "required")
@@ -75,6 +76,14 @@ func (s *server) raiseProblem(ctx context.Context, u store.User, in problemInput
 	}
 	if len(n.Attachments) > maxAttachments {
 		bad.add("attachments", "attachments_too_many", maxAttachments)
+	}
+	if n.MeetingID != "" {
+		switch _, err := s.store.Meeting(ctx, n.MeetingID); {
+		case errors.Is(err, store.ErrNotFound):
+			bad.add("meeting_id", "unknown_meeting", n.MeetingID)
+		case err != nil:
+			return store.Problem{}, err
+		}
 	}
 	if err := bad.err(); err != nil {
 		return store.Problem{}, err

@@ -135,6 +135,8 @@ func (s *server) routes() http.Handler {
 				s.registryAPI(r)
 				s.problemAPI(r)
 				s.kpiAPI(r)
+				s.boardAPI(r)
+				s.meetingAPI(r)
 			})
 		})
 	})

@@ -112,6 +112,8 @@ func (s *server) webRoutes(r chi.Router) {
 			s.procurementMasterPages(r)
 			s.procurementPages(r)
 			s.registryPages(r)
+			s.boardPages(r)
+			s.problemPages(r)
 		})
 	})
 }

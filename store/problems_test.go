@@ -114,3 +114,24 @@ func TestCreateProblemRefusesSomeoneElsesUpload(t *testing.T) {
 		t.Fatalf("error = %v, want an AttachmentError", err)
 	}
 }
+
+// A problem's photo is linked to it and readable by everyone, as the problem is.
+func TestProblemAttachmentsAreShared(t *testing.T) {
+	db := testkit.NewDB(t)
+	ctx := context.Background()
+	up, err := db.Store.SaveAttachment(ctx, store.NewAttachment{UploaderID: "xu.jing", Filename: "defect.png",
+		ContentType: "image/png", Content: []byte("\x89PNG\r\n\x1a\nxx")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shared, err := db.Store.IsSharedAttachment(ctx, up.ID); err != nil || shared {
+		t.Fatalf("a fresh upload is shared = %v, %v", shared, err)
+	}
+	if _, err := db.Store.CreateProblem(ctx, store.NewProblem{Year: 2026, Title: "x", Description: "y", Severity: "low",
+		RaisedBy: "xu.jing", PolicyVersion: db.Version, Attachments: []string{up.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if shared, err := db.Store.IsSharedAttachment(ctx, up.ID); err != nil || !shared {
+		t.Errorf("a problem's photo is shared = %v, %v", shared, err)
+	}
+}

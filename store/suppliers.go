@@ -395,12 +395,15 @@ func (s *Store) SupplierAudit(ctx context.Context, id string) ([]SupplierAuditEn
 	return list, nil
 }
 
-// IsCertificateScan reports whether an attachment is the scan of a supplier certificate.
-func (s *Store) IsCertificateScan(ctx context.Context, attachmentID string) (bool, error) {
+// IsSharedAttachment reports whether an attachment on no case belongs to something every
+// signed-in user may read: the scan of a supplier certificate, or a production problem's photo
+// or report (problems are open to the whole plant).
+func (s *Store) IsSharedAttachment(ctx context.Context, attachmentID string) (bool, error) {
 	var ok bool
-	const q = `SELECT EXISTS (SELECT 1 FROM supplier_certificates WHERE attachment_id = $1)`
+	const q = `SELECT EXISTS (SELECT 1 FROM supplier_certificates WHERE attachment_id = $1)
+		OR EXISTS (SELECT 1 FROM attachments WHERE id = $1 AND problem_id IS NOT NULL)`
 	if err := s.pool.QueryRow(ctx, q, attachmentID).Scan(&ok); err != nil {
-		return false, fmt.Errorf("certificate scan %s: %w", attachmentID, err)
+		return false, fmt.Errorf("shared attachment %s: %w", attachmentID, err)
 	}
 	return ok, nil
 }

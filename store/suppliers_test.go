@@ -257,8 +257,8 @@ func TestAddCertificate(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM attachments WHERE id = $1 AND linked_at IS NOT NULL AND case_id IS NULL`, scan.ID); n != 1 {
 		t.Error("the scan is not marked linked")
 	}
-	if ok, err := db.Store.IsCertificateScan(testCtx(t), scan.ID); err != nil || !ok {
-		t.Errorf("IsCertificateScan = %v, %v", ok, err)
+	if ok, err := db.Store.IsSharedAttachment(testCtx(t), scan.ID); err != nil || !ok {
+		t.Errorf("IsSharedAttachment = %v, %v", ok, err)
 	}
 	if _, err := db.Store.AddCertificate(testCtx(t), buyer, acme.ID, store.NewCertificate{Kind: "quality_certificate",
 		Number: "CQC-1", ValidFrom: ymd("2025-01-01"), ValidTo: ymd("2030-06-30")}); err != nil {
@@ -269,8 +269,8 @@ func TestAddCertificate(t *testing.T) {
 	onCase := upload(t, db, buyer, "on-case.pdf")
 	exec(t, db, `UPDATE attachments SET case_id = $2, linked_at = now() WHERE id = $1`, onCase.ID,
 		mustCreate(t, db, salesClaim(db, 100)).ID)
-	if ok, err := db.Store.IsCertificateScan(testCtx(t), theirs.ID); err != nil || ok {
-		t.Errorf("IsCertificateScan of a plain upload = %v, %v", ok, err)
+	if ok, err := db.Store.IsSharedAttachment(testCtx(t), theirs.ID); err != nil || ok {
+		t.Errorf("IsSharedAttachment of a plain upload = %v, %v", ok, err)
 	}
 	for name, id := range map[string]string{"someone else's": theirs.ID, "on a case": onCase.ID,
 		"another certificate's": scan.ID, "unknown": "att_000000000000000000000000"} {

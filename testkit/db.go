@@ -123,7 +123,7 @@ func seedNumbers(ctx context.Context, s *store.Store, dbURL string, offset int64
 	year := time.Now().Year()
 	// Every business number is a workflow ID on the one dev server: each kind of document
 	// starts at the database's offset.
-	for _, prefix := range []string{"EXP", "PR", "PO", "GR", "PAY"} {
+	for _, prefix := range []string{"EXP", "PR", "PO", "GR", "PAY", "PRB", "MTG"} {
 		for _, y := range []int{year - 1, year, year + 1} {
 			const q = `INSERT INTO case_numbers (prefix, year, last) VALUES ($1, $2, $3)`
 			if _, err := conn.Exec(ctx, q, prefix, y, offset); err != nil {

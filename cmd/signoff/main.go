@@ -24,6 +24,7 @@ commands:
   migrate   apply database migrations, load the policy, register search attributes
   bench     drive claims through a running stack and compare with a bare-SDK baseline
   bench-web measure inbox and case page render times over generated cases (own database)
+  bench-kpi measure the quarterly completion rates over generated problems (own database)
 
 configuration: a YAML file (--config or SIGNOFF_CONFIG) and SIGNOFF_* environment variables;
 see the README's configuration reference.
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string) error {
 		"migrate":   runMigrate,
 		"bench":     runBench,
 		"bench-web": runBenchWeb,
+		"bench-kpi": runBenchKPI,
 	}
 	fn, ok := commands[cmd]
 	if !ok {
