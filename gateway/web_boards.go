@@ -98,6 +98,7 @@ type centerBoard struct {
 	Escalations      []countView  `json:"escalations"`
 	EscalationsTotal int          `json:"escalations_total"`
 	EscalationsFrom  time.Time    `json:"escalations_from"` // the last 30 days
+	EscalationsHref  string       `json:"escalations_href"`
 	Closed           int          `json:"closed"`           // closed in the last 30 days
 	MeanCloseHours   *float64     `json:"mean_close_hours"` // their mean time from publication to closure
 	ClosedHref       string       `json:"closed_href"`
@@ -181,7 +182,7 @@ func (s *server) centerBoard(ctx context.Context, doc *policy.Document) (centerB
 		return centerBoard{}, err
 	}
 	now := s.now()
-	b := centerBoard{At: now, OpenHref: problemsHref(), OverdueHref: problemsHref("overdue", "1"),
+	b := centerBoard{At: now, OpenHref: problemsHref("open", "1"), OverdueHref: problemsHref("overdue", "1"),
 		Severities: []countView{}, Departments: []deptBoard{}, Escalations: []countView{}}
 	open, err := s.store.OpenProblems(ctx, now)
 	if err != nil {
@@ -190,15 +191,14 @@ func (s *server) centerBoard(ctx context.Context, doc *policy.Document) (centerB
 	for _, c := range open.BySeverity {
 		b.Open += c.N
 		b.Severities = append(b.Severities, countView{Key: c.Key, Name: severityName(doc, c.Key), N: c.N,
-			Href: problemsHref("severity", c.Key)})
+			Href: problemsHref("open", "1", "severity", c.Key)})
 	}
 	b.Overdue = open.Overdue
-	openHref := problemsHref("status", "in_progress")
 	b.Ages = []countView{
-		{Key: "under_1d", N: open.Ages.UnderOneDay, Href: openHref},
-		{Key: "1_3d", N: open.Ages.OneToThreeDays, Href: openHref},
-		{Key: "3_7d", N: open.Ages.ThreeToSevenDays, Href: openHref},
-		{Key: "7d_plus", N: open.Ages.SevenDaysOrMore, Href: openHref},
+		{Key: "under_1d", N: open.Ages.UnderOneDay, Href: problemsHref("age", "under_1d")},
+		{Key: "1_3d", N: open.Ages.OneToThreeDays, Href: problemsHref("age", "1_3d")},
+		{Key: "3_7d", N: open.Ages.ThreeToSevenDays, Href: problemsHref("age", "3_7d")},
+		{Key: "7d_plus", N: open.Ages.SevenDaysOrMore, Href: problemsHref("age", "7d_plus")},
 	}
 	rows, err := s.store.OpenByDepartment(ctx, now)
 	if err != nil {
@@ -207,13 +207,13 @@ func (s *server) centerBoard(ctx context.Context, doc *policy.Document) (centerB
 	for _, r := range rows {
 		if len(b.Departments) == 0 || b.Departments[len(b.Departments)-1].Key != r.Department {
 			b.Departments = append(b.Departments, deptBoard{Key: r.Department, Name: deptName(doc, r.Department),
-				OpenHref: problemsHref("department", r.Department), OverdueHref: problemsHref("department", r.Department, "overdue", "1")})
+				OpenHref: problemsHref("open", "1", "department", r.Department), OverdueHref: problemsHref("department", r.Department, "overdue", "1")})
 		}
 		d := &b.Departments[len(b.Departments)-1]
 		d.Open += r.Open
 		d.Overdue += r.Overdue
 		d.BySeverity = append(d.BySeverity, countView{Key: r.Severity, Name: severityName(doc, r.Severity), N: r.Open,
-			Href: problemsHref("department", r.Department, "severity", r.Severity)})
+			Href: problemsHref("open", "1", "department", r.Department, "severity", r.Severity)})
 	}
 	if b.Month, err = s.ratesBoard(ctx, doc, kpi.Month(now, loc), loc); err != nil {
 		return centerBoard{}, err
@@ -234,13 +234,16 @@ func (s *server) centerBoard(ctx context.Context, doc *policy.Document) (centerB
 	}
 	last30 := kpi.Period{From: now.AddDate(0, 0, -30), To: now}
 	b.EscalationsFrom = last30.From
+	b.EscalationsHref = problemsHref("escalated_from", last30.From.In(loc).Format(time.DateOnly),
+		"escalated_to", now.In(loc).Format(time.DateOnly))
 	esc, err := s.store.EscalationsPerDay(ctx, last30.From, last30.To, loc)
 	if err != nil {
 		return centerBoard{}, err
 	}
 	for _, c := range esc {
 		b.EscalationsTotal += c.N
-		b.Escalations = append(b.Escalations, countView{Key: c.Key, Name: c.Key, N: c.N, Href: problemsHref()})
+		b.Escalations = append(b.Escalations, countView{Key: c.Key, Name: c.Key, N: c.N,
+			Href: problemsHref("escalated_from", c.Key, "escalated_to", c.Key)})
 	}
 	ttc, err := s.store.TimeToClose(ctx, last30.From, last30.To)
 	if err != nil {

@@ -430,6 +430,23 @@ type problemsData struct {
 // Overdue reports whether a listed problem is overdue.
 func (d *problemsData) Overdue(pr store.Problem) bool { return problemOverdue(pr, d.Now) }
 
+// ageBucket is the span of first publications of an ageing bucket of the boards (kpi.Ageing):
+// under a day, one to three days, three to seven, seven or more.
+func ageBucket(key string, now time.Time) (from, to time.Time, ok bool) {
+	day := 24 * time.Hour
+	switch key {
+	case "under_1d":
+		return now.Add(-day), now.Add(time.Nanosecond), true
+	case "1_3d":
+		return now.Add(-3 * day), now.Add(-day + time.Nanosecond), true
+	case "3_7d":
+		return now.Add(-7 * day), now.Add(-3*day + time.Nanosecond), true
+	case "7d_plus":
+		return time.Time{}, now.Add(-7*day + time.Nanosecond), true
+	}
+	return time.Time{}, time.Time{}, false
+}
+
 func (s *server) problemsPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
@@ -438,7 +455,18 @@ func (s *server) problemsPage(w http.ResponseWriter, r *http.Request) {
 		prb.StatusClosed, prb.StatusRejected, prb.StatusMerged}}
 	d.Filter = store.ProblemFilter{Status: q.Get("status"), Department: q.Get("department"), Severity: q.Get("severity"),
 		Model: strings.TrimSpace(q.Get("model")), Batch: strings.TrimSpace(q.Get("batch")), Overdue: q.Get("overdue") == "1",
-		Now: d.Now, Limit: 100}
+		BOMNode: strings.TrimSpace(q.Get("bom_node")), Open: q.Get("open") == "1", Now: d.Now, Limit: 100}
+	// The boards' drill-downs: an ageing bucket, and escalations in a span of days.
+	if from, to, ok := ageBucket(q.Get("age"), d.Now); ok {
+		d.Filter.Open, d.Filter.PublishedFrom, d.Filter.PublishedTo = true, from, to
+	}
+	loc := s.location(ctx)
+	if v, err := time.ParseInLocation(time.DateOnly, q.Get("escalated_from"), loc); err == nil {
+		d.Filter.EscalatedFrom = v
+	}
+	if v, err := time.ParseInLocation(time.DateOnly, q.Get("escalated_to"), loc); err == nil {
+		d.Filter.EscalatedTo = v.AddDate(0, 0, 1)
+	}
 	items, err := s.store.ListProblems(ctx, d.Filter)
 	if err != nil {
 		s.errorPage(w, r, err)

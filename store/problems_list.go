@@ -19,9 +19,15 @@ type ProblemFilter struct {
 	Batch      string
 	Holder     string // someone who must act now (a user ID or "center")
 	Meeting    string // decisions of a coordination meeting
+	BOMNode    string // with Batch: one node of the batch's BOM
 	Overdue    bool   // published, not closed, past its due date
-	Now        time.Time
-	Limit      int // 1..200; 50 when zero
+	Open       bool   // published and not closed (in progress, or solved awaiting verification)
+	// PublishedFrom / PublishedTo bound the first publication, [from, to): the ageing buckets.
+	PublishedFrom, PublishedTo time.Time
+	// EscalatedFrom / EscalatedTo: problems escalated (an escalated seal) in [from, to).
+	EscalatedFrom, EscalatedTo time.Time
+	Now                        time.Time
+	Limit                      int // 1..200; 50 when zero
 }
 
 // ListProblems lists problems newest first. Each condition maps onto an index of
@@ -54,6 +60,26 @@ func (s *Store) ListProblems(ctx context.Context, f ProblemFilter) ([]Problem, e
 	}
 	if f.Meeting != "" {
 		where = append(where, "meeting_id = "+arg(f.Meeting))
+	}
+	if f.BOMNode != "" {
+		where = append(where, "bom_node = "+arg(f.BOMNode))
+	}
+	if f.Open {
+		where = append(where, "status IN ('in_progress', 'solved')")
+	}
+	if !f.PublishedFrom.IsZero() {
+		where = append(where, "published_at >= "+arg(f.PublishedFrom))
+	}
+	if !f.PublishedTo.IsZero() {
+		where = append(where, "published_at < "+arg(f.PublishedTo))
+	}
+	if !f.EscalatedFrom.IsZero() || !f.EscalatedTo.IsZero() {
+		from, to := f.EscalatedFrom, f.EscalatedTo
+		if to.IsZero() {
+			to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		where = append(where, "id IN (SELECT problem_id FROM problem_seals WHERE decision = 'escalated' AND at >= "+
+			arg(from)+" AND at < "+arg(to)+")")
 	}
 	if f.Overdue {
 		now := f.Now

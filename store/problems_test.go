@@ -135,3 +135,46 @@ func TestProblemAttachmentsAreShared(t *testing.T) {
 		t.Errorf("a problem's photo is shared = %v, %v", shared, err)
 	}
 }
+
+// The boards' drill-downs: open problems by age of publication, and problems escalated in a span.
+func TestListProblemsByAgeAndEscalation(t *testing.T) {
+	db := testkit.NewDB(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	young, old := newProblem(t, db, "新问题"), newProblem(t, db, "老问题")
+	for _, p := range []struct {
+		id        string
+		published time.Time
+		escalated bool
+	}{{young, now.Add(-2 * time.Hour), false}, {old, now.AddDate(0, 0, -10), true}} {
+		seals := []store.ProblemSeal{{Seq: 1, Decision: "published", Actor: "liu.yang", At: p.published}}
+		if p.escalated {
+			seals = append(seals, store.ProblemSeal{Seq: 2, Decision: "escalated", Actor: "system", At: now.AddDate(0, 0, -1)})
+		}
+		err := db.Store.RecordProblem(ctx, store.ProblemRecord{Snapshot: store.ProblemSnapshot{ID: p.id, Status: "in_progress",
+			PublishedAt: p.published, DueAt: now.AddDate(0, 0, 5), Seq: len(seals), State: json.RawMessage(`{}`)}, Seals: seals})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(f store.ProblemFilter) []string {
+		ps, err := db.Store.ListProblems(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	if got := ids(store.ProblemFilter{Open: true, PublishedFrom: now.Add(-24 * time.Hour), PublishedTo: now}); len(got) != 1 || got[0] != young {
+		t.Errorf("published in the last day: %v, want %s", got, young)
+	}
+	if got := ids(store.ProblemFilter{Open: true, PublishedTo: now.AddDate(0, 0, -7)}); len(got) != 1 || got[0] != old {
+		t.Errorf("published over a week ago: %v, want %s", got, old)
+	}
+	if got := ids(store.ProblemFilter{EscalatedFrom: now.AddDate(0, 0, -2), EscalatedTo: now}); len(got) != 1 || got[0] != old {
+		t.Errorf("escalated in the last two days: %v, want %s", got, old)
+	}
+}
