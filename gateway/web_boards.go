@@ -424,14 +424,8 @@ type modelsBoardPage struct {
 func (s *server) boardModelsPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	p := s.newPage(r, "ui.board.models.title")
-	if p.doc == nil {
-		s.errorPage(w, r, internal(errNotFound))
-		return
-	}
-	period, err := s.kpiPeriod(r.URL.Query(), p.doc)
-	if err != nil {
-		s.errorPage(w, r, err)
+	p, period, ok := s.periodPage(w, r, "ui.board.models.title")
+	if !ok {
 		return
 	}
 	b, err := s.modelsBoard(ctx, period)

@@ -35,17 +35,27 @@ type kpiData struct {
 	Representatives []linkedRate
 }
 
-func (s *server) kpiPage(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	p := s.newPage(r, "ui.kpi.title")
+// periodPage starts a page of figures for a period: the page, and the period read from the
+// query; false once an error page has been written instead.
+func (s *server) periodPage(w http.ResponseWriter, r *http.Request, title string) (*page, kpi.Period, bool) {
+	p := s.newPage(r, title)
 	if p.doc == nil {
 		s.errorPage(w, r, internal(errNotFound))
-		return
+		return nil, kpi.Period{}, false
 	}
 	period, err := s.kpiPeriod(r.URL.Query(), p.doc)
 	if err != nil {
 		s.errorPage(w, r, err)
+		return nil, kpi.Period{}, false
+	}
+	return p, period, true
+}
+
+func (s *server) kpiPage(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	p, period, ok := s.periodPage(w, r, "ui.kpi.title")
+	if !ok {
 		return
 	}
 	v, err := s.completion(ctx, p.doc, period)
@@ -137,14 +147,8 @@ func (s *server) kpiExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	p := s.newPage(r, "ui.kpi.title")
-	if p.doc == nil {
-		s.errorPage(w, r, internal(errNotFound))
-		return
-	}
-	period, err := s.kpiPeriod(r.URL.Query(), p.doc)
-	if err != nil {
-		s.errorPage(w, r, err)
+	p, period, ok := s.periodPage(w, r, "ui.kpi.title")
+	if !ok {
 		return
 	}
 	v, err := s.completion(ctx, p.doc, period)
