@@ -389,6 +389,7 @@ type centerBoardPage struct {
 	Board   centerBoard
 	Src     string // the JSON the script re-reads
 	Refresh int
+	TZ      string // the policy's timezone, in which the script writes the time of the figures
 	Labels  string // the charts' words in the reader's language, as JSON
 }
 
@@ -411,7 +412,7 @@ func (s *server) boardCenterPage(w http.ResponseWriter, r *http.Request) {
 		labels[k] = p.T("ui.board." + k)
 	}
 	lj, _ := json.Marshal(labels) // a map of strings always marshals
-	p.Data = centerBoardPage{Board: b, Src: "/boards/center.json", Refresh: boardRefreshSeconds, Labels: string(lj)}
+	p.Data = centerBoardPage{Board: b, Src: "/boards/center.json", Refresh: boardRefreshSeconds, TZ: p.loc.String(), Labels: string(lj)}
 	s.render(w, r, http.StatusOK, "boards_center", p)
 }
 

@@ -10,6 +10,7 @@
   try { labels = JSON.parse(root.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
   var src = root.getAttribute("data-src");
   var refresh = parseInt(root.getAttribute("data-refresh"), 10) || 60;
+  var tz = root.getAttribute("data-tz") || "UTC";
   var charts = {};
   var text = { color: "#e6edf7", fontSize: 16 };
 
@@ -88,11 +89,27 @@
     var at = document.getElementById("board-at");
     if (at && b.at) {
       at.setAttribute("datetime", b.at);
-      at.textContent = new Date(b.at).toLocaleString();
+      at.textContent = stamp(new Date(b.at));
     }
   }
 
+  // stamp writes a time as the server does, "2006-01-02 15:04", in the policy's timezone.
+  function stamp(d) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", { timeZone: tz, hour12: false, year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + (parts.hour === "24" ? "00" : parts.hour) + ":" + parts.minute;
+  }
+
+  // The tiles and charts follow every refresh; the tables below them are redrawn by reloading
+  // the page every tenth refresh.
+  var loads = 0;
   function load() {
+    loads++;
+    if (loads > 10) {
+      window.location.reload();
+      return;
+    }
     fetch(src, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
