@@ -59,6 +59,7 @@ func (a *Activities) RecordProblem(ctx context.Context, in RecordProblemInput) (
 			State: state,
 		},
 		KPI: kpiRows(st),
+		TZ:  st.Calendar.Timezone,
 	}
 	at := time.Now()
 	for _, x := range in.Outcome.Seals {

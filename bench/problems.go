@@ -129,7 +129,7 @@ func SeedProblems(ctx context.Context, pool *pgxpool.Pool, doc *policy.Document,
 	var out SeededProblems
 	if int(have) < n {
 		if have > 0 {
-			if _, err := pool.Exec(ctx, `TRUNCATE problem_kpi, problem_seals, problems CASCADE`); err != nil {
+			if _, err := pool.Exec(ctx, `TRUNCATE problem_kpi_daily, problem_kpi, problem_seals, problems CASCADE`); err != nil {
 				return SeededProblems{}, fmt.Errorf("seed problems: truncate: %w", err)
 			}
 		}
@@ -138,7 +138,14 @@ func SeedProblems(ctx context.Context, pool *pgxpool.Pool, doc *policy.Document,
 			return SeededProblems{}, err
 		}
 		out.Created = n
-		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) problems, problem_seals, problem_kpi`); err != nil {
+		// The daily counts the completion rate sums, as RecordProblem keeps them.
+		const daily = `INSERT INTO problem_kpi_daily (dimension, day, key, due, on_time)
+			SELECT dimension, (due_at AT TIME ZONE $1)::date, key, count(*), count(*) FILTER (WHERE on_time)
+			FROM problem_kpi GROUP BY 1, 2, 3`
+		if _, err := pool.Exec(ctx, daily, doc.Calendar.Timezone); err != nil {
+			return SeededProblems{}, fmt.Errorf("seed problems: daily counts: %w", err)
+		}
+		if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) problems, problem_seals, problem_kpi, problem_kpi_daily`); err != nil {
 			return SeededProblems{}, fmt.Errorf("seed problems: vacuum: %w", err)
 		}
 	}

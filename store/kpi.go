@@ -18,11 +18,20 @@ type RateRow struct {
 
 // CompletionRates counts, for one dimension (center, department or representative), the
 // problems due in [from, to) and those closed on time, per key, from the rows RecordProblem keeps.
-// An index-only scan over (dimension, due_at) serves it.
+// A period of whole days (from and to at midnight in their own location, the policy's timezone
+// as the kpi package builds periods) sums the daily counts; any other period counts the detail
+// rows, with an index-only scan over (dimension, due_at).
 func (s *Store) CompletionRates(ctx context.Context, dimension string, from, to time.Time) ([]RateRow, error) {
-	const q = `SELECT key, count(*)::int, count(*) FILTER (WHERE on_time)::int FROM problem_kpi
+	q := `SELECT key, count(*)::int, count(*) FILTER (WHERE on_time)::int FROM problem_kpi
 		WHERE dimension = $1 AND due_at >= $2 AND due_at < $3 GROUP BY key ORDER BY key`
-	rows, err := s.pool.Query(ctx, q, dimension, from, to)
+	args := []any{dimension, from, to}
+	if midnight(from) && midnight(to) {
+		q = `SELECT key, sum(due)::int, sum(on_time)::int FROM problem_kpi_daily
+			WHERE dimension = $1 AND day >= $2::date AND day < $3::date
+			GROUP BY key HAVING sum(due) > 0 ORDER BY key`
+		args = []any{dimension, from.Format(time.DateOnly), to.Format(time.DateOnly)}
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("completion rates: %w", err)
 	}
@@ -63,4 +72,9 @@ func (s *Store) BehindRate(ctx context.Context, dimension, key string, from, to 
 		return nil, nil, fmt.Errorf("behind rate: %w", err)
 	}
 	return ps, onTime, nil
+}
+
+// midnight reports whether t starts a day in its own location.
+func midnight(t time.Time) bool {
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }

@@ -128,6 +128,8 @@ type ProblemRecord struct {
 	Seals         []ProblemSeal
 	KPI           []KPIRow // replaces the problem's rows; nil for a problem that is not counted
 	Notifications []Notification
+	// TZ is the policy's timezone, in which the daily counts of the completion rate are kept.
+	TZ string
 }
 
 // RecordProblem writes a transition: its seals, the new snapshot, the completion-rate rows and
@@ -143,15 +145,34 @@ func (s *Store) RecordProblem(ctx context.Context, r ProblemRecord) error {
 		b.Queue(seal, p.ID, x.Seq, x.Decision, x.Actor, x.Comment, x.Target, x.At)
 	}
 	// The KPI rows follow the snapshot: replaced only when this snapshot is not older than the
-	// stored one (so a retried write of an older transition leaves them alone).
-	const clear = `DELETE FROM problem_kpi k USING problems p WHERE k.problem_id = $1 AND p.id = $1 AND p.seq <= $2`
-	b.Queue(clear, p.ID, p.Seq)
+	// stored one (so a retried write of an older transition leaves them alone). The daily counts
+	// lose the old rows and gain the new ones in the same transaction; a retry of the same
+	// transition takes away and adds back the same rows.
+	tz := r.TZ
+	if tz == "" {
+		tz = "UTC"
+	}
+	const clear = `WITH old AS (
+			DELETE FROM problem_kpi k USING problems p WHERE k.problem_id = $1 AND p.id = $1 AND p.seq <= $2
+			RETURNING k.dimension, k.key, k.due_at, k.on_time),
+		gone AS (SELECT dimension, (due_at AT TIME ZONE $3)::date AS day, key, count(*)::int AS due,
+			(count(*) FILTER (WHERE on_time))::int AS on_time FROM old GROUP BY 1, 2, 3)
+		UPDATE problem_kpi_daily d SET due = d.due - g.due, on_time = d.on_time - g.on_time
+		FROM gone g WHERE d.dimension = g.dimension AND d.day = g.day AND d.key = g.key`
+	b.Queue(clear, p.ID, p.Seq, tz)
 	const kpi = `INSERT INTO problem_kpi (problem_id, dimension, key, due_at, on_time)
 		SELECT $1, $2, $3, $4, $5 FROM problems WHERE id = $1 AND seq <= $6
 		ON CONFLICT (problem_id, dimension, key) DO UPDATE SET due_at = excluded.due_at, on_time = excluded.on_time`
 	for _, k := range r.KPI {
 		b.Queue(kpi, p.ID, k.Dimension, k.Key, k.DueAt, k.OnTime, p.Seq)
 	}
+	const daily = `INSERT INTO problem_kpi_daily (dimension, day, key, due, on_time)
+		SELECT k.dimension, (k.due_at AT TIME ZONE $3)::date, k.key, count(*), count(*) FILTER (WHERE k.on_time)
+		FROM problem_kpi k WHERE k.problem_id = $1 AND EXISTS (SELECT 1 FROM problems WHERE id = $1 AND seq <= $2)
+		GROUP BY 1, 2, 3
+		ON CONFLICT (dimension, day, key) DO UPDATE SET due = problem_kpi_daily.due + excluded.due,
+			on_time = problem_kpi_daily.on_time + excluded.on_time`
+	b.Queue(daily, p.ID, p.Seq, tz)
 	const snap = `UPDATE problems SET status = $2, departments = $3, representatives = $4, holders = $5,
 		due_at = $6, original_due_at = $7, published_at = $8, solved_at = $9, closed_at = $10,
 		merged_into = nullif($11, ''), reopened = $12, due_changes = $13, publications = $14, escalations = $15,

@@ -178,3 +178,37 @@ func TestListProblemsByAgeAndEscalation(t *testing.T) {
 		t.Errorf("escalated in the last two days: %v, want %s", got, old)
 	}
 }
+
+// The daily counts follow every transition: a due date moved to the next month and a
+// re-publication to another department leave nothing behind in the old month or department,
+// and whole-day periods (the daily counts) agree with any other period (the detail rows).
+func TestCompletionDailyCountsFollowMovesAndRepublication(t *testing.T) {
+	db := testkit.NewDB(t)
+	ctx := context.Background()
+	nov := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	dec := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	a := newProblem(t, db, "移动的问题")
+	recordProblem(t, db, a, 1, nov, time.Time{}, []string{"engineering"}, []string{"huang.lei"})
+	recordProblem(t, db, a, 2, dec, time.Time{}, []string{"engineering"}, []string{"huang.lei"}) // due moved
+	recordProblem(t, db, a, 3, dec, dec, []string{"quality"}, []string{"lu.qing"})               // re-published, closed on time
+	recordProblem(t, db, a, 3, dec, dec, []string{"quality"}, []string{"lu.qing"})               // the same transition, retried
+	rates := func(from, to time.Time) []store.RateRow {
+		r, err := db.Store.CompletionRates(ctx, "department", from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	novFrom, decFrom, janFrom := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := rates(novFrom, decFrom); len(got) != 0 {
+		t.Errorf("November after the move: %+v, want nothing", got)
+	}
+	want := store.RateRow{Key: "quality", Due: 1, OnTime: 1}
+	if got := rates(decFrom, janFrom); len(got) != 1 || got[0] != want {
+		t.Errorf("December (daily counts): %+v, want %+v", got, want)
+	}
+	if got := rates(decFrom.Add(time.Second), janFrom); len(got) != 1 || got[0] != want {
+		t.Errorf("December (detail rows): %+v, want %+v", got, want)
+	}
+}
