@@ -139,7 +139,20 @@ func (s *server) startProblem(ctx context.Context, id, raiser, severity string, 
 	return h.Get(ctx, &v)
 }
 
-// problemActor is the caller with the posts the registry gives them today: the client never
+// actorToday is problemActor on today's date in the policy's timezone.
+func (s *server) actorToday(ctx context.Context, u store.User) (prb.Actor, error) {
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		return prb.Actor{}, internal(err)
+	}
+	day, err := s.today(doc)
+	if err != nil {
+		return prb.Actor{}, err
+	}
+	return s.problemActor(ctx, u, day)
+}
+
+// problemActor is the caller with the posts the registry gives them on a day: the client never
 // says for itself that it speaks for the center or a department.
 func (s *server) problemActor(ctx context.Context, u store.User, day time.Time) (prb.Actor, error) {
 	posts, err := s.store.PostsOf(ctx, u.ID, day)
@@ -285,15 +298,7 @@ func (s *server) problemViewOf(ctx context.Context, u store.User, p store.Proble
 		if err := json.Unmarshal(p.State, &st); err != nil {
 			return problemView{}, fmt.Errorf("problem %s state: %w", p.ID, err)
 		}
-		_, doc, err := s.policies.Latest(ctx)
-		if err != nil {
-			return problemView{}, internal(err)
-		}
-		day, err := s.today(doc)
-		if err != nil {
-			return problemView{}, err
-		}
-		actor, err := s.problemActor(ctx, u, day)
+		actor, err := s.actorToday(ctx, u)
 		if err != nil {
 			return problemView{}, err
 		}

@@ -21,12 +21,33 @@ import (
 // the typing. Nothing typed is lost on an error: the form comes back with every value and each
 // problem next to its field, and files already uploaded stay attached.
 
+// formState is what every filing form (a claim, a purchase request) carries between the reader
+// and the gateway: the submission's idempotency key, so a double post files once, and what was
+// wrong with the last post.
+type formState struct {
+	Key    string
+	Errors map[string]string // by field path: "purpose", "lines[1].amount"
+	Error  string            // a problem not of one field
+}
+
+// refused puts an explained failure on the form: each field's problem next to it, anything else
+// above the form; a key already used for another submission is replaced by a fresh one.
+func (f *formState) refused(e webError) {
+	f.Errors = e.Fields
+	if e.Code != "invalid_input" {
+		f.Error = e.Message
+	}
+	if e.Code == "idempotency_key_reused" {
+		f.Key = newKey()
+	}
+}
+
 // expenseForm is the form as shown.
 type expenseForm struct {
+	formState
 	Action      string       // where the form posts
 	Resubmit    *caseSummary // the returned case being corrected, or nil for a new claim
 	Revision    int          // resubmit: the case revision the form was made from
-	Key         string       // idempotency key: a double post files one claim
 	Title       string
 	Purpose     string
 	Category    string
@@ -37,8 +58,6 @@ type expenseForm struct {
 	CC          []string
 	Comment     string // resubmit: a note to the signers
 	Total       policy.Money
-	Errors      map[string]string // by field path: "purpose", "lines[1].amount"
-	Error       string            // a problem not of one field
 	Preview     *routePreview
 	PreviewNote string // why there is no preview yet
 	Categories  []policy.Category
@@ -82,7 +101,7 @@ func newKey() string {
 // readExpenseForm reads the posted fields; line fields come as parallel lists.
 func readExpenseForm(r *http.Request) expenseForm {
 	v := r.PostForm
-	f := expenseForm{Key: v.Get("key"), Title: v.Get("title"), Purpose: v.Get("purpose"),
+	f := expenseForm{formState: formState{Key: v.Get("key")}, Title: v.Get("title"), Purpose: v.Get("purpose"),
 		Category: v.Get("category"), BudgetLine: v.Get("budget_line_id"), Comment: v.Get("comment"),
 		CC: v["cc"]}
 	f.Revision, _ = strconv.Atoi(v.Get("revision"))
@@ -269,19 +288,13 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, status int, ti
 // formFailed puts a failed submission's problems on the form and shows it again.
 func (s *server) formFailed(w http.ResponseWriter, r *http.Request, titleKey string, f *expenseForm, err error) {
 	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
-	f.Errors = e.Fields
-	if e.Code != "invalid_input" {
-		f.Error = e.Message
-	}
-	if e.Code == "idempotency_key_reused" {
-		f.Key = newKey()
-	}
+	f.refused(e)
 	s.showForm(w, r, e.Status, titleKey, f)
 }
 
 // newExpensePage shows an empty claim form.
 func (s *server) newExpensePage(w http.ResponseWriter, r *http.Request) {
-	f := &expenseForm{Action: "/expenses/new", Key: newKey(), Lines: []formLine{{}, {}}}
+	f := &expenseForm{Action: "/expenses/new", formState: formState{Key: newKey()}, Lines: []formLine{{}, {}}}
 	s.showForm(w, r, http.StatusOK, "ui.form.title", f)
 }
 

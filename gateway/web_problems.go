@@ -708,11 +708,7 @@ func (s *server) isCenter(ctx context.Context, p *page, u store.User) (bool, err
 	if p.doc == nil {
 		return false, nil
 	}
-	day, err := s.today(p.doc)
-	if err != nil {
-		return false, err
-	}
-	a, err := s.problemActor(ctx, u, day)
+	a, err := s.actorToday(ctx, u)
 	return a.Center, err
 }
 

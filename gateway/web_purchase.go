@@ -43,10 +43,10 @@ func (s *server) procurementPages(r chi.Router) {
 
 // purchaseForm is the purchase request form as shown.
 type purchaseForm struct {
+	formState
 	Action     string
 	Resubmit   *caseSummary // the returned request being revised, or nil for a new one
 	Revision   int          // resubmit: the case revision the form was made from
-	Key        string       // idempotency key: a double post files one request
 	Title      string
 	Purpose    string
 	Category   string
@@ -64,8 +64,6 @@ type purchaseForm struct {
 	CC         []string
 	Comment    string // resubmit: a note to the signers
 	Total      policy.Money
-	Errors     map[string]string // by field path: "supplier_id", "items[1].quantity"
-	Error      string            // a problem not of one field
 	// The route preview: the route, or why there is none yet, and what the procurement rules
 	// refuse.
 	Preview     *routePreview
@@ -160,7 +158,7 @@ func (d itemData) Err(field string) string {
 // readPurchaseForm reads the posted fields; item fields come as parallel lists.
 func readPurchaseForm(r *http.Request) purchaseForm {
 	v := r.PostForm
-	f := purchaseForm{Key: v.Get("key"), Title: v.Get("title"), Purpose: v.Get("purpose"), Category: v.Get("category"),
+	f := purchaseForm{formState: formState{Key: v.Get("key")}, Title: v.Get("title"), Purpose: v.Get("purpose"), Category: v.Get("category"),
 		BudgetLine: v.Get("budget_line_id"), SupplierID: v.Get("supplier_id"), PlanID: v.Get("plan_id"),
 		Delivery: v.Get("delivery_date"), ContractNo: v.Get("contract_no"), Payment: v.Get("payment_terms"),
 		Shipping: v.Get("delivery_terms"), Warranty: v.Get("warranty"), Comment: v.Get("comment"), CC: v["cc"]}
@@ -450,19 +448,13 @@ func (s *server) showPurchaseForm(w http.ResponseWriter, r *http.Request, status
 // purchaseFailed puts a failed submission's problems on the form and shows it again.
 func (s *server) purchaseFailed(w http.ResponseWriter, r *http.Request, titleKey string, f *purchaseForm, err error) {
 	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
-	f.Errors = e.Fields
-	if e.Code != "invalid_input" {
-		f.Error = e.Message
-	}
-	if e.Code == "idempotency_key_reused" {
-		f.Key = newKey()
-	}
+	f.refused(e)
 	s.showPurchaseForm(w, r, e.Status, titleKey, f)
 }
 
 // newPurchasePage shows an empty purchase request form.
 func (s *server) newPurchasePage(w http.ResponseWriter, r *http.Request) {
-	f := &purchaseForm{Action: "/purchases/new", Key: newKey(), Items: []formItem{{}, {}}}
+	f := &purchaseForm{Action: "/purchases/new", formState: formState{Key: newKey()}, Items: []formItem{{}, {}}}
 	s.showPurchaseForm(w, r, http.StatusOK, "ui.purchase.title", f)
 }
 

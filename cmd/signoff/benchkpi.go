@@ -38,13 +38,7 @@ func runBenchKPI(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 	cfg.Database.URL = *dbURL
 	loadBefore := loadAverage()
-	if err := ensureDatabase(ctx, cfg.Database.URL); err != nil {
-		return err
-	}
-	if err := migrate(ctx, cfg, log); err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	s, err := openBenchDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

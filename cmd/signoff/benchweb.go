@@ -103,13 +103,7 @@ func runBenchWeb(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 	cfg.Database.URL = *dbURL
 	loadBefore := loadAverage()
-	if err := ensureDatabase(ctx, cfg.Database.URL); err != nil {
-		return err
-	}
-	if err := migrate(ctx, cfg, log); err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
+	s, err := openBenchDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -264,4 +258,15 @@ func loadAverage() string {
 	}
 	f := strings.Fields(string(b))
 	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+// openBenchDatabase creates the benchmark's own database if missing, migrates it and opens it.
+func openBenchDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*store.Store, error) {
+	if err := ensureDatabase(ctx, cfg.Database.URL); err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
 }
