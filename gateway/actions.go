@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -117,50 +118,50 @@ func (s *server) perform(ctx context.Context, u store.User, caseID string, t cha
 // actionOf checks the form of an action request and builds the chain action, the caller as its
 // actor.
 func actionOf(t chain.ActionType, u store.User, in actionRequest) (chain.Action, error) {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	a := chain.Action{Type: t, Actor: u.ID, OnBehalfOf: strings.TrimSpace(in.OnBehalfOf), Comment: in.Comment,
 		ToStep: strings.TrimSpace(in.ToStep), Target: strings.TrimSpace(in.Target), Position: in.Position,
 		Reference: strings.TrimSpace(in.Reference)}
 	switch {
 	case in.Revision != nil && *in.Revision < 0:
-		bad.add("revision", "negative")
+		bad.Add("revision", "negative")
 	case in.Revision != nil:
 		a.Revision = *in.Revision
 	case t != chain.ActComment && t != chain.ActNudge:
-		bad.add("revision", "revision_required")
+		bad.Add("revision", "revision_required")
 	}
 	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
-		bad.add("comment", "too_long", chain.MaxCommentLen)
+		bad.Add("comment", "too_long", chain.MaxCommentLen)
 	}
 	for name, v := range map[string]string{"to_step": a.ToStep, "target": a.Target, "reference": a.Reference, "on_behalf_of": a.OnBehalfOf} {
 		if len(v) > maxShortText {
-			bad.add(name, "too_long", maxShortText)
+			bad.Add(name, "too_long", maxShortText)
 		}
 	}
 	switch in.Position {
 	case "", chain.PositionBefore, chain.PositionAfter, chain.PositionParallel:
 	default:
-		bad.add("position", "position")
+		bad.Add("position", "position")
 	}
 	if in.PaidAt != "" {
 		at, err := time.Parse(time.RFC3339, in.PaidAt)
 		if err != nil {
-			bad.add("paid_at", "rfc3339", "2026-11-02T15:04:05+08:00")
+			bad.Add("paid_at", "rfc3339", "2026-11-02T15:04:05+08:00")
 		}
 		a.PaidAt = at
 	} else if t == chain.ActPay {
-		bad.add("paid_at", "paid_at_required")
+		bad.Add("paid_at", "paid_at_required")
 	}
 	if in.Edits != nil && t != chain.ActResubmit {
-		bad.add("edits", "edits_only_resubmit")
+		bad.Add("edits", "edits_only_resubmit")
 	}
 	if in.Request != nil && t != chain.ActResubmit {
-		bad.add("request", "edits_only_resubmit")
+		bad.Add("request", "edits_only_resubmit")
 	}
 	if a.OnBehalfOf == u.ID {
 		a.OnBehalfOf = ""
 	}
-	return a, bad.err()
+	return a, bad.Err()
 }
 
 // saveEdit validates a resubmission's revision with the same rules as a submission, under the
@@ -169,15 +170,15 @@ func actionOf(t chain.ActionType, u store.User, in actionRequest) (chain.Action,
 func (s *server) saveEdit(ctx context.Context, u store.User, c store.Case, in actionRequest) (string, error) {
 	doc, err := s.policies.Version(ctx, c.PolicyVersion)
 	if err != nil {
-		return "", internal(err)
+		return "", service.Internal(err)
 	}
 	switch {
 	case c.Kind == string(policy.KindProcurement) && in.Request != nil:
 		return s.savePurchaseEdit(ctx, doc, u, c, *in.Request)
 	case c.Kind == string(policy.KindProcurement):
-		return "", fieldErrors{"edits": {key: "edits_kind", args: []any{"request"}}}.err()
+		return "", service.FieldErrors{"edits": {Key: "edits_kind", Args: []any{"request"}}}.Err()
 	case in.Edits == nil:
-		return "", fieldErrors{"request": {key: "edits_kind", args: []any{"edits"}}}.err()
+		return "", service.FieldErrors{"request": {Key: "edits_kind", Args: []any{"edits"}}}.Err()
 	}
 	return s.saveClaimEdit(ctx, doc, u, c, *in.Edits)
 }
@@ -193,10 +194,10 @@ func (s *server) saveClaimEdit(ctx context.Context, doc *policy.Document, u stor
 		return "", err
 	}
 	if cl.BudgetLineID != c.BudgetLineID {
-		return "", fieldErrors{"edits.budget_line_id": {key: "budget_line_fixed"}}.err()
+		return "", service.FieldErrors{"edits.budget_line_id": {Key: "budget_line_fixed"}}.Err()
 	}
 	if len(cl.CC) > 0 {
-		return "", fieldErrors{"edits.cc": {key: "cc_fixed"}}.err()
+		return "", service.FieldErrors{"edits.cc": {Key: "cc_fixed"}}.Err()
 	}
 	if err := s.checkUploads(ctx, u, cl.Attachments, "edits."); err != nil {
 		return "", err
@@ -227,7 +228,7 @@ func (s *server) checkUploads(ctx context.Context, u store.User, ids []string, p
 			missing = append(missing, id)
 		}
 	}
-	return fieldErrors{prefix + "attachments": {"attachment_unavailable", []any{strings.Join(missing, ", ")}}}.err()
+	return service.FieldErrors{prefix + "attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(missing, ", ")}}}.Err()
 }
 
 // explainGone turns "no such workflow" into what it means for the person acting: a closed
@@ -240,12 +241,12 @@ func (s *server) explainGone(ctx context.Context, caseID string, a chain.Action,
 	}
 	c, rerr := s.store.Case(ctx, caseID)
 	if rerr != nil || c.State == nil || !c.State.Status.Closed() {
-		return internal(err)
+		return service.Internal(err)
 	}
 	if refused := c.State.Validate(a, s.now()); refused != nil {
 		return refused
 	}
-	return internal(err)
+	return service.Internal(err)
 }
 
 // update sends the action to the case's workflow and waits for its outcome. An Idempotency-Key

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
+	"signoff/service"
 	"strings"
 	"time"
 
@@ -64,30 +65,30 @@ func cleanFilename(name string) string {
 
 // readUpload reads one uploaded file within the size limit and checks its type. Problems are
 // reported under field.
-func (s *server) readUpload(fh *multipart.FileHeader, field string, bad fieldErrors) (store.NewAttachment, bool) {
+func (s *server) readUpload(fh *multipart.FileHeader, field string, bad service.FieldErrors) (store.NewAttachment, bool) {
 	name := cleanFilename(fh.Filename)
 	if fh.Size > s.cfg.MaxUploadBytes {
-		bad.add(field, "attachment_size", name, sizeText(s.cfg.MaxUploadBytes))
+		bad.Add(field, "attachment_size", name, sizeText(s.cfg.MaxUploadBytes))
 		return store.NewAttachment{}, false
 	}
 	f, err := fh.Open()
 	if err != nil {
-		bad.add(field, "attachment_empty", name)
+		bad.Add(field, "attachment_empty", name)
 		return store.NewAttachment{}, false
 	}
 	defer f.Close()
 	content, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxUploadBytes+1))
 	switch {
 	case err != nil || len(content) == 0:
-		bad.add(field, "attachment_empty", name)
+		bad.Add(field, "attachment_empty", name)
 		return store.NewAttachment{}, false
 	case int64(len(content)) > s.cfg.MaxUploadBytes:
-		bad.add(field, "attachment_size", name, sizeText(s.cfg.MaxUploadBytes))
+		bad.Add(field, "attachment_size", name, sizeText(s.cfg.MaxUploadBytes))
 		return store.NewAttachment{}, false
 	}
 	ctype := sniffType(content)
 	if ctype == "" {
-		bad.add(field, "attachment_type", name)
+		bad.Add(field, "attachment_type", name)
 		return store.NewAttachment{}, false
 	}
 	return store.NewAttachment{Filename: name, ContentType: ctype, Content: content}, true
@@ -95,7 +96,7 @@ func (s *server) readUpload(fh *multipart.FileHeader, field string, bad fieldErr
 
 // saveUploads stores the files of a form post's "files" field for u. Files that are refused are
 // reported in bad; the others are stored even so, so that the form keeps them.
-func (s *server) saveUploads(ctx context.Context, r *http.Request, u store.User, have int, bad fieldErrors) ([]store.Attachment, error) {
+func (s *server) saveUploads(ctx context.Context, r *http.Request, u store.User, have int, bad service.FieldErrors) ([]store.Attachment, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
@@ -105,7 +106,7 @@ func (s *server) saveUploads(ctx context.Context, r *http.Request, u store.User,
 			continue
 		}
 		if have+len(out) >= maxAttachments {
-			bad.add("attachments", "attachments_too_many", maxAttachments)
+			bad.Add("attachments", "attachments_too_many", maxAttachments)
 			break
 		}
 		na, ok := s.readUpload(fh, "attachments", bad)
@@ -170,16 +171,16 @@ func (s *server) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 	files := r.MultipartForm.File["file"]
 	switch {
 	case len(files) == 0:
-		s.fail(w, r, fieldErrors{"file": {key: "required"}}.err())
+		s.fail(w, r, service.FieldErrors{"file": {Key: "required"}}.Err())
 		return
 	case len(files) > 1:
-		s.fail(w, r, fieldErrors{"file": {key: "one_file"}}.err())
+		s.fail(w, r, service.FieldErrors{"file": {Key: "one_file"}}.Err())
 		return
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	na, ok := s.readUpload(files[0], "file", bad)
 	if !ok {
-		s.fail(w, r, bad.err())
+		s.fail(w, r, bad.Err())
 		return
 	}
 	na.UploaderID = u.ID

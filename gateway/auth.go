@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"strings"
 	"sync"
 	"time"
@@ -60,15 +61,15 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	problems := fieldErrors{}
+	problems := service.FieldErrors{}
 	in.User = strings.TrimSpace(in.User)
 	if in.User == "" {
-		problems.add("user", "required")
+		problems.Add("user", "required")
 	}
 	if in.Password == "" {
-		problems.add("password", "required")
+		problems.Add("password", "required")
 	}
-	if err := problems.err(); err != nil {
+	if err := problems.Err(); err != nil {
 		s.fail(w, r, err)
 		return
 	}

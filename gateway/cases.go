@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"time"
@@ -64,7 +65,7 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("list cases: %w", err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("list cases: %w", err)))
 		return
 	}
 	f, err := parseFilter(r, doc)
@@ -166,24 +167,24 @@ func (s *server) inboxCounts(w http.ResponseWriter, r *http.Request) {
 // in the policy calendar's timezone; "to" is inclusive.
 func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 	q := r.URL.Query()
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	f := store.Filter{Scope: store.ScopeTodo, Status: q.Get("status"), Kind: q.Get("kind"),
 		Department: q.Get("department"), After: q.Get("cursor")}
 	if v := q.Get("scope"); v != "" {
 		f.Scope = store.Scope(v)
 		if !slices.Contains(caseScopes, f.Scope) {
-			bad.add("scope", "one_of", caseScopes)
+			bad.Add("scope", "one_of", caseScopes)
 		}
 	}
 	if f.Status != "" && !slices.Contains(caseStatuses, f.Status) {
-		bad.add("status", "one_of", caseStatuses)
+		bad.Add("status", "one_of", caseStatuses)
 	}
 	if f.Kind != "" && !slices.Contains(caseKinds, f.Kind) {
-		bad.add("kind", "one_of", caseKinds)
+		bad.Add("kind", "one_of", caseKinds)
 	}
 	if f.Department != "" {
 		if _, ok := doc.Department(f.Department); !ok {
-			bad.add("department", "unknown_department", f.Department)
+			bad.Add("department", "unknown_department", f.Department)
 		}
 	}
 	switch v := q.Get("overdue"); v {
@@ -192,7 +193,7 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		overdue := v == "true"
 		f.Overdue = &overdue
 	default:
-		bad.add("overdue", "bool")
+		bad.Add("overdue", "bool")
 	}
 	loc, err := time.LoadLocation(doc.Calendar.Timezone)
 	if err != nil {
@@ -205,7 +206,7 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		}
 		t, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
-			bad.add(name, "date")
+			bad.Add(name, "date")
 			return nil
 		}
 		return &t
@@ -215,18 +216,18 @@ func parseFilter(r *http.Request, doc *policy.Document) (store.Filter, error) {
 		end := to.AddDate(0, 0, 1)
 		f.To = &end
 		if f.From != nil && to.Before(*f.From) {
-			bad.add("to", "to_before_from")
+			bad.Add("to", "to_before_from")
 		}
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 200 {
-			bad.add("limit", "limit")
+			bad.Add("limit", "limit")
 		}
 		f.Limit = n
 	}
 	if len(f.After) > 300 {
-		bad.add("cursor", "cursor")
+		bad.Add("cursor", "cursor")
 	}
-	return f, bad.err()
+	return f, bad.Err()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -101,14 +102,14 @@ type claim struct {
 // problem at once, each under its field's path (prefixed with prefix, e.g. "edits."). It is
 // the one validator of claims: submissions, route previews and resubmitted edits all use it.
 func validateClaim(in claimInput, doc *policy.Document, submitter store.User, prefix string) (claim, error) {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	field := func(name string) string { return prefix + name }
 	out := claim{header: validateHeader(in.headerInput, doc, submitter, prefix, bad)}
 	switch n := len(in.Lines); {
 	case n == 0:
-		bad.add(field("lines"), "lines_empty")
+		bad.Add(field("lines"), "lines_empty")
 	case n > maxLines:
-		bad.add(field("lines"), "lines_too_many", maxLines)
+		bad.Add(field("lines"), "lines_too_many", maxLines)
 	default:
 		for i, l := range in.Lines {
 			sl, problems := validateLine(l, i+1)
@@ -119,10 +120,10 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 			out.Total += policy.Money(sl.Amount) // each ≤ MaxMoney: a hundred cannot overflow
 		}
 		if out.Total > policy.MaxMoney {
-			bad.add(field("lines"), "total_too_large", policy.MaxMoney.String())
+			bad.Add(field("lines"), "total_too_large", policy.MaxMoney.String())
 		}
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return claim{}, err
 	}
 	return out, nil
@@ -130,7 +131,7 @@ func validateClaim(in claimInput, doc *policy.Document, submitter store.User, pr
 
 // validateHeader checks the part every filed case has, adding its problems to bad, and fills in
 // a default title from the category and the purpose.
-func validateHeader(in headerInput, doc *policy.Document, submitter store.User, prefix string, bad fieldErrors) header {
+func validateHeader(in headerInput, doc *policy.Document, submitter store.User, prefix string, bad service.FieldErrors) header {
 	field := func(name string) string { return prefix + name }
 	out := header{
 		Title:        strings.TrimSpace(in.Title),
@@ -141,53 +142,53 @@ func validateHeader(in headerInput, doc *policy.Document, submitter store.User, 
 
 	switch n := utf8.RuneCountInString(out.Purpose); {
 	case n == 0:
-		bad.add(field("purpose"), "purpose_required")
+		bad.Add(field("purpose"), "purpose_required")
 	case n > maxPurpose:
-		bad.add(field("purpose"), "too_long", maxPurpose)
+		bad.Add(field("purpose"), "too_long", maxPurpose)
 	}
 	if utf8.RuneCountInString(out.Title) > maxTitle {
-		bad.add(field("title"), "too_long", maxTitle)
+		bad.Add(field("title"), "too_long", maxTitle)
 	}
 
 	cat, catOK := doc.Category(out.Category)
 	switch {
 	case out.Category == "":
-		bad.add(field("category"), "required")
+		bad.Add(field("category"), "required")
 	case !catOK:
-		bad.add(field("category"), "unknown_category", out.Category)
+		bad.Add(field("category"), "unknown_category", out.Category)
 	}
 
 	line, lineOK := doc.BudgetLine(out.BudgetLineID)
 	switch {
 	case out.BudgetLineID == "":
-		bad.add(field("budget_line_id"), "required")
+		bad.Add(field("budget_line_id"), "required")
 	case !lineOK:
-		bad.add(field("budget_line_id"), "unknown_budget_line", out.BudgetLineID)
+		bad.Add(field("budget_line_id"), "unknown_budget_line", out.BudgetLineID)
 	case line.Department != submitter.DepartmentID:
-		bad.add(field("budget_line_id"), "budget_line_department", out.BudgetLineID)
+		bad.Add(field("budget_line_id"), "budget_line_department", out.BudgetLineID)
 	case catOK && line.Category != "" && line.Category != cat.ID:
-		bad.add(field("budget_line_id"), "budget_line_category", out.BudgetLineID, line.Category)
+		bad.Add(field("budget_line_id"), "budget_line_category", out.BudgetLineID, line.Category)
 	}
 
 	out.Attachments = distinct(in.Attachments)
 	if n := len(out.Attachments); n > maxAttachments {
-		bad.add(field("attachments"), "attachments_too_many", maxAttachments)
+		bad.Add(field("attachments"), "attachments_too_many", maxAttachments)
 	}
 	for _, id := range out.Attachments {
 		if len(id) > maxShortText {
-			bad.add(field("attachments"), "attachment_unavailable", id)
+			bad.Add(field("attachments"), "attachment_unavailable", id)
 		}
 	}
 	out.CC = distinct(in.CC)
 	switch {
 	case len(out.CC) > maxCC:
-		bad.add(field("cc"), "cc_too_many", maxCC)
+		bad.Add(field("cc"), "cc_too_many", maxCC)
 	case slices.Contains(out.CC, submitter.ID):
-		bad.add(field("cc"), "cc_self")
+		bad.Add(field("cc"), "cc_self")
 	}
 	for _, id := range out.CC {
 		if _, ok := doc.User(id); !ok {
-			bad.add(field("cc"), "inactive_user", id)
+			bad.Add(field("cc"), "inactive_user", id)
 		}
 	}
 
@@ -198,28 +199,28 @@ func validateHeader(in headerInput, doc *policy.Document, submitter store.User, 
 }
 
 // validateLine checks one line item; problems are keyed by the line's field names.
-func validateLine(l lineInput, no int) (store.Line, map[string]problem) {
-	problems := map[string]problem{}
+func validateLine(l lineInput, no int) (store.Line, map[string]service.Problem) {
+	problems := map[string]service.Problem{}
 	out := store.Line{No: no, Description: strings.TrimSpace(l.Description), InvoiceNo: strings.TrimSpace(l.InvoiceNo)}
 	switch n := utf8.RuneCountInString(out.Description); {
 	case n == 0:
-		problems["description"] = problem{key: "required"}
+		problems["description"] = service.Problem{Key: "required"}
 	case n > maxDescription:
-		problems["description"] = problem{"too_long", []any{maxDescription}}
+		problems["description"] = service.Problem{Key: "too_long", Args: []any{maxDescription}}
 	}
 	if utf8.RuneCountInString(out.InvoiceNo) > maxInvoiceNo {
-		problems["invoice_no"] = problem{"too_long", []any{maxInvoiceNo}}
+		problems["invoice_no"] = service.Problem{Key: "too_long", Args: []any{maxInvoiceNo}}
 	}
 	if s := strings.TrimSpace(l.SpentOn); s != "" {
 		day, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			problems["spent_on"] = problem{key: "date"}
+			problems["spent_on"] = service.Problem{Key: "date"}
 		} else {
 			out.SpentOn = &day
 		}
 	}
 	amount, p := parseAmount(l.Amount)
-	if p.key != "" {
+	if p.Key != "" {
 		problems["amount"] = p
 	}
 	out.Amount = int64(amount)
@@ -227,30 +228,30 @@ func validateLine(l lineInput, no int) (store.Line, map[string]problem) {
 }
 
 // parseAmount reads a positive amount with at most two decimals, or says what is wrong with it.
-func parseAmount(a amountText) (policy.Money, problem) {
+func parseAmount(a amountText) (policy.Money, service.Problem) {
 	if !a.present {
-		return 0, problem{key: "required"}
+		return 0, service.Problem{Key: "required"}
 	}
 	if !a.valid {
-		return 0, problem{key: "amount_type"}
+		return 0, service.Problem{Key: "amount_type"}
 	}
 	if strings.HasPrefix(a.text, "-") {
-		return 0, problem{key: "amount_positive"}
+		return 0, service.Problem{Key: "amount_positive"}
 	}
 	m, err := policy.ParseMoney(a.text)
 	switch {
 	case errors.Is(err, policy.ErrMoneyDecimals):
-		return 0, problem{key: "amount_decimals"}
+		return 0, service.Problem{Key: "amount_decimals"}
 	case errors.Is(err, policy.ErrMoneyRange):
-		return 0, problem{"amount_max", []any{policy.MaxMoney.String()}}
+		return 0, service.Problem{Key: "amount_max", Args: []any{policy.MaxMoney.String()}}
 	case err != nil && strings.ContainsAny(a.text, "eE"):
-		return 0, problem{key: "amount_exponent"}
+		return 0, service.Problem{Key: "amount_exponent"}
 	case err != nil:
-		return 0, problem{key: "amount_format"}
+		return 0, service.Problem{Key: "amount_format"}
 	case m == 0:
-		return 0, problem{key: "amount_positive"}
+		return 0, service.Problem{Key: "amount_positive"}
 	}
-	return m, problem{}
+	return m, service.Problem{}
 }
 
 // fingerprint identifies the claim for idempotency: the SHA-256 of its canonical JSON, so that

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -47,38 +48,38 @@ func (s *server) createDelegation(w http.ResponseWriter, r *http.Request) {
 // delegate records that in.DelegateID may act for u during the period; the API and the web
 // page both delegate through it.
 func (s *server) delegate(ctx context.Context, u store.User, in delegationRequest) (delegationView, error) {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	in.DelegateID = strings.TrimSpace(in.DelegateID)
 	var delegate store.User
 	switch {
 	case in.DelegateID == "":
-		bad.add("delegate_id", "required")
+		bad.Add("delegate_id", "required")
 	case in.DelegateID == u.ID:
-		bad.add("delegate_id", "not_self")
+		bad.Add("delegate_id", "not_self")
 	default:
 		var err error
 		delegate, err = s.store.UserByID(ctx, in.DelegateID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			bad.add("delegate_id", "inactive_user", in.DelegateID)
+			bad.Add("delegate_id", "inactive_user", in.DelegateID)
 		case err != nil:
 			return delegationView{}, fmt.Errorf("create delegation: %w", err)
 		}
 	}
 	from, fromErr := time.Parse(time.RFC3339, in.ValidFrom)
 	if fromErr != nil {
-		bad.add("valid_from", "rfc3339", "2026-11-02T09:00:00+08:00")
+		bad.Add("valid_from", "rfc3339", "2026-11-02T09:00:00+08:00")
 	}
 	to, toErr := time.Parse(time.RFC3339, in.ValidTo)
 	switch {
 	case toErr != nil:
-		bad.add("valid_to", "rfc3339", "2026-11-09T18:00:00+08:00")
+		bad.Add("valid_to", "rfc3339", "2026-11-09T18:00:00+08:00")
 	case fromErr == nil && !to.After(from):
-		bad.add("valid_to", "after_from")
+		bad.Add("valid_to", "after_from")
 	case !to.After(s.now()):
-		bad.add("valid_to", "future")
+		bad.Add("valid_to", "future")
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return delegationView{}, err
 	}
 	d, err := s.store.CreateDelegation(ctx, store.Delegation{DelegatorID: u.ID, DelegateID: delegate.ID, ValidFrom: from, ValidTo: to})

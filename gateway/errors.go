@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"signoff/service"
 	"strconv"
 	"strings"
 
@@ -61,78 +62,6 @@ var (
 	errTrailingData = errors.New("data after the JSON value")
 )
 
-// problem is what is wrong with one field: a key of the i18n catalogues ("problem." + key)
-// and its arguments, so that the API says it in English and the web UI in the reader's
-// language.
-type problem struct {
-	key  string
-	args []any
-}
-
-// in renders the problem in lang.
-func (p problem) in(lang i18n.Lang) string { return i18n.T(lang, "problem."+p.key, p.args...) }
-
-// fieldErrors collects what is wrong with a request, field by field, so that every problem is
-// reported at once. Field names are JSON paths: "purpose", "lines[2].amount".
-type fieldErrors map[string]problem
-
-// add records a problem with a field; the first one found is kept.
-func (f fieldErrors) add(field, key string, args ...any) {
-	if _, ok := f[field]; !ok {
-		f[field] = problem{key: key, args: args}
-	}
-}
-
-// err is nil when nothing was wrong.
-func (f fieldErrors) err() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return &validationError{fields: f}
-}
-
-// in renders every problem in lang, keyed by field.
-func (f fieldErrors) in(lang i18n.Lang) map[string]string {
-	out := make(map[string]string, len(f))
-	for k, p := range f {
-		out[k] = p.in(lang)
-	}
-	return out
-}
-
-// validationError is a request whose fields are wrong (422 invalid_input).
-type validationError struct{ fields fieldErrors }
-
-func (e *validationError) Error() string {
-	return fmt.Sprintf("invalid input: %v", e.fields.in(i18n.EN))
-}
-
-// refusedError is a well-formed request the business rules refuse, field by field (422
-// request_refused): a supplier not admitted, a quantity beyond the plan. It unwraps to its
-// validationError, so forms show the reasons next to the fields like any other problem.
-type refusedError struct{ fields fieldErrors }
-
-func (e *refusedError) Error() string {
-	return fmt.Sprintf("refused: %v", e.fields.in(i18n.EN))
-}
-
-func (e *refusedError) Unwrap() error { return &validationError{fields: e.fields} }
-
-// internalError marks a failure that is ours whatever it wraps: a missing policy version or
-// budget line the policy names is a broken deployment, not a 404 for the client.
-type internalError struct{ err error }
-
-func (e *internalError) Error() string { return e.err.Error() }
-func (e *internalError) Unwrap() error { return e.err }
-
-func internal(err error) error { return &internalError{err: err} }
-
-// noRouteError is a claim the policy cannot route.
-type noRouteError struct{ err error }
-
-func (e *noRouteError) Error() string { return e.err.Error() }
-func (e *noRouteError) Unwrap() error { return e.err }
-
 // refusalStatus maps the chain's refusal codes, and the typed business errors a case's workflow
 // returns, to HTTP statuses.
 var refusalStatus = map[string]int{
@@ -157,13 +86,13 @@ var refusalStatus = map[string]int{
 // classify turns any error into what the client is told.
 func classify(err error) *apiError {
 	var (
-		ours     *internalError
+		ours     *service.InternalError
 		api      *apiError
-		refused  *refusedError
-		invalid  *validationError
+		refused  *service.RefusedError
+		invalid  *service.ValidationError
 		over     *store.OverBudgetError
 		attach   *store.AttachmentError
-		noRoute  *noRouteError
+		noRoute  *service.NoRouteError
 		refusal  *chain.Refusal
 		app      *temporal.ApplicationError
 		tooLarge *http.MaxBytesError
@@ -179,15 +108,15 @@ func classify(err error) *apiError {
 	case errors.As(err, &api):
 		return api
 	case errors.As(err, &refused):
-		details := make(map[string]any, len(refused.fields))
-		for k, v := range refused.fields.in(i18n.EN) {
+		details := make(map[string]any, len(refused.Fields))
+		for k, v := range refused.Fields.In(i18n.EN) {
 			details[k] = v
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "request_refused",
 			Message: "The request is refused by the procurement rules; see details for each reason.", Details: details}
 	case errors.As(err, &invalid):
-		details := make(map[string]any, len(invalid.fields))
-		for k, v := range invalid.fields.in(i18n.EN) {
+		details := make(map[string]any, len(invalid.Fields))
+		for k, v := range invalid.Fields.In(i18n.EN) {
 			details[k] = v
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
@@ -218,7 +147,7 @@ func classify(err error) *apiError {
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
-			Details: map[string]any{field: problem{"json_type", []any{typ.Value}}.in(i18n.EN)}}
+			Details: map[string]any{field: service.Problem{Key: "json_type", Args: []any{typ.Value}}.In(i18n.EN)}}
 
 	// The store.
 	case errors.Is(err, store.ErrIdempotencyMismatch):
@@ -234,11 +163,11 @@ func classify(err error) *apiError {
 				"remaining":   policy.Money(over.Remaining).Plain(),
 			}}
 	case errors.As(err, &attach):
-		return classify(fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err())
+		return classify(service.FieldErrors{"attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err())
 	case errors.Is(err, store.ErrBadCursor):
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
-			Details: map[string]any{"cursor": problem{key: "cursor"}.in(i18n.EN)}}
+			Details: map[string]any{"cursor": service.Problem{Key: "cursor"}.In(i18n.EN)}}
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound
 
@@ -249,8 +178,8 @@ func classify(err error) *apiError {
 				Message: "The claim exceeds its budget line and the policy refuses over-budget claims."}
 		}
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "no_route",
-			Message: "The policy cannot route this claim: " + noRouteCause(noRoute.err) + ".",
-			Details: map[string]any{"cause": noRoute.err.Error()}}
+			Message: "The policy cannot route this claim: " + noRouteCause(noRoute.Err) + ".",
+			Details: map[string]any{"cause": noRoute.Err.Error()}}
 
 	// Refusals: checked in the gateway (chain.Refusal) or returned by the case's workflow.
 	case errors.As(err, &refusal):

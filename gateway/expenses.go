@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,7 +27,7 @@ const expensePrefix = "EXP"
 func idempotencyKey(r *http.Request) (string, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if utf8.RuneCountInString(key) > maxIdempotencyKey {
-		return "", fieldErrors{"Idempotency-Key": {"too_long", []any{maxIdempotencyKey}}}.err()
+		return "", service.FieldErrors{"Idempotency-Key": {Key: "too_long", Args: []any{maxIdempotencyKey}}}.Err()
 	}
 	return key, nil
 }
@@ -83,7 +84,7 @@ func (s *server) answerFiled(w http.ResponseWriter, r *http.Request, u store.Use
 func (s *server) submitClaim(ctx context.Context, u store.User, in claimInput, key string) (c store.Case, created bool, err error) {
 	version, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return store.Case{}, false, internal(fmt.Errorf("submit expense: %w", err))
+		return store.Case{}, false, service.Internal(fmt.Errorf("submit expense: %w", err))
 	}
 	cl, err := validateClaim(in, doc, u, "")
 	if err != nil {
@@ -93,7 +94,7 @@ func (s *server) submitClaim(ctx context.Context, u store.User, in claimInput, k
 		Submitter: u.ID, Department: u.DepartmentID}
 	route, err := doc.Route(facts)
 	if err != nil {
-		return store.Case{}, false, &noRouteError{err: err}
+		return store.Case{}, false, &service.NoRouteError{Err: err}
 	}
 	loc, err := time.LoadLocation(doc.Calendar.Timezone)
 	if err != nil {
@@ -117,7 +118,7 @@ func (s *server) fileCase(ctx context.Context, route policy.Route, n store.NewCa
 	var attach *store.AttachmentError
 	switch {
 	case errors.As(err, &attach):
-		return store.Case{}, false, fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err()
+		return store.Case{}, false, service.FieldErrors{"attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err()
 	case err != nil:
 		return store.Case{}, false, fmt.Errorf("submit %s: %w", n.Kind, err)
 	}
@@ -193,7 +194,7 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("route preview: %w", err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("route preview: %w", err)))
 		return
 	}
 	cl, err := validateClaim(in, doc, u, "")
@@ -214,7 +215,7 @@ func (s *server) previewRoute(w http.ResponseWriter, r *http.Request) {
 func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User, kind policy.Kind, category, budgetLine string, total policy.Money) (routePreview, error) {
 	line, err := s.store.BudgetLine(ctx, budgetLine)
 	if err != nil {
-		return routePreview{}, internal(fmt.Errorf("route preview: %w", err))
+		return routePreview{}, service.Internal(fmt.Errorf("route preview: %w", err))
 	}
 	over := int64(total) > line.Remaining
 	if over && doc.Chains[kind].OverBudget != policy.OverBudgetRoute {
@@ -223,7 +224,7 @@ func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User
 	route, err := doc.Route(policy.Facts{Kind: kind, Category: category, Amount: total,
 		Submitter: u.ID, Department: u.DepartmentID, OverBudget: over})
 	if err != nil {
-		return routePreview{}, &noRouteError{err: err}
+		return routePreview{}, &service.NoRouteError{Err: err}
 	}
 	out := routePreview{Band: bandViewOf(route.Band), OverBudget: over, Remaining: policy.Money(line.Remaining),
 		Total: total, Steps: make([]previewStep, 0, len(route.Steps))}

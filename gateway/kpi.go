@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"time"
@@ -25,9 +26,9 @@ var kpiDimensions = []string{"center", "department", "representative"}
 func (s *server) kpiPeriod(q url.Values, doc *policy.Document) (kpi.Period, error) {
 	loc, err := loadLocation(doc.Calendar.Timezone)
 	if err != nil {
-		return kpi.Period{}, internal(err)
+		return kpi.Period{}, service.Internal(err)
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	day := func(name string) time.Time {
 		v := q.Get(name)
 		if v == "" {
@@ -35,7 +36,7 @@ func (s *server) kpiPeriod(q url.Values, doc *policy.Document) (kpi.Period, erro
 		}
 		d, err := time.ParseInLocation(time.DateOnly, v, loc)
 		if err != nil {
-			bad.add(name, "date")
+			bad.Add(name, "date")
 		}
 		return d
 	}
@@ -55,18 +56,18 @@ func (s *server) kpiPeriod(q url.Values, doc *policy.Document) (kpi.Period, erro
 		from, to := day("from"), day("to")
 		switch {
 		case from.IsZero():
-			bad.add("from", "required")
+			bad.Add("from", "required")
 		case to.IsZero():
-			bad.add("to", "required")
+			bad.Add("to", "required")
 		default:
 			if p, err = kpi.Custom(from, to.AddDate(0, 0, 1)); err != nil {
-				bad.add("to", "period_empty")
+				bad.Add("to", "period_empty")
 			}
 		}
 	default:
-		bad.add("period", "one_of", []string{"week", "month", "quarter", "custom"})
+		bad.Add("period", "one_of", []string{"week", "month", "quarter", "custom"})
 	}
-	return p, bad.err()
+	return p, bad.Err()
 }
 
 // rateView is one completion rate as clients see it.
@@ -156,7 +157,7 @@ func (s *server) getCompletion(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(err))
+		s.fail(w, r, service.Internal(err))
 		return
 	}
 	p, err := s.kpiPeriod(r.URL.Query(), doc)
@@ -189,7 +190,7 @@ func (s *server) getCompletionProblems(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(err))
+		s.fail(w, r, service.Internal(err))
 		return
 	}
 	q := r.URL.Query()
@@ -203,7 +204,7 @@ func (s *server) getCompletionProblems(w http.ResponseWriter, r *http.Request) {
 		dim = "center"
 	}
 	if !slices.Contains(kpiDimensions, dim) {
-		s.fail(w, r, fieldErrors{"dimension": {"one_of", []any{kpiDimensions}}}.err())
+		s.fail(w, r, service.FieldErrors{"dimension": {Key: "one_of", Args: []any{kpiDimensions}}}.Err())
 		return
 	}
 	list, err := s.behind(ctx, dim, q.Get("key"), p)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"signoff/service"
 	"strings"
 	"testing"
 	"time"
@@ -230,8 +231,8 @@ func TestClassify(t *testing.T) {
 		{fmt.Errorf("x: %w", &store.OverBudgetError{BudgetLine: "b", Requested: 100, Remaining: -5}), 422, "over_budget"},
 		{fmt.Errorf("x: %w", store.ErrNotFound), 404, "not_found"},
 		{fmt.Errorf("x: %w", store.ErrBadCursor), 422, "invalid_input"},
-		{&noRouteError{err: fmt.Errorf("route: %w", policy.ErrNoAssignee)}, 422, "no_route"},
-		{&noRouteError{err: fmt.Errorf("route: %w", policy.ErrOverBudget)}, 422, "over_budget"},
+		{&service.NoRouteError{Err: fmt.Errorf("route: %w", policy.ErrNoAssignee)}, 422, "no_route"},
+		{&service.NoRouteError{Err: fmt.Errorf("route: %w", policy.ErrOverBudget)}, 422, "over_budget"},
 		{fmt.Errorf("x: %w", context.DeadlineExceeded), 504, "timeout"},
 		{serviceerror.NewNotFound("workflow not found"), 404, "not_found"},
 		{errors.New("pq: connection refused"), 500, "internal"},

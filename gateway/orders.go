@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -101,7 +102,7 @@ func (s *server) receive(ctx context.Context, u store.User, orderID string, in d
 	}
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return workflows.DeliverResult{}, internal(err)
+		return workflows.DeliverResult{}, service.Internal(err)
 	}
 	day, err := s.today(doc)
 	if err != nil {
@@ -150,63 +151,63 @@ func (s *server) receive(ctx context.Context, u store.User, orderID string, in d
 
 // deliveryRequest checks the form of a delivery and builds the order workflow's request.
 func deliveryRequest(in deliveryInput, u store.User, day time.Time) (workflows.DeliverRequest, error) {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	req := workflows.DeliverRequest{Actor: u.ID, Day: day, NoteNo: strings.TrimSpace(in.NoteNo),
 		InvoiceNo: strings.TrimSpace(in.InvoiceNo)}
 	switch d, err := time.Parse(time.DateOnly, strings.TrimSpace(in.DeliveredOn)); {
 	case strings.TrimSpace(in.DeliveredOn) == "":
 		req.DeliveredOn = day
 	case err != nil:
-		bad.add("delivered_on", "date")
+		bad.Add("delivered_on", "date")
 	case d.After(day):
-		bad.add("delivered_on", "date_future")
+		bad.Add("delivered_on", "date_future")
 	default:
 		req.DeliveredOn = d
 	}
 	switch n := utf8.RuneCountInString(req.NoteNo); {
 	case n == 0:
-		bad.add("note_no", "required")
+		bad.Add("note_no", "required")
 	case n > maxContractNo:
-		bad.add("note_no", "too_long", maxContractNo)
+		bad.Add("note_no", "too_long", maxContractNo)
 	}
 	if utf8.RuneCountInString(req.InvoiceNo) > maxInvoiceNo {
-		bad.add("invoice_no", "too_long", maxInvoiceNo)
+		bad.Add("invoice_no", "too_long", maxInvoiceNo)
 	}
 	if n := len(in.Lines); n > maxItems {
-		bad.add("lines", "items_too_many", maxItems)
+		bad.Add("lines", "items_too_many", maxItems)
 	}
 	for i, l := range in.Lines {
 		field := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
 		dl := procure.DeliveryLine{LineNo: l.LineNo, Spec: strings.TrimSpace(l.Spec),
 			SupplierID: strings.TrimSpace(l.SupplierID), Manufacturer: strings.TrimSpace(l.Manufacturer),
 			Batch: strings.TrimSpace(l.Batch)}
-		var p problem
-		if dl.Quantity, p = parseQuantity(l.Quantity); p.key != "" {
-			bad.add(field("quantity"), p.key, p.args...)
+		var p service.Problem
+		if dl.Quantity, p = parseQuantity(l.Quantity); p.Key != "" {
+			bad.Add(field("quantity"), p.Key, p.Args...)
 		}
-		if dl.NoteQuantity, p = parseQuantity(l.NoteQuantity); p.key != "" {
-			bad.add(field("note_quantity"), p.key, p.args...)
+		if dl.NoteQuantity, p = parseQuantity(l.NoteQuantity); p.Key != "" {
+			bad.Add(field("note_quantity"), p.Key, p.Args...)
 		}
-		if dl.UnitPrice, p = parseAmount(l.UnitPrice); p.key != "" {
-			bad.add(field("unit_price"), p.key, p.args...)
+		if dl.UnitPrice, p = parseAmount(l.UnitPrice); p.Key != "" {
+			bad.Add(field("unit_price"), p.Key, p.Args...)
 		}
 		for name, v := range map[string]string{"spec": dl.Spec, "supplier_id": dl.SupplierID,
 			"manufacturer": dl.Manufacturer, "batch": dl.Batch} {
 			if utf8.RuneCountInString(v) > maxSpec {
-				bad.add(field(name), "too_long", maxSpec)
+				bad.Add(field(name), "too_long", maxSpec)
 			}
 		}
 		if e := strings.TrimSpace(l.Expiry); e != "" {
 			d, err := time.Parse(time.DateOnly, e)
 			if err != nil {
-				bad.add(field("expiry"), "date")
+				bad.Add(field("expiry"), "date")
 			} else {
 				dl.Expiry = &d
 			}
 		}
 		req.Lines = append(req.Lines, dl)
 	}
-	return req, bad.err()
+	return req, bad.Err()
 }
 
 // registerInvoice registers the supplier's invoice on an order; with everything received, the
@@ -220,37 +221,37 @@ func (s *server) registerInvoice(ctx context.Context, u store.User, orderID stri
 	if err != nil {
 		return store.Order{}, fmt.Errorf("invoice %s: %w", orderID, err)
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	req := workflows.InvoiceRequest{Actor: u.ID, InvoiceNo: strings.TrimSpace(in.InvoiceNo)}
 	switch n := utf8.RuneCountInString(req.InvoiceNo); {
 	case n == 0:
-		bad.add("invoice_no", "required")
+		bad.Add("invoice_no", "required")
 	case n > maxInvoiceNo:
-		bad.add("invoice_no", "too_long", maxInvoiceNo)
+		bad.Add("invoice_no", "too_long", maxInvoiceNo)
 	}
 	switch d, err := time.Parse(time.DateOnly, strings.TrimSpace(in.InvoicedOn)); {
 	case strings.TrimSpace(in.InvoicedOn) == "":
-		bad.add("invoiced_on", "required")
+		bad.Add("invoiced_on", "required")
 	case err != nil:
-		bad.add("invoiced_on", "date")
+		bad.Add("invoiced_on", "date")
 	default:
 		req.InvoicedOn = d
 	}
 	for i, l := range in.Lines {
 		field := func(name string) string { return fmt.Sprintf("lines[%d].%s", i, name) }
 		il := procure.InvoiceLine{LineNo: l.LineNo}
-		var p problem
+		var p service.Problem
 		if l.Quantity.present && strings.TrimSpace(l.Quantity.text) == "0" {
 			il.Quantity = 0
-		} else if il.Quantity, p = parseQuantity(l.Quantity); p.key != "" {
-			bad.add(field("quantity"), p.key, p.args...)
+		} else if il.Quantity, p = parseQuantity(l.Quantity); p.Key != "" {
+			bad.Add(field("quantity"), p.Key, p.Args...)
 		}
-		if il.Amount, p = parseAmount(l.Amount); p.key != "" {
-			bad.add(field("amount"), p.key, p.args...)
+		if il.Amount, p = parseAmount(l.Amount); p.Key != "" {
+			bad.Add(field("amount"), p.Key, p.Args...)
 		}
 		req.Lines = append(req.Lines, il)
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Order{}, err
 	}
 	if problems := o.State.InvoiceProblems(req.Lines); len(problems) > 0 {
@@ -269,11 +270,11 @@ func (s *server) registerInvoice(ctx context.Context, u store.User, orderID stri
 
 // problemsErr reports the problems procure found as field errors, prefixed.
 func problemsErr(problems []procure.Problem, prefix string) error {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	for _, p := range problems {
-		bad.add(prefix+p.Field, p.Key, p.Args...)
+		bad.Add(prefix+p.Field, p.Key, p.Args...)
 	}
-	return bad.err()
+	return bad.Err()
 }
 
 // orderUpdate sends an update to an order's workflow and waits for its result. An
@@ -323,10 +324,10 @@ func (s *server) resolveReturn(ctx context.Context, u store.User, id string, in 
 	}
 	res := strings.TrimSpace(in.Resolution)
 	if !slices.Contains(resolutions, res) {
-		return store.ReturnTask{}, fieldErrors{"resolution": {"one_of", []any{resolutions}}}.err()
+		return store.ReturnTask{}, service.FieldErrors{"resolution": {Key: "one_of", Args: []any{resolutions}}}.Err()
 	}
 	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
-		return store.ReturnTask{}, fieldErrors{"comment": {"too_long", []any{chain.MaxCommentLen}}}.err()
+		return store.ReturnTask{}, service.FieldErrors{"comment": {Key: "too_long", Args: []any{chain.MaxCommentLen}}}.Err()
 	}
 	text := res
 	if c := strings.TrimSpace(in.Comment); c != "" {
@@ -426,11 +427,11 @@ func (s *server) orderViewOf(ctx context.Context, o store.Order, lang i18n.Lang)
 	}
 	if m := o.State.Match; m != nil {
 		for _, p := range m.Problems {
-			v.MatchIssues[p.Field] = problem{p.Key, wholeArgs(p.Args)}.in(lang)
+			v.MatchIssues[p.Field] = service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang)
 		}
 		for _, lm := range m.Lines {
 			for _, p := range lm.Problems {
-				v.MatchIssues[p.Field] = problem{p.Key, wholeArgs(p.Args)}.in(lang)
+				v.MatchIssues[p.Field] = service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang)
 			}
 		}
 	}
@@ -460,7 +461,7 @@ func (s *server) orderViewOf(ctx context.Context, o store.Order, lang i18n.Lang)
 		for _, l := range d.Lines {
 			lv := deliveryLineView{DeliveryLine: l.DeliveryLine, Accepted: l.Verdict.Accepted, Problems: map[string]string{}}
 			for _, p := range l.Verdict.Problems {
-				lv.Problems[p.Field] = problem{p.Key, wholeArgs(p.Args)}.in(lang)
+				lv.Problems[p.Field] = service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang)
 			}
 			dv.Lines = append(dv.Lines, lv)
 		}
@@ -481,7 +482,7 @@ func (s *server) orderViewOf(ctx context.Context, o store.Order, lang i18n.Lang)
 		rv := returnView{ID: t.ID, DeliveryID: t.DeliveryID, LineNo: t.LineNo, Quantity: t.Quantity,
 			Status: t.Status, Resolution: t.Resolution, CreatedAt: t.CreatedAt, Reasons: []string{}}
 		for _, p := range t.Reasons {
-			rv.Reasons = append(rv.Reasons, problem{p.Key, wholeArgs(p.Args)}.in(lang))
+			rv.Reasons = append(rv.Reasons, service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
 		}
 		v.Returns = append(v.Returns, rv)
 	}
@@ -524,7 +525,7 @@ func (s *server) listOrders(w http.ResponseWriter, r *http.Request) {
 	}
 	status := r.URL.Query().Get("status")
 	if status != "" && !slices.Contains(orderStatuses, status) {
-		s.fail(w, r, fieldErrors{"status": {"one_of", []any{orderStatuses}}}.err())
+		s.fail(w, r, service.FieldErrors{"status": {Key: "one_of", Args: []any{orderStatuses}}}.Err())
 		return
 	}
 	list, err := s.store.Orders(r.Context(), status, 200)
@@ -578,7 +579,7 @@ func (s *server) postDelivery(w http.ResponseWriter, r *http.Request) {
 	for _, v := range res.Verdicts {
 		vv := verdictView{LineNo: v.LineNo, Accepted: v.Accepted, Quantity: v.Quantity, Problems: map[string]string{}}
 		for _, p := range v.Problems {
-			vv.Problems[p.Field] = problem{p.Key, p.Args}.in(i18n.EN)
+			vv.Problems[p.Field] = service.Problem{Key: p.Key, Args: p.Args}.In(i18n.EN)
 		}
 		out.Lines = append(out.Lines, vv)
 	}

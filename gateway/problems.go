@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -47,45 +48,45 @@ type problemInput struct {
 func (s *server) raiseProblem(ctx context.Context, u store.User, in problemInput) (store.Problem, error) {
 	version, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return store.Problem{}, internal(fmt.Errorf("raise problem: %w", err))
+		return store.Problem{}, service.Internal(fmt.Errorf("raise problem: %w", err))
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	n := store.NewProblem{Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
 		Model: strings.TrimSpace(in.Model), Batch: strings.TrimSpace(in.Batch), BOMNode: strings.TrimSpace(in.BOMNode),
 		Line: strings.TrimSpace(in.Line), Severity: strings.TrimSpace(in.Severity), RaisedBy: u.ID,
 		PolicyVersion: version, Attachments: distinct(in.Attachments), MeetingID: strings.TrimSpace(in.MeetingID)}
 	switch l := utf8.RuneCountInString(n.Title); {
 	case l == 0:
-		bad.add("title", "required")
+		bad.Add("title", "required")
 	case l > maxProblemTitle:
-		bad.add("title", "too_long", maxProblemTitle)
+		bad.Add("title", "too_long", maxProblemTitle)
 	}
 	switch l := utf8.RuneCountInString(n.Description); {
 	case l == 0:
-		bad.add("description", "required")
+		bad.Add("description", "required")
 	case l > maxProblemText:
-		bad.add("description", "too_long", maxProblemText)
+		bad.Add("description", "too_long", maxProblemText)
 	}
 	for name, v := range map[string]string{"model": n.Model, "batch": n.Batch, "bom_node": n.BOMNode, "line": n.Line} {
 		if utf8.RuneCountInString(v) > maxProblemTag {
-			bad.add(name, "too_long", maxProblemTag)
+			bad.Add(name, "too_long", maxProblemTag)
 		}
 	}
 	if _, ok := doc.Production.Severity(n.Severity); !ok {
-		bad.add("severity", "one_of", severityIDs(doc))
+		bad.Add("severity", "one_of", severityIDs(doc))
 	}
 	if len(n.Attachments) > maxAttachments {
-		bad.add("attachments", "attachments_too_many", maxAttachments)
+		bad.Add("attachments", "attachments_too_many", maxAttachments)
 	}
 	if n.MeetingID != "" {
 		switch _, err := s.store.Meeting(ctx, n.MeetingID); {
 		case errors.Is(err, store.ErrNotFound):
-			bad.add("meeting_id", "unknown_meeting", n.MeetingID)
+			bad.Add("meeting_id", "unknown_meeting", n.MeetingID)
 		case err != nil:
 			return store.Problem{}, err
 		}
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Problem{}, err
 	}
 	day, err := s.today(doc)
@@ -97,7 +98,7 @@ func (s *server) raiseProblem(ctx context.Context, u store.User, in problemInput
 	var attach *store.AttachmentError
 	switch {
 	case errors.As(err, &attach):
-		return store.Problem{}, fieldErrors{"attachments": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err()
+		return store.Problem{}, service.FieldErrors{"attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err()
 	case err != nil:
 		return store.Problem{}, fmt.Errorf("raise problem: %w", err)
 	}
@@ -143,7 +144,7 @@ func (s *server) startProblem(ctx context.Context, id, raiser, severity string, 
 func (s *server) actorToday(ctx context.Context, u store.User) (prb.Actor, error) {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return prb.Actor{}, internal(err)
+		return prb.Actor{}, service.Internal(err)
 	}
 	day, err := s.today(doc)
 	if err != nil {
@@ -197,7 +198,7 @@ func (s *server) actOnProblem(ctx context.Context, u store.User, id string, t pr
 	}
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return store.Problem{}, internal(err)
+		return store.Problem{}, service.Internal(err)
 	}
 	day, err := s.today(doc)
 	if err != nil {
@@ -208,28 +209,28 @@ func (s *server) actOnProblem(ctx context.Context, u store.User, id string, t pr
 		return store.Problem{}, err
 	}
 	a := prb.Action{Type: t, Actor: actor, Comment: in.Comment, MergeInto: strings.TrimSpace(in.MergeInto)}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	switch {
 	case in.Revision != nil && *in.Revision >= 0:
 		a.Revision = *in.Revision
 	case in.Revision != nil:
-		bad.add("revision", "negative")
+		bad.Add("revision", "negative")
 	case t != prb.ActComment && t != prb.ActProgress:
-		bad.add("revision", "revision_required")
+		bad.Add("revision", "revision_required")
 	}
 	if utf8.RuneCountInString(in.Comment) > prb.MaxCommentLen {
-		bad.add("comment", "too_long", prb.MaxCommentLen)
+		bad.Add("comment", "too_long", prb.MaxCommentLen)
 	}
 	if in.DueAt != "" {
 		if a.DueAt, err = time.Parse(time.RFC3339, in.DueAt); err != nil {
-			bad.add("due_at", "rfc3339", "2026-11-02T18:00:00+08:00")
+			bad.Add("due_at", "rfc3339", "2026-11-02T18:00:00+08:00")
 		}
 	}
 	for i, as := range in.Assignments {
 		field := func(name string) string { return fmt.Sprintf("assignments[%d].%s", i, name) }
 		dept := strings.TrimSpace(as.Department)
 		if _, ok := doc.Department(dept); !ok {
-			bad.add(field("department"), "unknown_department", dept)
+			bad.Add(field("department"), "unknown_department", dept)
 			continue
 		}
 		reps, err := s.store.Representatives(ctx, dept, day)
@@ -239,7 +240,7 @@ func (s *server) actOnProblem(ctx context.Context, u store.User, id string, t pr
 		named := distinct(as.Representatives)
 		for _, r := range named {
 			if !slices.Contains(reps, r) {
-				bad.add(field("representatives"), "not_representative", r, dept)
+				bad.Add(field("representatives"), "not_representative", r, dept)
 			}
 		}
 		a.Assignments = append(a.Assignments, prb.Assignment{Department: dept, Representatives: named})
@@ -247,14 +248,14 @@ func (s *server) actOnProblem(ctx context.Context, u store.User, id string, t pr
 	if t == prb.ActMerge && a.MergeInto != "" {
 		switch target, err := s.store.Problem(ctx, a.MergeInto); {
 		case errors.Is(err, store.ErrNotFound):
-			bad.add("merge_into", "unknown_problem", a.MergeInto)
+			bad.Add("merge_into", "unknown_problem", a.MergeInto)
 		case err != nil:
 			return store.Problem{}, err
 		case prb.Status(target.Status).Closed():
-			bad.add("merge_into", "problem_closed", a.MergeInto)
+			bad.Add("merge_into", "problem_closed", a.MergeInto)
 		}
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Problem{}, err
 	}
 	opts := client.UpdateWorkflowOptions{WorkflowID: p.ID, UpdateName: string(t), Args: []any{a},

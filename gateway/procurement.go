@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"time"
 
 	"signoff/policy"
@@ -63,7 +64,7 @@ func (s *server) previewPurchaseRoute(w http.ResponseWriter, r *http.Request) {
 func (s *server) previewPurchase(ctx context.Context, u store.User, in purchaseInput) (routePreview, error) {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return routePreview{}, internal(fmt.Errorf("purchase preview: %w", err))
+		return routePreview{}, service.Internal(fmt.Errorf("purchase preview: %w", err))
 	}
 	p, facts, err := s.validPurchase(ctx, doc, u, in, "")
 	if err != nil {
@@ -85,7 +86,7 @@ func (s *server) previewPurchase(ctx context.Context, u store.User, in purchaseI
 func (s *server) submitPurchase(ctx context.Context, u store.User, in purchaseInput, key string) (store.Case, bool, error) {
 	version, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return store.Case{}, false, internal(fmt.Errorf("submit purchase: %w", err))
+		return store.Case{}, false, service.Internal(fmt.Errorf("submit purchase: %w", err))
 	}
 	p, facts, err := s.validPurchase(ctx, doc, u, in, "")
 	if err != nil {
@@ -94,7 +95,7 @@ func (s *server) submitPurchase(ctx context.Context, u store.User, in purchaseIn
 	route, err := doc.Route(policy.Facts{Kind: policy.KindProcurement, Category: p.Category, Amount: p.Total,
 		Submitter: u.ID, Department: u.DepartmentID})
 	if err != nil {
-		return store.Case{}, false, &noRouteError{err: err}
+		return store.Case{}, false, &service.NoRouteError{Err: err}
 	}
 	return s.fileCase(ctx, route, store.NewCase{
 		Prefix: purchasePrefix, Year: p.RequestedOn.Year(), Kind: string(policy.KindProcurement),
@@ -155,14 +156,7 @@ func (s *server) purchaseFacts(ctx context.Context, supplierID string) (purchase
 }
 
 // today is the current day in the policy's timezone, as midnight UTC of that date.
-func (s *server) today(doc *policy.Document) (time.Time, error) {
-	loc, err := loadLocation(doc.Calendar.Timezone)
-	if err != nil {
-		return time.Time{}, internal(fmt.Errorf("policy timezone: %w", err))
-	}
-	y, m, d := s.now().In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
-}
+func (s *server) today(doc *policy.Document) (time.Time, error) { return s.svc.Today(doc) }
 
 func materialIDs(items []procure.Item) []string {
 	ids := make([]string, 0, len(items))
@@ -193,9 +187,9 @@ func (s *server) savePurchaseEdit(ctx context.Context, doc *policy.Document, u s
 	}
 	switch {
 	case p.BudgetLineID != c.BudgetLineID:
-		return "", fieldErrors{prefix + "budget_line_id": {key: "budget_line_fixed"}}.err()
+		return "", service.FieldErrors{prefix + "budget_line_id": {Key: "budget_line_fixed"}}.Err()
 	case len(p.CC) > 0:
-		return "", fieldErrors{prefix + "cc": {key: "cc_fixed"}}.err()
+		return "", service.FieldErrors{prefix + "cc": {Key: "cc_fixed"}}.Err()
 	}
 	plan, err := s.store.PlanLines(ctx, p.PlanID, materialIDs(p.Items), c.ID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ type purchaseFacts struct {
 // field's path (prefixed with prefix). The supplier, material and plan rules are
 // procure.CheckRequest's, run by checkPurchase.
 func validatePurchase(in purchaseInput, doc *policy.Document, submitter store.User, facts purchaseFacts, day time.Time, prefix string) (purchase, error) {
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	field := func(name string) string { return prefix + name }
 	out := purchase{header: validateHeader(in.headerInput, doc, submitter, prefix, bad)}
 	out.SupplierID = strings.TrimSpace(in.SupplierID)
@@ -81,25 +82,25 @@ func validatePurchase(in purchaseInput, doc *policy.Document, submitter store.Us
 	out.RequestedOn = day
 	switch {
 	case out.SupplierID == "":
-		bad.add(field("supplier_id"), "required")
+		bad.Add(field("supplier_id"), "required")
 	case facts.supplier.ID == "":
-		bad.add(field("supplier_id"), "unknown_supplier", out.SupplierID)
+		bad.Add(field("supplier_id"), "unknown_supplier", out.SupplierID)
 	}
 	switch {
 	case out.PlanID == "":
-		bad.add(field("plan_id"), "required")
+		bad.Add(field("plan_id"), "required")
 	case !slices.Contains(facts.plans, out.PlanID):
-		bad.add(field("plan_id"), "plan_department", out.PlanID)
+		bad.Add(field("plan_id"), "plan_department", out.PlanID)
 	}
 	switch d, err := time.Parse(time.DateOnly, strings.TrimSpace(in.DeliveryDate)); {
 	case strings.TrimSpace(in.DeliveryDate) == "":
-		bad.add(field("delivery_date"), "required")
+		bad.Add(field("delivery_date"), "required")
 	case err != nil:
-		bad.add(field("delivery_date"), "date")
+		bad.Add(field("delivery_date"), "date")
 	case d.Before(day):
-		bad.add(field("delivery_date"), "delivery_past", day.Format(time.DateOnly))
+		bad.Add(field("delivery_date"), "delivery_past", day.Format(time.DateOnly))
 	case d.After(day.AddDate(0, 0, maxDeliveryAge)):
-		bad.add(field("delivery_date"), "delivery_too_far")
+		bad.Add(field("delivery_date"), "delivery_too_far")
 	default:
 		out.DeliveryDate = d
 	}
@@ -111,33 +112,33 @@ func validatePurchase(in purchaseInput, doc *policy.Document, submitter store.Us
 	out.ContractAttachmentID = strings.TrimSpace(c.AttachmentID)
 	switch n := utf8.RuneCountInString(out.ContractNo); {
 	case n == 0:
-		bad.add(field("contract.no"), "required")
+		bad.Add(field("contract.no"), "required")
 	case n > maxContractNo:
-		bad.add(field("contract.no"), "too_long", maxContractNo)
+		bad.Add(field("contract.no"), "too_long", maxContractNo)
 	}
 	for name, v := range map[string]string{"payment_terms": out.ContractTerms.PaymentTerms,
 		"delivery_terms": out.ContractTerms.DeliveryTerms, "warranty": out.ContractTerms.Warranty} {
 		if utf8.RuneCountInString(v) > maxTerms {
-			bad.add(field("contract."+name), "too_long", maxTerms)
+			bad.Add(field("contract."+name), "too_long", maxTerms)
 		}
 	}
 	if out.ContractTerms.PaymentTerms == "" {
-		bad.add(field("contract.payment_terms"), "required")
+		bad.Add(field("contract.payment_terms"), "required")
 	}
 	switch {
 	case out.ContractAttachmentID == "":
-		bad.add(field("contract.attachment_id"), "contract_document_required")
+		bad.Add(field("contract.attachment_id"), "contract_document_required")
 	case len(out.ContractAttachmentID) > maxShortText:
-		bad.add(field("contract.attachment_id"), "attachment_unavailable", out.ContractAttachmentID)
+		bad.Add(field("contract.attachment_id"), "attachment_unavailable", out.ContractAttachmentID)
 	case !slices.Contains(out.Attachments, out.ContractAttachmentID):
 		out.Attachments = append(out.Attachments, out.ContractAttachmentID)
 	}
 
 	switch n := len(in.Items); {
 	case n == 0:
-		bad.add(field("items"), "items_empty")
+		bad.Add(field("items"), "items_empty")
 	case n > maxItems:
-		bad.add(field("items"), "items_too_many", maxItems)
+		bad.Add(field("items"), "items_too_many", maxItems)
 	default:
 		for i, it := range in.Items {
 			item, problems := validateItem(it, facts.materials)
@@ -147,29 +148,29 @@ func validatePurchase(in purchaseInput, doc *policy.Document, submitter store.Us
 			out.Items = append(out.Items, item)
 			if len(problems) == 0 {
 				if out.Total += item.Amount(); out.Total > policy.MaxMoney {
-					bad.add(field("items"), "total_too_large", policy.MaxMoney.String())
+					bad.Add(field("items"), "total_too_large", policy.MaxMoney.String())
 					break
 				}
 			}
 		}
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return purchase{}, err
 	}
 	return out, nil
 }
 
 // validateItem checks one item's form; problems are keyed by the item's field names.
-func validateItem(in itemInput, materials map[string]procure.Material) (procure.Item, map[string]problem) {
-	problems := map[string]problem{}
+func validateItem(in itemInput, materials map[string]procure.Material) (procure.Item, map[string]service.Problem) {
+	problems := map[string]service.Problem{}
 	it := procure.Item{MaterialID: strings.TrimSpace(in.MaterialID), Spec: strings.TrimSpace(in.Spec),
 		Unit: strings.TrimSpace(in.Unit), Manufacturer: strings.TrimSpace(in.Manufacturer)}
 	m, known := materials[it.MaterialID]
 	switch {
 	case it.MaterialID == "":
-		problems["material_id"] = problem{key: "required"}
+		problems["material_id"] = service.Problem{Key: "required"}
 	case !known:
-		problems["material_id"] = problem{"unknown_material", []any{it.MaterialID}}
+		problems["material_id"] = service.Problem{Key: "unknown_material", Args: []any{it.MaterialID}}
 	}
 	if it.Spec == "" {
 		it.Spec = m.Spec
@@ -179,53 +180,53 @@ func validateItem(in itemInput, materials map[string]procure.Material) (procure.
 	}
 	switch {
 	case utf8.RuneCountInString(it.Spec) > maxSpec:
-		problems["spec"] = problem{"too_long", []any{maxSpec}}
+		problems["spec"] = service.Problem{Key: "too_long", Args: []any{maxSpec}}
 	case it.Spec == "" && known:
-		problems["spec"] = problem{key: "required"}
+		problems["spec"] = service.Problem{Key: "required"}
 	}
 	switch {
 	case utf8.RuneCountInString(it.Unit) > maxUnit:
-		problems["unit"] = problem{"too_long", []any{maxUnit}}
+		problems["unit"] = service.Problem{Key: "too_long", Args: []any{maxUnit}}
 	case known && it.Unit != m.Unit:
-		problems["unit"] = problem{"unit_differs", []any{m.Unit}}
+		problems["unit"] = service.Problem{Key: "unit_differs", Args: []any{m.Unit}}
 	}
 	if utf8.RuneCountInString(it.Manufacturer) > maxSpec {
-		problems["manufacturer"] = problem{"too_long", []any{maxSpec}}
+		problems["manufacturer"] = service.Problem{Key: "too_long", Args: []any{maxSpec}}
 	}
 	q, p := parseQuantity(in.Quantity)
-	if p.key != "" {
+	if p.Key != "" {
 		problems["quantity"] = p
 	}
 	it.Quantity = q
 	price, p := parseAmount(in.UnitPrice)
-	if p.key != "" {
+	if p.Key != "" {
 		problems["unit_price"] = p
 	}
 	it.UnitPrice = price
 	if len(problems) == 0 && int64(price) > int64(policy.MaxMoney)/q {
-		problems["quantity"] = problem{"amount_max", []any{policy.MaxMoney.String()}}
+		problems["quantity"] = service.Problem{Key: "amount_max", Args: []any{policy.MaxMoney.String()}}
 	}
 	return it, problems
 }
 
 // parseQuantity reads a whole, positive number of units.
-func parseQuantity(a amountText) (int64, problem) {
+func parseQuantity(a amountText) (int64, service.Problem) {
 	if !a.present {
-		return 0, problem{key: "required"}
+		return 0, service.Problem{Key: "required"}
 	}
 	if !a.valid {
-		return 0, problem{key: "quantity_integer"}
+		return 0, service.Problem{Key: "quantity_integer"}
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(a.text), 10, 64)
 	switch {
 	case err != nil:
-		return 0, problem{key: "quantity_integer"}
+		return 0, service.Problem{Key: "quantity_integer"}
 	case n <= 0:
-		return 0, problem{key: "quantity_positive"}
+		return 0, service.Problem{Key: "quantity_positive"}
 	case n > maxQuantity:
-		return 0, problem{"quantity_max", []any{maxQuantity}}
+		return 0, service.Problem{Key: "quantity_max", Args: []any{maxQuantity}}
 	}
-	return n, problem{}
+	return n, service.Problem{}
 }
 
 // checkPurchase runs the procurement rules (supplier qualification, strategic and key
@@ -236,14 +237,14 @@ func checkPurchase(rules policy.Procurement, p purchase, facts purchaseFacts, pl
 		Day: p.RequestedOn, Supplier: facts.supplier, Category: p.Category, PlanID: p.PlanID,
 		Plan: plan, Materials: facts.materials, Items: p.Items,
 	})
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	for _, pr := range problems {
 		if _, seen := bad[prefix+pr.Field]; !seen {
-			bad.add(prefix+pr.Field, pr.Key, pr.Args...)
+			bad.Add(prefix+pr.Field, pr.Key, pr.Args...)
 		}
 	}
-	if err := bad.err(); err != nil {
-		return &refusedError{fields: bad}
+	if err := bad.Err(); err != nil {
+		return &service.RefusedError{Fields: bad}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"signoff/service"
 
 	"signoff/policy"
 )
@@ -46,7 +47,7 @@ func (s *server) categories(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("categories: %w", err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("categories: %w", err)))
 		return
 	}
 	out := itemList[categoryView]{Items: make([]categoryView, 0, len(doc.Categories))}
@@ -61,12 +62,12 @@ func (s *server) budgetLines(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("budget lines: %w", err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("budget lines: %w", err)))
 		return
 	}
 	dept := r.URL.Query().Get("department")
 	if _, ok := doc.Department(dept); dept != "" && !ok {
-		s.fail(w, r, fieldErrors{"department": {"unknown_department", []any{dept}}}.err())
+		s.fail(w, r, service.FieldErrors{"department": {Key: "unknown_department", Args: []any{dept}}}.Err())
 		return
 	}
 	lines, err := s.store.BudgetLines(ctx, dept)
@@ -92,7 +93,7 @@ func (s *server) users(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("users: %w", err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("users: %w", err)))
 		return
 	}
 	out := itemList[userView]{Items: make([]userView, 0, len(doc.Users))}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ type postList struct {
 func (s *server) registryDay(ctx context.Context) (*policy.Document, time.Time, error) {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return nil, time.Time{}, internal(fmt.Errorf("policy: %w", err))
+		return nil, time.Time{}, service.Internal(fmt.Errorf("policy: %w", err))
 	}
 	today, err := s.today(doc)
 	if err != nil {
@@ -124,25 +125,25 @@ func (s *server) addPost(ctx context.Context, u store.User, in postInput) (store
 	if err := s.requireRegistrar(ctx, u, today); err != nil {
 		return store.Post{}, err
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	n := store.NewPost{UserID: strings.TrimSpace(in.UserID), Post: in.Post, DepartmentID: strings.TrimSpace(in.DepartmentID)}
 	if n.UserID == "" {
-		bad.add("user_id", "required")
+		bad.Add("user_id", "required")
 	} else if _, err := s.store.UserByID(ctx, n.UserID); errors.Is(err, store.ErrNotFound) {
-		bad.add("user_id", "inactive_user", n.UserID)
+		bad.Add("user_id", "inactive_user", n.UserID)
 	} else if err != nil {
 		return store.Post{}, fmt.Errorf("add post: %w", err)
 	}
 	checkChoice(bad, "post", n.Post, store.RegistryPosts)
 	if _, ok := doc.Department(n.DepartmentID); n.DepartmentID != "" && !ok {
-		bad.add("department_id", "unknown_department", n.DepartmentID)
+		bad.Add("department_id", "unknown_department", n.DepartmentID)
 	}
 	if slices.Contains(store.RegistryPosts, n.Post) {
 		switch {
 		case store.PostOfDepartment(n.Post) && n.DepartmentID == "":
-			bad.add("department_id", "required")
+			bad.Add("department_id", "required")
 		case !store.PostOfDepartment(n.Post) && n.DepartmentID != "":
-			bad.add("department_id", "center_post_department")
+			bad.Add("department_id", "center_post_department")
 		}
 	}
 	var fromOK bool
@@ -150,12 +151,12 @@ func (s *server) addPost(ctx context.Context, u store.User, in postInput) (store
 	if in.ValidTo != nil && strings.TrimSpace(*in.ValidTo) != "" {
 		to, ok := checkDay(bad, "valid_to", *in.ValidTo)
 		if ok && fromOK && to.Before(n.ValidFrom) {
-			bad.add("valid_to", "post_ends_before_start", n.ValidFrom.Format(time.DateOnly))
+			bad.Add("valid_to", "post_ends_before_start", n.ValidFrom.Format(time.DateOnly))
 		}
 		n.ValidTo = &to
 	}
 	n.Note = checkText(bad, "note", in.Note, maxPostNote, false)
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Post{}, err
 	}
 	p, err := s.store.AddPost(ctx, u.ID, n)
@@ -178,9 +179,9 @@ func (s *server) endPost(ctx context.Context, u store.User, id string, in endPos
 	if err != nil || postID <= 0 {
 		return store.Post{}, errNotFound
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	to, _ := checkDay(bad, "valid_to", in.ValidTo)
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Post{}, err
 	}
 	p, err := s.store.EndPost(ctx, u.ID, postID, to)
@@ -211,9 +212,9 @@ func registryFailure(err error) error {
 			Details: details}
 	case errors.As(err, &end):
 		if end.BeforeStart() {
-			return fieldErrors{"valid_to": {"post_ends_before_start", []any{end.Post.ValidFrom.Format(time.DateOnly)}}}.err()
+			return service.FieldErrors{"valid_to": {Key: "post_ends_before_start", Args: []any{end.Post.ValidFrom.Format(time.DateOnly)}}}.Err()
 		}
-		return fieldErrors{"valid_to": {"post_ends_earlier", []any{end.Post.ValidTo.Format(time.DateOnly)}}}.err()
+		return service.FieldErrors{"valid_to": {Key: "post_ends_earlier", Args: []any{end.Post.ValidTo.Format(time.DateOnly)}}}.Err()
 	}
 	return err
 }
@@ -222,14 +223,14 @@ func registryFailure(err error) error {
 // (at, or today).
 func postFilter(r *http.Request, doc *policy.Document, today time.Time) (store.PostFilter, time.Time, error) {
 	q := r.URL.Query()
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	f := store.PostFilter{Department: strings.TrimSpace(q.Get("department")), Post: q.Get("post"),
 		UserID: strings.TrimSpace(q.Get("user"))}
 	if _, ok := doc.Department(f.Department); f.Department != "" && !ok {
-		bad.add("department", "unknown_department", f.Department)
+		bad.Add("department", "unknown_department", f.Department)
 	}
 	if f.Post != "" && !slices.Contains(store.RegistryPosts, f.Post) {
-		bad.add("post", "one_of", store.RegistryPosts)
+		bad.Add("post", "one_of", store.RegistryPosts)
 	}
 	day := today
 	if v := q.Get("at"); v != "" {
@@ -237,7 +238,7 @@ func postFilter(r *http.Request, doc *policy.Document, today time.Time) (store.P
 			f.At, day = &at, at
 		}
 	}
-	return f, day, bad.err()
+	return f, day, bad.Err()
 }
 
 // postViews shows posts with the names of the people they name; in_force is judged on day.
@@ -334,7 +335,7 @@ func (s *server) answerPost(ctx context.Context, w http.ResponseWriter, r *http.
 	}
 	views, err := s.postViews(ctx, []store.Post{p}, today)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("read back post %d: %w", p.ID, err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("read back post %d: %w", p.ID, err)))
 		return
 	}
 	writeJSON(w, status, views[0])

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"signoff/service"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ type server struct {
 	now      func() time.Time
 	autoPay  bool
 	ui       *webUI
+	svc      *service.Service // the operations both doors call
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -83,9 +85,14 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	svc, err := service.New(service.Deps{Store: d.Store, Policies: d.Policies, Temporal: d.Temporal,
+		TemporalConfig: d.TemporalConfig, Logger: d.Logger, Now: now, AutoPay: d.AutoPay})
+	if err != nil {
+		return nil, err
+	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, ui: ui,
+		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, ui: ui, svc: svc,
 	}
 	return s.routes(), nil
 }

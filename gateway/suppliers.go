@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -253,32 +254,32 @@ func supplierFailure(err error) error {
 		return &apiError{Status: http.StatusConflict, Code: "duplicate",
 			Message: fmt.Sprintf("The %s is already taken.", dup.Field), Details: map[string]any{"field": dup.Field}}
 	case errors.As(err, &attach):
-		return fieldErrors{"attachment_id": {"attachment_unavailable", []any{strings.Join(attach.IDs, ", ")}}}.err()
+		return service.FieldErrors{"attachment_id": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err()
 	case errors.Is(err, store.ErrReasonRequired):
-		return fieldErrors{"reason": {key: "suspend_reason"}}.err()
+		return service.FieldErrors{"reason": {Key: "suspend_reason"}}.Err()
 	}
 	return err
 }
 
 // checkText trims a text field and checks its length; required fields must not be empty.
-func checkText(bad fieldErrors, field, v string, max int, required bool) string {
+func checkText(bad service.FieldErrors, field, v string, max int, required bool) string {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "" && required:
-		bad.add(field, "required")
+		bad.Add(field, "required")
 	case utf8.RuneCountInString(v) > max:
-		bad.add(field, "too_long", max)
+		bad.Add(field, "too_long", max)
 	}
 	return v
 }
 
 // checkChoice checks a value is one of the allowed ones.
-func checkChoice(bad fieldErrors, field, v string, allowed []string) {
+func checkChoice(bad service.FieldErrors, field, v string, allowed []string) {
 	switch {
 	case v == "":
-		bad.add(field, "required")
+		bad.Add(field, "required")
 	case !slices.Contains(allowed, v):
-		bad.add(field, "one_of", allowed)
+		bad.Add(field, "one_of", allowed)
 	}
 }
 
@@ -287,19 +288,19 @@ func (s *server) newSupplier(ctx context.Context, u store.User, in supplierInput
 	if !isBuyer(u) {
 		return procure.Supplier{}, errNotBuyer
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	n := store.NewSupplier{ID: strings.TrimSpace(in.ID), Strategic: in.Strategic, Kind: in.Kind, Grade: in.Grade}
 	switch {
 	case n.ID == "":
-		bad.add("id", "required")
+		bad.Add("id", "required")
 	case !supplierIDPattern.MatchString(n.ID):
-		bad.add("id", "supplier_id")
+		bad.Add("id", "supplier_id")
 	}
 	n.Name = checkText(bad, "name", in.Name, maxSupplierName, true)
 	checkChoice(bad, "kind", n.Kind, supplierKinds)
 	checkChoice(bad, "grade", n.Grade, procure.Grades)
 	n.Contact = checkText(bad, "contact", in.Contact, maxSupplierText, false)
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return procure.Supplier{}, err
 	}
 	p, err := s.store.CreateSupplier(ctx, u.ID, n)
@@ -314,9 +315,9 @@ func (s *server) changeSupplier(ctx context.Context, u store.User, id string, in
 	if !isBuyer(u) {
 		return procure.Supplier{}, errNotBuyer
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	if in.Revision == nil {
-		bad.add("revision", "required")
+		bad.Add("revision", "required")
 	}
 	var c store.SupplierChanges
 	if in.Name != nil {
@@ -337,9 +338,9 @@ func (s *server) changeSupplier(ctx context.Context, u store.User, id string, in
 	}
 	c.Strategic = in.Strategic
 	if c == (store.SupplierChanges{}) {
-		bad.add("body", "no_changes")
+		bad.Add("body", "no_changes")
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return procure.Supplier{}, err
 	}
 	p, err := s.store.UpdateSupplier(ctx, u.ID, id, *in.Revision, c)
@@ -354,16 +355,16 @@ func (s *server) setSupplierStatus(ctx context.Context, u store.User, id string,
 	if !isBuyer(u) {
 		return procure.Supplier{}, errNotBuyer
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	checkChoice(bad, "status", in.Status, supplierStatuses)
 	reason := checkText(bad, "reason", in.Reason, maxStatusReason, false)
 	if reason == "" && in.Status == procure.SupplierSuspended {
-		bad.add("reason", "suspend_reason")
+		bad.Add("reason", "suspend_reason")
 	}
 	if in.Revision == nil {
-		bad.add("revision", "required")
+		bad.Add("revision", "required")
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return procure.Supplier{}, err
 	}
 	p, err := s.store.SetSupplierStatus(ctx, u.ID, id, *in.Revision, in.Status, reason)
@@ -375,7 +376,7 @@ func (s *server) setSupplierStatus(ctx context.Context, u store.User, id string,
 
 // addCertificate records a buyer's certificate of a supplier. Problems already found (the web
 // page's upload) come in bad, so that every problem is reported at once and none writes.
-func (s *server) addCertificate(ctx context.Context, u store.User, id string, in certificateInput, bad fieldErrors) (procure.Certificate, error) {
+func (s *server) addCertificate(ctx context.Context, u store.User, id string, in certificateInput, bad service.FieldErrors) (procure.Certificate, error) {
 	if !isBuyer(u) {
 		return procure.Certificate{}, errNotBuyer
 	}
@@ -386,9 +387,9 @@ func (s *server) addCertificate(ctx context.Context, u store.User, id string, in
 	n.ValidFrom, fromOK = checkDay(bad, "valid_from", in.ValidFrom)
 	n.ValidTo, toOK = checkDay(bad, "valid_to", in.ValidTo)
 	if fromOK && toOK && n.ValidTo.Before(n.ValidFrom) {
-		bad.add("valid_to", "valid_to_before_from")
+		bad.Add("valid_to", "valid_to_before_from")
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return procure.Certificate{}, err
 	}
 	c, err := s.store.AddCertificate(ctx, u.ID, id, n)
@@ -399,15 +400,15 @@ func (s *server) addCertificate(ctx context.Context, u store.User, id string, in
 }
 
 // checkDay reads a required YYYY-MM-DD day as midnight UTC.
-func checkDay(bad fieldErrors, field, v string) (time.Time, bool) {
+func checkDay(bad service.FieldErrors, field, v string) (time.Time, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		bad.add(field, "required")
+		bad.Add(field, "required")
 		return time.Time{}, false
 	}
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		bad.add(field, "date")
+		bad.Add(field, "date")
 		return time.Time{}, false
 	}
 	return d, true
@@ -416,10 +417,10 @@ func checkDay(bad fieldErrors, field, v string) (time.Time, bool) {
 // supplierFilter reads the list's query parameters.
 func supplierFilter(r *http.Request) (store.SupplierFilter, error) {
 	q := r.URL.Query()
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	f := store.SupplierFilter{Status: q.Get("status")}
 	if f.Status != "" && !slices.Contains(supplierStatuses, f.Status) {
-		bad.add("status", "one_of", supplierStatuses)
+		bad.Add("status", "one_of", supplierStatuses)
 	}
 	f.Query = checkText(bad, "q", q.Get("q"), maxSupplierText, false)
 	switch v := q.Get("strategic"); v {
@@ -428,9 +429,9 @@ func supplierFilter(r *http.Request) (store.SupplierFilter, error) {
 		strategic := v == "true"
 		f.Strategic = &strategic
 	default:
-		bad.add("strategic", "bool")
+		bad.Add("strategic", "bool")
 	}
-	return f, bad.err()
+	return f, bad.Err()
 }
 
 // supplierDetailOf reads a supplier with its audit trail and the names of its actors.
@@ -547,7 +548,7 @@ func (s *server) postSupplierStatus(w http.ResponseWriter, r *http.Request) {
 func (s *server) answerSupplier(ctx context.Context, w http.ResponseWriter, r *http.Request, status int, id string) {
 	d, err := s.supplierDetailOf(ctx, id)
 	if err != nil {
-		s.fail(w, r, internal(fmt.Errorf("read back supplier %s: %w", id, err)))
+		s.fail(w, r, service.Internal(fmt.Errorf("read back supplier %s: %w", id, err)))
 		return
 	}
 	if status == http.StatusCreated {
@@ -565,7 +566,7 @@ func (s *server) postSupplierCertificate(w http.ResponseWriter, r *http.Request)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	c, err := s.addCertificate(ctx, userFrom(r.Context()), chi.URLParam(r, "id"), in, fieldErrors{})
+	c, err := s.addCertificate(ctx, userFrom(r.Context()), chi.URLParam(r, "id"), in, service.FieldErrors{})
 	if err != nil {
 		s.fail(w, r, supplierFailure(err))
 		return
@@ -596,11 +597,11 @@ func (s *server) listPlans(w http.ResponseWriter, r *http.Request) {
 	if department != "" {
 		_, doc, err := s.policies.Latest(ctx)
 		if err != nil {
-			s.fail(w, r, internal(fmt.Errorf("list plans: %w", err)))
+			s.fail(w, r, service.Internal(fmt.Errorf("list plans: %w", err)))
 			return
 		}
 		if _, ok := doc.Department(department); !ok {
-			s.fail(w, r, fieldErrors{"department": {"unknown_department", []any{department}}}.err())
+			s.fail(w, r, service.FieldErrors{"department": {Key: "unknown_department", Args: []any{department}}}.Err())
 			return
 		}
 	}

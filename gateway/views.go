@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -16,11 +17,8 @@ import (
 // The JSON shapes of cases, shared by the case page, lists and actions. Money is always a
 // policy.Money, which encodes as a decimal string ("1234.50").
 
-// userRef names a person: the ID machines use and the name people read.
-type userRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
+// userRef names a person (the service's UserRef).
+type userRef = service.UserRef
 
 // nameBook resolves user IDs to names for one response.
 type nameBook map[string]store.User

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"signoff/service"
 	"sync"
 	"time"
 
@@ -218,17 +219,7 @@ func (s *server) location(ctx context.Context) *time.Location {
 // locations caches time zones: time.LoadLocation reads the zone file on every call.
 var locations sync.Map // name → *time.Location
 
-func loadLocation(name string) (*time.Location, error) {
-	if loc, ok := locations.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, err
-	}
-	locations.Store(name, loc)
-	return loc, nil
-}
+func loadLocation(name string) (*time.Location, error) { return service.LoadLocation(name) }
 
 // render writes a page with a status. The page is rendered into a buffer first, so that a
 // template failure becomes a clean 500 instead of half a page.
@@ -286,9 +277,9 @@ func (s *server) explain(r *http.Request, lang i18n.Lang, err error) webError {
 		msg = i18n.T(lang, "error."+e.Code)
 	}
 	out := webError{Status: e.Status, Code: e.Code, Message: msg}
-	var invalid *validationError
+	var invalid *service.ValidationError
 	if errors.As(err, &invalid) {
-		out.Fields = invalid.fields.in(lang)
+		out.Fields = invalid.Fields.In(lang)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"signoff/service"
 	"slices"
 	"time"
 
@@ -158,7 +159,7 @@ func deptName(doc *policy.Document, id string) string {
 func boardLocation(doc *policy.Document) (*time.Location, error) {
 	loc, err := loadLocation(doc.Calendar.Timezone)
 	if err != nil {
-		return nil, internal(err)
+		return nil, service.Internal(err)
 	}
 	return loc, nil
 }
@@ -340,7 +341,7 @@ func (s *server) getBoardCenter(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(err))
+		s.fail(w, r, service.Internal(err))
 		return
 	}
 	b, err := s.centerBoard(ctx, doc)
@@ -357,7 +358,7 @@ func (s *server) getBoardModels(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.fail(w, r, internal(err))
+		s.fail(w, r, service.Internal(err))
 		return
 	}
 	p, err := s.kpiPeriod(r.URL.Query(), doc)
@@ -398,7 +399,7 @@ func (s *server) boardCenterPage(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	p := s.newPage(r, "ui.board.center.title")
 	if p.doc == nil {
-		s.errorPage(w, r, internal(errNotFound))
+		s.errorPage(w, r, service.Internal(errNotFound))
 		return
 	}
 	b, err := s.centerBoard(ctx, p.doc)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -205,7 +206,7 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 	if v := f.Get("paid_at"); v != "" {
 		at, err := time.ParseInLocation("2006-01-02T15:04", v, s.location(r.Context()))
 		if err != nil {
-			return in, "", fieldErrors{"paid_at": {key: "date"}}.err()
+			return in, "", service.FieldErrors{"paid_at": {Key: "date"}}.Err()
 		}
 		in.PaidAt = at.Format(time.RFC3339)
 	}
@@ -301,13 +302,13 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 
 // stripEditsPrefix files a resubmission's problems ("edits.purpose") under the form's fields.
 func stripEditsPrefix(err error) error {
-	var invalid *validationError
+	var invalid *service.ValidationError
 	if !errors.As(err, &invalid) {
 		return err
 	}
-	out := fieldErrors{}
-	for k, p := range invalid.fields {
+	out := service.FieldErrors{}
+	for k, p := range invalid.Fields {
 		out[strings.TrimPrefix(k, "edits.")] = p
 	}
-	return out.err()
+	return out.Err()
 }

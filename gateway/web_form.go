@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -170,7 +171,7 @@ func (f *expenseForm) total() policy.Money {
 func (s *server) prepare(ctx context.Context, u store.User, f *expenseForm) error {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return internal(fmt.Errorf("expense form: %w", err))
+		return service.Internal(fmt.Errorf("expense form: %w", err))
 	}
 	lines, err := s.store.BudgetLines(ctx, u.DepartmentID)
 	if err != nil {
@@ -221,9 +222,9 @@ func (s *server) fillPreview(ctx context.Context, doc *policy.Document, u store.
 
 // acceptForm reads a posted claim form: its fields, the files it carries (stored at once, so a
 // form sent back with errors keeps them) and the uploads it kept from earlier posts.
-func (s *server) acceptForm(ctx context.Context, r *http.Request, u store.User) (expenseForm, fieldErrors, error) {
+func (s *server) acceptForm(ctx context.Context, r *http.Request, u store.User) (expenseForm, service.FieldErrors, error) {
 	f := readExpenseForm(r)
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	kept, err := s.store.UnlinkedAttachments(ctx, u.ID, distinct(r.PostForm["attachment"]))
 	if err != nil {
 		return f, nil, fmt.Errorf("expense form: %w", err)
@@ -319,14 +320,14 @@ func (s *server) newExpenseSubmit(w http.ResponseWriter, r *http.Request) {
 // and previewing show the form again; a submission goes to send, which returns where to go
 // next, and whatever is wrong (a refused file, a field, the chain's refusal) brings the form
 // back with every problem at once.
-func (s *server) postClaimForm(w http.ResponseWriter, r *http.Request, u store.User, f *expenseForm, bad fieldErrors,
+func (s *server) postClaimForm(w http.ResponseWriter, r *http.Request, u store.User, f *expenseForm, bad service.FieldErrors,
 	titleKey string, send func(claimInput) (string, error)) {
 	if f.Key == "" {
 		f.Key = newKey()
 	}
 	if intent, line := formIntent(r); editForm(f, intent, line) {
 		if len(bad) > 0 {
-			f.Errors = bad.in(webSessionFrom(r.Context()).lang)
+			f.Errors = bad.In(webSessionFrom(r.Context()).lang)
 		}
 		s.showForm(w, r, http.StatusOK, titleKey, f)
 		return
@@ -346,18 +347,18 @@ func (s *server) postClaimForm(w http.ResponseWriter, r *http.Request, u store.U
 
 // withClaimProblems adds what is wrong with the claim itself to the upload problems already
 // found, so that a form with a refused file also shows every other mistake at once.
-func (s *server) withClaimProblems(ctx context.Context, u store.User, in claimInput, bad fieldErrors) error {
+func (s *server) withClaimProblems(ctx context.Context, u store.User, in claimInput, bad service.FieldErrors) error {
 	if _, doc, err := s.policies.Latest(ctx); err == nil {
-		var invalid *validationError
+		var invalid *service.ValidationError
 		if _, err := validateClaim(in, doc, u, ""); errors.As(err, &invalid) {
-			for k, p := range invalid.fields {
+			for k, p := range invalid.Fields {
 				if _, ok := bad[k]; !ok {
 					bad[k] = p
 				}
 			}
 		}
 	}
-	return bad.err()
+	return bad.Err()
 }
 
 // previewFragment answers the form's live route preview: the preview block alone.
@@ -368,7 +369,7 @@ func (s *server) previewFragment(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	f.Total = f.total()

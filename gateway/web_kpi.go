@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"signoff/service"
 	"slices"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ type kpiData struct {
 func (s *server) periodPage(w http.ResponseWriter, r *http.Request, title string) (*page, kpi.Period, bool) {
 	p := s.newPage(r, title)
 	if p.doc == nil {
-		s.errorPage(w, r, internal(errNotFound))
+		s.errorPage(w, r, service.Internal(errNotFound))
 		return nil, kpi.Period{}, false
 	}
 	period, err := s.kpiPeriod(r.URL.Query(), p.doc)
@@ -89,7 +90,7 @@ func (s *server) kpiProblemsPage(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	p := s.newPage(r, "ui.kpi.problems.title")
 	if p.doc == nil {
-		s.errorPage(w, r, internal(errNotFound))
+		s.errorPage(w, r, service.Internal(errNotFound))
 		return
 	}
 	q := r.URL.Query()
@@ -103,7 +104,7 @@ func (s *server) kpiProblemsPage(w http.ResponseWriter, r *http.Request) {
 		dim = "center"
 	}
 	if !slices.Contains(kpiDimensions, dim) {
-		s.errorPage(w, r, fieldErrors{"dimension": {"one_of", []any{kpiDimensions}}}.err())
+		s.errorPage(w, r, service.FieldErrors{"dimension": {Key: "one_of", Args: []any{kpiDimensions}}}.Err())
 		return
 	}
 	key := q.Get("key")
@@ -165,11 +166,11 @@ func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	rates, problems := p.T("ui.kpi.sheet.rates"), p.T("ui.kpi.sheet.problems")
 	if err := f.SetSheetName("Sheet1", rates); err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	if _, err := f.NewSheet(problems); err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	rows := [][]any{{p.T("ui.kpi.col.dimension"), p.T("ui.kpi.col.key"), p.T("ui.kpi.col.name"),
@@ -202,20 +203,20 @@ func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	pct, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
 	if err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	for sheet, data := range map[string][][]any{rates: rows, problems: list} {
 		for i, row := range data {
 			cell, _ := excelize.CoordinatesToCellName(1, i+1) // row and column are positive
 			if err := f.SetSheetRow(sheet, cell, &row); err != nil {
-				s.errorPage(w, r, internal(err))
+				s.errorPage(w, r, service.Internal(err))
 				return
 			}
 		}
 	}
 	if err := f.SetColStyle(rates, "F", pct); err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	name := fmt.Sprintf("kpi-%s.xlsx", period.From.In(p.loc).Format(time.DateOnly))

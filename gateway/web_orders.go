@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -610,7 +611,7 @@ func (s *server) procurementSections(ctx context.Context, lang i18n.Lang, c stor
 				}
 			}
 			for _, p := range l.Verdict.Problems {
-				rl.Reasons = append(rl.Reasons, problem{p.Key, wholeArgs(p.Args)}.in(lang))
+				rl.Reasons = append(rl.Reasons, service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
 			}
 			sec.Lines = append(sec.Lines, rl)
 		}
@@ -628,12 +629,12 @@ func (s *server) procurementSections(ctx context.Context, lang i18n.Lang, c stor
 		sec := &settlementSection{OrderID: o.ID, Match: o.State.Match}
 		if m := o.State.Match; m != nil {
 			for _, p := range m.Problems {
-				sec.Problems = append(sec.Problems, problem{p.Key, wholeArgs(p.Args)}.in(lang))
+				sec.Problems = append(sec.Problems, service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
 			}
 			for _, lm := range m.Lines {
 				for _, p := range lm.Problems {
 					sec.Problems = append(sec.Problems, i18n.T(lang, "ui.purchase.item_n", lm.LineNo)+" "+
-						problem{p.Key, wholeArgs(p.Args)}.in(lang))
+						service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
 				}
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -223,7 +224,7 @@ func (s *server) newProblemSubmit(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	fresh, err := s.saveUploads(ctx, r, u, len(kept), bad)
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -241,15 +242,15 @@ func (s *server) newProblemSubmit(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/problems/"+pr.ID+"?done=raised", http.StatusSeeOther)
 			return
 		}
-		var invalid *validationError
+		var invalid *service.ValidationError
 		if !errors.As(err, &invalid) {
 			s.errorPage(w, r, err)
 			return
 		}
-		bad = invalid.fields
+		bad = invalid.Fields
 	}
 	lang := webSessionFrom(r.Context()).lang
-	f.Errors = bad.in(lang)
+	f.Errors = bad.In(lang)
 	f.Error = i18n.T(lang, "error.invalid_input")
 	s.showProblemForm(w, r, http.StatusUnprocessableEntity, f)
 }
@@ -360,7 +361,7 @@ func (s *server) readProblemActionForm(r *http.Request) (problemActionRequest, p
 	if typed.DueAt != "" {
 		at, err := time.ParseInLocation(localInput, typed.DueAt, s.location(r.Context()))
 		if err != nil {
-			return in, typed, key, fieldErrors{"due_at": {key: "date"}}.err()
+			return in, typed, key, service.FieldErrors{"due_at": {Key: "date"}}.Err()
 		}
 		in.DueAt = at.Format(time.RFC3339)
 	}
@@ -504,7 +505,7 @@ func (s *server) roleBoardPage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	p := s.newPage(r, "ui.board_me.title")
 	if p.doc == nil {
-		s.errorPage(w, r, internal(errors.New("no policy")))
+		s.errorPage(w, r, service.Internal(errors.New("no policy")))
 		return
 	}
 	day, err := s.today(p.doc)
@@ -570,7 +571,7 @@ type meetingInput struct {
 func (s *server) recordMeeting(ctx context.Context, u store.User, in meetingInput) (store.Meeting, error) {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return store.Meeting{}, internal(err)
+		return store.Meeting{}, service.Internal(err)
 	}
 	day, err := s.today(doc)
 	if err != nil {
@@ -585,32 +586,32 @@ func (s *server) recordMeeting(ctx context.Context, u store.User, in meetingInpu
 	}
 	n := store.NewMeeting{Kind: strings.TrimSpace(in.Kind), Title: strings.TrimSpace(in.Title),
 		ChairID: strings.TrimSpace(in.ChairID), Minutes: strings.TrimSpace(in.Minutes), Year: day.Year()}
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	if !slices.Contains(store.MeetingKinds, n.Kind) {
-		bad.add("kind", "one_of", store.MeetingKinds)
+		bad.Add("kind", "one_of", store.MeetingKinds)
 	}
 	switch l := utf8.RuneCountInString(n.Title); {
 	case l == 0:
-		bad.add("title", "required")
+		bad.Add("title", "required")
 	case l > maxProblemTitle:
-		bad.add("title", "too_long", maxProblemTitle)
+		bad.Add("title", "too_long", maxProblemTitle)
 	}
 	if utf8.RuneCountInString(n.Minutes) > maxProblemText {
-		bad.add("minutes", "too_long", maxProblemText)
+		bad.Add("minutes", "too_long", maxProblemText)
 	}
 	if in.HeldAt == "" {
-		bad.add("held_at", "required")
+		bad.Add("held_at", "required")
 	} else if n.HeldAt, err = time.Parse(time.RFC3339, in.HeldAt); err != nil {
-		bad.add("held_at", "rfc3339", "2026-11-02T09:00:00+08:00")
+		bad.Add("held_at", "rfc3339", "2026-11-02T09:00:00+08:00")
 	}
 	if n.ChairID == "" {
-		bad.add("chair_id", "required")
+		bad.Add("chair_id", "required")
 	} else if _, err := s.store.UserByID(ctx, n.ChairID); errors.Is(err, store.ErrNotFound) {
-		bad.add("chair_id", "inactive_user", n.ChairID)
+		bad.Add("chair_id", "inactive_user", n.ChairID)
 	} else if err != nil {
 		return store.Meeting{}, err
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return store.Meeting{}, err
 	}
 	return s.store.CreateMeeting(ctx, u.ID, n)
@@ -746,7 +747,7 @@ func (s *server) meetingSubmit(w http.ResponseWriter, r *http.Request) {
 	if f.HeldAt != "" {
 		at, perr := time.ParseInLocation(localInput, f.HeldAt, s.location(r.Context()))
 		if perr != nil {
-			err = fieldErrors{"held_at": {key: "date"}}.err()
+			err = service.FieldErrors{"held_at": {Key: "date"}}.Err()
 		}
 		in.HeldAt = at.Format(time.RFC3339)
 	}
@@ -856,7 +857,7 @@ func (s *server) recordDecision(ctx context.Context, r *http.Request, u store.Us
 	}
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return internal(err)
+		return service.Internal(err)
 	}
 	day, err := s.today(doc)
 	if err != nil {
@@ -870,26 +871,26 @@ func (s *server) recordDecision(ctx context.Context, r *http.Request, u store.Us
 		return errForbidden
 	}
 	// What publication needs is checked before anything is raised.
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	pub := problemActionRequest{}
 	if _, ok := doc.Department(f.Department); !ok {
-		bad.add("department", "unknown_department", f.Department)
+		bad.Add("department", "unknown_department", f.Department)
 	} else if reps, err := s.store.Representatives(ctx, f.Department, day); err != nil {
 		return err
 	} else if !slices.Contains(reps, f.Representative) {
-		bad.add("representative", "not_representative", f.Representative, f.Department)
+		bad.Add("representative", "not_representative", f.Representative, f.Department)
 	}
 	pub.Assignments = []assignmentInput{{Department: f.Department, Representatives: []string{f.Representative}}}
 	if f.DueAt != "" {
 		at, err := time.ParseInLocation(localInput, f.DueAt, s.location(ctx))
 		if err != nil {
-			bad.add("due_at", "date")
+			bad.Add("due_at", "date")
 		} else if !at.After(s.now()) {
-			bad.add("due_at", "future")
+			bad.Add("due_at", "future")
 		}
 		pub.DueAt = at.Format(time.RFC3339)
 	}
-	if err := bad.err(); err != nil {
+	if err := bad.Err(); err != nil {
 		return err
 	}
 	pr, err := s.raiseProblem(ctx, u, problemInput{Title: f.Title, Description: f.Description, Severity: f.Severity,

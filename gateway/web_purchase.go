@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,11 +219,11 @@ func (f *purchaseForm) total() policy.Money {
 	var sum policy.Money
 	for _, it := range f.Items {
 		q, p := parseQuantity(typed(it.Quantity))
-		if p.key != "" {
+		if p.Key != "" {
 			continue
 		}
 		price, p := parseAmount(typed(it.UnitPrice))
-		if p.key != "" || int64(price) > int64(policy.MaxMoney)/q {
+		if p.Key != "" || int64(price) > int64(policy.MaxMoney)/q {
 			continue
 		}
 		if sum += policy.Money(q * int64(price)); sum > policy.MaxMoney {
@@ -238,7 +239,7 @@ func (f *purchaseForm) total() policy.Money {
 func (s *server) preparePurchase(ctx context.Context, lang i18n.Lang, u store.User, f *purchaseForm, exceptCase string) error {
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		return internal(fmt.Errorf("purchase form: %w", err))
+		return service.Internal(fmt.Errorf("purchase form: %w", err))
 	}
 	lines, err := s.store.BudgetLines(ctx, u.DepartmentID)
 	if err != nil {
@@ -291,7 +292,7 @@ func (s *server) preparePurchase(ctx context.Context, lang i18n.Lang, u store.Us
 func (s *server) fillPurchasePreview(ctx context.Context, lang i18n.Lang, doc *policy.Document, u store.User, f *purchaseForm, exceptCase string) {
 	f.Preview, f.PreviewNote, f.Refusals = nil, "", nil
 	for _, k := range sortedFields(s.purchaseRules(ctx, doc, u, f, exceptCase)) {
-		f.Refusals = append(f.Refusals, i18n.T(lang, "ui.purchase.refusal", k.label(lang), k.p.in(lang)))
+		f.Refusals = append(f.Refusals, i18n.T(lang, "ui.purchase.refusal", k.label(lang), k.p.In(lang)))
 	}
 	_, catOK := doc.Category(f.Category)
 	line, lineOK := doc.BudgetLine(f.BudgetLine)
@@ -317,7 +318,7 @@ func (s *server) fillPurchasePreview(ctx context.Context, lang i18n.Lang, doc *p
 
 // purchaseRules runs the procurement rules on what the form names so far, as a submission would:
 // nothing when the supplier, the plan or an item line is not yet one the rules can judge.
-func (s *server) purchaseRules(ctx context.Context, doc *policy.Document, u store.User, f *purchaseForm, exceptCase string) fieldErrors {
+func (s *server) purchaseRules(ctx context.Context, doc *policy.Document, u store.User, f *purchaseForm, exceptCase string) service.FieldErrors {
 	in := f.input()
 	if _, ok := doc.Category(in.Category); !ok || in.SupplierID == "" || in.PlanID == "" || len(in.Items) == 0 {
 		return nil
@@ -347,9 +348,9 @@ func (s *server) purchaseRules(ctx context.Context, doc *policy.Document, u stor
 	if err != nil {
 		return nil
 	}
-	var refused *refusedError
+	var refused *service.RefusedError
 	if errors.As(checkPurchase(doc.Procurement, p, facts, plan, ""), &refused) {
-		return refused.fields
+		return refused.Fields
 	}
 	return nil
 }
@@ -357,7 +358,7 @@ func (s *server) purchaseRules(ctx context.Context, doc *policy.Document, u stor
 // fieldText is one field's problem.
 type fieldText struct {
 	field string
-	p     problem
+	p     service.Problem
 }
 
 // label names the field for a list of problems: 供应商, 第 2 行 数量.
@@ -375,7 +376,7 @@ func (k fieldText) label(lang i18n.Lang) string {
 var itemField = regexp.MustCompile(`^items\[(\d+)\]\.([a-z_]+)$`)
 
 // sortedFields lists problems in the order of their fields.
-func sortedFields(bad fieldErrors) []fieldText {
+func sortedFields(bad service.FieldErrors) []fieldText {
 	out := make([]fieldText, 0, len(bad))
 	for k, p := range bad {
 		out = append(out, fieldText{field: k, p: p})
@@ -387,9 +388,9 @@ func sortedFields(bad fieldErrors) []fieldText {
 // acceptPurchaseForm reads a posted purchase form: its fields, the contract document it carries
 // (stored at once, so a form sent back with errors keeps it) or the one it kept from an earlier
 // post.
-func (s *server) acceptPurchaseForm(ctx context.Context, r *http.Request, u store.User) (purchaseForm, fieldErrors, error) {
+func (s *server) acceptPurchaseForm(ctx context.Context, r *http.Request, u store.User) (purchaseForm, service.FieldErrors, error) {
 	f := readPurchaseForm(r)
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	kept, err := s.store.UnlinkedAttachments(ctx, u.ID, distinct(r.PostForm["contract_attachment"]))
 	if err != nil {
 		return f, nil, fmt.Errorf("purchase form: %w", err)
@@ -478,7 +479,7 @@ func (s *server) newPurchaseSubmit(w http.ResponseWriter, r *http.Request) {
 // postPurchaseForm answers a post of the purchase form, new or revised, as postClaimForm does
 // for claims: editing and previewing show the form again; a submission goes to send, and
 // whatever is wrong brings the form back with every problem at once.
-func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u store.User, f *purchaseForm, bad fieldErrors,
+func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u store.User, f *purchaseForm, bad service.FieldErrors,
 	titleKey, exceptCase string, send func(purchaseInput) (string, error)) {
 	lang := webSessionFrom(r.Context()).lang
 	if f.Key == "" {
@@ -489,12 +490,12 @@ func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u stor
 			// The preview shows the rules' refusals next to their fields too.
 			if _, doc, err := s.policies.Latest(r.Context()); err == nil {
 				for k, p := range s.purchaseRules(r.Context(), doc, u, f, exceptCase) {
-					bad.add(k, p.key, p.args...)
+					bad.Add(k, p.Key, p.Args...)
 				}
 			}
 		}
 		if len(bad) > 0 {
-			f.Errors = bad.in(lang)
+			f.Errors = bad.In(lang)
 		}
 		s.showPurchaseForm(w, r, http.StatusOK, titleKey, f)
 		return
@@ -506,11 +507,11 @@ func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u stor
 	}
 	next, err := send(f.input())
 	if err != nil {
-		var refused *refusedError
-		var invalid *validationError
+		var refused *service.RefusedError
+		var invalid *service.ValidationError
 		if !errors.As(err, &refused) && errors.As(err, &invalid) {
 			// The form's mistakes come before the rules; show the rules' refusals as well.
-			err = s.withPurchaseProblems(r.Context(), u, f, exceptCase, invalid.fields)
+			err = s.withPurchaseProblems(r.Context(), u, f, exceptCase, invalid.Fields)
 		}
 		s.purchaseFailed(w, r, titleKey, f, err)
 		return
@@ -520,8 +521,8 @@ func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u stor
 
 // withPurchaseProblems adds what is wrong with the request itself, and what the procurement
 // rules refuse, to the problems already found, so that the form shows every mistake at once.
-func (s *server) withPurchaseProblems(ctx context.Context, u store.User, f *purchaseForm, exceptCase string, bad fieldErrors) error {
-	out := fieldErrors{}
+func (s *server) withPurchaseProblems(ctx context.Context, u store.User, f *purchaseForm, exceptCase string, bad service.FieldErrors) error {
+	out := service.FieldErrors{}
 	for k, p := range bad {
 		out[k] = p
 	}
@@ -530,17 +531,17 @@ func (s *server) withPurchaseProblems(ctx context.Context, u store.User, f *purc
 		if in.Contract.AttachmentID == "" && f.Existing != nil {
 			in.Contract.AttachmentID = f.Existing.ID
 		}
-		var invalid *validationError
+		var invalid *service.ValidationError
 		if _, _, err := s.validPurchase(ctx, doc, u, in, ""); errors.As(err, &invalid) {
-			for k, p := range invalid.fields {
-				out.add(k, p.key, p.args...)
+			for k, p := range invalid.Fields {
+				out.Add(k, p.Key, p.Args...)
 			}
 		}
 		for k, p := range s.purchaseRules(ctx, doc, u, f, exceptCase) {
-			out.add(k, p.key, p.args...)
+			out.Add(k, p.Key, p.Args...)
 		}
 	}
-	return out.err()
+	return out.Err()
 }
 
 // purchasePreviewFragment answers the form's live route preview: the preview block alone. A
@@ -552,7 +553,7 @@ func (s *server) purchasePreviewFragment(w http.ResponseWriter, r *http.Request)
 	defer cancel()
 	_, doc, err := s.policies.Latest(ctx)
 	if err != nil {
-		s.errorPage(w, r, internal(err))
+		s.errorPage(w, r, service.Internal(err))
 		return
 	}
 	except := ""
@@ -652,23 +653,23 @@ func (s *server) purchaseResubmitSubmit(w http.ResponseWriter, r *http.Request, 
 // stripFieldPrefix files a revision's problems ("request.supplier_id") under the form's fields,
 // keeping whether the form or the rules refused it.
 func stripFieldPrefix(err error, prefix string) error {
-	var refused *refusedError
-	var invalid *validationError
-	var fields fieldErrors
+	var refused *service.RefusedError
+	var invalid *service.ValidationError
+	var fields service.FieldErrors
 	switch {
 	case errors.As(err, &refused):
-		fields = refused.fields
+		fields = refused.Fields
 	case errors.As(err, &invalid):
-		fields = invalid.fields
+		fields = invalid.Fields
 	default:
 		return err
 	}
-	out := fieldErrors{}
+	out := service.FieldErrors{}
 	for k, p := range fields {
 		out[strings.TrimPrefix(k, prefix)] = p
 	}
 	if refused != nil {
-		return &refusedError{fields: out}
+		return &service.RefusedError{Fields: out}
 	}
-	return out.err()
+	return out.Err()
 }

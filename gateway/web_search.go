@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"signoff/service"
 
 	"signoff/store"
 )
@@ -35,7 +36,7 @@ func (s *server) searchCasesPage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	p := s.newPage(r, "ui.search.title")
 	if p.doc == nil {
-		s.errorPage(w, r, internal(fmt.Errorf("search: no policy")))
+		s.errorPage(w, r, service.Internal(fmt.Errorf("search: no policy")))
 		return
 	}
 	q := r.URL.Query()

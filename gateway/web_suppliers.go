@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"signoff/service"
 	"strconv"
 	"time"
 
@@ -369,7 +370,7 @@ func (s *server) supplierCertificateSubmit(w http.ResponseWriter, r *http.Reques
 		ValidFrom: r.PostForm.Get("valid_from"), ValidTo: r.PostForm.Get("valid_to")}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	bad := fieldErrors{}
+	bad := service.FieldErrors{}
 	if kept := r.PostForm.Get("attachment"); kept != "" {
 		list, err := s.store.UnlinkedAttachments(ctx, u.ID, []string{kept})
 		if err != nil {
