@@ -83,11 +83,20 @@ var refusalStatus = map[string]int{
 	"invalid_due":                    http.StatusUnprocessableEntity, // a problem's due date
 }
 
+// kindStatus maps the service's kinds of refusal to HTTP statuses.
+var kindStatus = map[service.Kind]int{
+	service.KindForbidden: http.StatusForbidden,
+	service.KindNotFound:  http.StatusNotFound,
+	service.KindConflict:  http.StatusConflict,
+	service.KindInvalid:   http.StatusUnprocessableEntity,
+}
+
 // classify turns any error into what the client is told.
 func classify(err error) *apiError {
 	var (
 		ours     *service.InternalError
 		api      *apiError
+		svc      *service.Error
 		refused  *service.RefusedError
 		invalid  *service.ValidationError
 		over     *store.OverBudgetError
@@ -107,6 +116,8 @@ func classify(err error) *apiError {
 		return errInternal
 	case errors.As(err, &api):
 		return api
+	case errors.As(err, &svc):
+		return &apiError{Status: kindStatus[svc.Kind], Code: svc.Code, Message: svc.Message}
 	case errors.As(err, &refused):
 		details := make(map[string]any, len(refused.Fields))
 		for k, v := range refused.Fields.In(i18n.EN) {

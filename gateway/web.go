@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"path"
 	"signoff/service"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -216,8 +215,6 @@ func (s *server) location(ctx context.Context) *time.Location {
 	return time.UTC
 }
 
-// locations caches time zones: time.LoadLocation reads the zone file on every call.
-var locations sync.Map // name → *time.Location
 
 func loadLocation(name string) (*time.Location, error) { return service.LoadLocation(name) }
 
