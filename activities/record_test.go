@@ -158,6 +158,36 @@ func TestRecordWritesEachOutcomeOnce(t *testing.T) {
 	}
 }
 
+// TestRecordAppliesAnEditOnce: a resubmission's stored edit is applied with its seal in one
+// transaction, moving the reservation by the change in amount; the retry finds the edit applied
+// and moves nothing again.
+func TestRecordAppliesAnEditOnce(t *testing.T) {
+	db := testkit.NewDB(t)
+	acts, env := actEnv(t, db, allChannels)
+	c := claim(t, db, "zhang.wei", "sales", 100_000)
+	st := chainOf(t, env, acts, c)
+	record(t, env, acts, st, chain.Action{})
+	record(t, env, acts, st, chain.Action{Type: chain.ActReturn, Actor: "li.na", Comment: "漏了酒店"})
+	editID, err := db.Store.SaveEdit(testCtx(t), c.ID, store.Edit{Title: "差旅费报销（含酒店）", Purpose: "客户拜访",
+		Category: "travel", Amount: 150_000,
+		Lines: []store.Line{{Description: "机票", Amount: 100_000}, {Description: "酒店", Amount: 50_000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := decide(t, st, c.Title, chain.Action{Type: chain.ActResubmit, Actor: "zhang.wei", EditID: editID}, monday10)
+	before := budgetLine(t, db)
+	once(t, db, "resubmission", func() (activities.RecordResult, error) {
+		return run[activities.RecordResult](t, env, acts.Record, in)
+	}, writes{"seals": 1, "cases": 0, "case_edits": 0, "case_lines": 1, "budget_lines": 0, "budget_reservations": 0,
+		"notifications": 3 * recipients(in.Outcome)})
+	if after := budgetLine(t, db); after.Reserved-before.Reserved != 50_000 {
+		t.Errorf("reserved moved by %d, want the edit's 50000 once", after.Reserved-before.Reserved)
+	}
+	if got := mustCase(t, db, c.ID); got.Amount != 150_000 || got.Title != "差旅费报销（含酒店）" || got.Status != string(chain.StatusInProgress) {
+		t.Errorf("resubmitted claim = %+v", got)
+	}
+}
+
 // TestRecordRefusals: an outcome the database cannot take (an edit over the budget, an
 // attachment no longer available, a case that does not exist) is refused with its stable
 // non-retryable type, every time, and writes nothing.
