@@ -3,8 +3,9 @@
 // chain (package chain) before anything enters history; status is the "state" Query; each
 // deadline is a timer.
 //
-// Versioning (decided per workflow type): Expense changes that alter the command sequence are
-// guarded with workflow.GetVersion under a change ID named after the change, and each change
-// adds a committed history to testdata/ that TestReplay replays. Histories are short (one case,
-// tens of actions), so no continue-as-new is needed.
+// Versioning (decided per workflow type): changes that alter the command sequence are guarded
+// with workflow.GetVersion under a change ID named after the change, and each change adds a
+// committed history to testdata/ (recorded by TestRecordHistories) that
+// TestReplayCommittedHistories replays; every workflow type has at least one. Histories are
+// short (one case, tens of actions), so no continue-as-new is needed.
 package workflows
