@@ -6,6 +6,9 @@
 // Versioning (decided per workflow type): changes that alter the command sequence are guarded
 // with workflow.GetVersion under a change ID named after the change, and each change adds a
 // committed history to testdata/ (recorded by TestRecordHistories) that
-// TestReplayCommittedHistories replays; every workflow type has at least one. Histories are
-// short (one case, tens of actions), so no continue-as-new is needed.
+// TestReplayCommittedHistories replays; every workflow type has at least one.
+//
+// Long-lived cases and problems (many comments, nudges, progress posts) continue as new before
+// a run's history nears Temporal's per-run limits (RunLimits, versioned "continue-as-new"),
+// carrying their whole state; a purchase order continues after 20 deliveries.
 package workflows

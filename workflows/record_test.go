@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,18 +35,26 @@ import (
 const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 
 // The committed histories the recorder writes, by file name. A name is
-// <workflow>_v<version>_<scenario>.json, the version being the newest workflow.GetVersion change
+// <workflow>_v<version>_<scenario>.json, the version counting the workflow.GetVersion changes
 // the workflow type's code had when it ran (see "Versioning" in README.md): bump it when you add
-// a versioned change, and the recorder adds the new histories beside the old ones.
+// a versioned change, and the recorder adds the new histories beside the old ones. A workflow
+// that continued as new has one file per run, _run1, _run2, ... before the extension.
+//
+// v3 cases and v0 problems are from before continue-as-new; v4 cases and v1 problems continue
+// as new every few Updates (RunLimits), so their histories end in and start from a
+// continuation.
 const (
-	historyExpense     = "expense_v3_alarms_transfer_return.json"
-	historyProcurement = "procurement_v3_countersign_refused.json"
+	historyExpense     = "expense_v4_continued_alarms_transfer_return.json"
+	historyProcurement = "procurement_v4_countersign_refused.json"
 	historyOrder       = "purchase_order_v0_two_deliveries.json"
-	historyReceipt     = "receipt_v3_keeper_accountant.json"
-	historySettlement  = "settlement_v3_paid.json"
-	historyProblem     = "problem_v0_alarms_reopened.json"
+	historyReceipt     = "receipt_v4_keeper_accountant.json"
+	historySettlement  = "settlement_v4_paid.json"
+	historyProblem     = "problem_v1_continued_alarms_reopened.json"
 	historyReconcile   = "reconcile_v1_stale_case.json"
 )
+
+// recordedLimits make the recorded case and problem continue as new every four Updates.
+var recordedLimits = workflows.RunLimits{Updates: 4}
 
 // TestRecordHistories runs one realistic case of every workflow type on a real Temporal dev
 // server and real Postgres, the way the gateway drives them, and writes their histories for
@@ -63,7 +72,7 @@ func TestRecordHistories(t *testing.T) {
 		Webhook: notify.Webhook{URL: srv.URL, Client: srv.Client()}})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	r := &recorder{t: t, s: s, ctx: ctx}
+	r := newDevServer(t, s, ctx)
 	r.loadQuickPolicy()
 	t.Run("expense", r.expense)
 	t.Run("procurement", r.procurement)
@@ -71,7 +80,9 @@ func TestRecordHistories(t *testing.T) {
 	t.Run("reconcile", r.reconcile)
 }
 
-type recorder struct {
+// devServer drives workflows on the test binary's dev server the way the gateway does, under
+// one policy version.
+type devServer struct {
 	t       *testing.T
 	s       *testkit.Stack
 	ctx     context.Context
@@ -79,10 +90,14 @@ type recorder struct {
 	doc     *policy.Document
 }
 
+func newDevServer(t *testing.T, s *testkit.Stack, ctx context.Context) *devServer {
+	return &devServer{t: t, s: s, ctx: ctx, version: s.Version, doc: policy.Demo()}
+}
+
 // loadQuickPolicy loads the demo policy with working time around the clock, an expense witness
 // step of four seconds with its reminder two seconds before, and a problem reminder two seconds
 // before the due date, as the newest version.
-func (r *recorder) loadQuickPolicy() {
+func (r *devServer) loadQuickPolicy() {
 	doc := policy.Demo()
 	doc.Calendar.WorkDays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 	doc.Calendar.WorkHours = []policy.WorkPeriod{{Start: "00:00", End: "23:59"}}
@@ -107,20 +122,22 @@ func (r *recorder) loadQuickPolicy() {
 	}
 }
 
-// expense: a claim whose witness is reminded and escalated by the timers, commented on and
-// nudged; the step is transferred to the other witness, the reviewer returns it, the submitter
-// corrects the amount and resubmits, and it is approved and paid.
-func (r *recorder) expense(t *testing.T) {
+// expense: a claim commented on and nudged until its run continues as new, whose witness is
+// then reminded and escalated by the timers of the next run; the step is transferred to the
+// other witness, the reviewer returns it, the submitter corrects the amount and resubmits, and
+// it is approved and paid, continuing as new every four Updates.
+func (r *devServer) expense(t *testing.T) {
 	cs := r.createCase(t, store.NewCase{
 		Prefix: "EXP", Year: time.Now().Year(), Kind: "expense", Title: "差旅费报销", Purpose: "客户拜访",
 		Category: "travel", DepartmentID: "sales", BudgetLineID: "2026-sales-travel", Amount: 120000,
 		Currency: "CNY", SubmitterID: "zhang.wei", Lines: []store.Line{{Description: "机票", Amount: 120000}},
 	})
-	r.startCase(t, cs, workflows.ExpenseWorkflow)
-	r.waitForSeals(t, cs.ID, "reminded", "escalated")
+	r.startCase(t, cs, workflows.ExpenseWorkflow, recordedLimits)
 	r.act(t, cs.ID, chain.Action{Type: chain.ActComment, Actor: "zhang.wei", Comment: "发票已上传"})
 	r.act(t, cs.ID, chain.Action{Type: chain.ActNudge, Actor: "zhang.wei"})
 	witness := r.state(t, cs.ID).Holders()[0]
+	r.act(t, cs.ID, chain.Action{Type: chain.ActComment, Actor: witness, Comment: "稍后确认"})
+	r.waitForSeals(t, cs.ID, "reminded", "escalated")
 	other := ""
 	for _, p := range r.state(t, cs.ID).CurrentStep().Pool {
 		if p != witness {
@@ -151,7 +168,7 @@ func (r *recorder) expense(t *testing.T) {
 // refusing the contract once; its order takes two deliveries of one laptop each (a receipt
 // sealed by the keeper and the accountant for each), the invoice matches and the payment is
 // made.
-func (r *recorder) procurement(t *testing.T) {
+func (r *devServer) procurement(t *testing.T) {
 	day := time.Now().UTC().Truncate(24 * time.Hour)
 	cs := r.createCase(t, store.NewCase{
 		Prefix: "PR", Year: time.Now().Year(), Kind: string(policy.KindProcurement), Title: "笔记本电脑", Purpose: "研发",
@@ -161,7 +178,7 @@ func (r *recorder) procurement(t *testing.T) {
 			RequestedOn: day, ContractNo: "HT-2026-088",
 			Items: []procure.Item{{MaterialID: "MAT-LAPTOP", Spec: "14英寸 i7/32G/1T", Quantity: 2, Unit: "台", UnitPrice: 800_000}}},
 	})
-	r.startCase(t, cs, workflows.ProcurementWorkflow)
+	r.startCase(t, cs, workflows.ProcurementWorkflow, workflows.RunLimits{})
 	refused := false
 	for {
 		st := r.state(t, cs.ID)
@@ -231,49 +248,26 @@ func (r *recorder) procurement(t *testing.T) {
 	r.write(t, settlement, historySettlement)
 }
 
-// problem: raised, published due in four seconds, reminded and escalated by its timers; the
-// representative posts progress, the raiser comments, the center moves the due date; solved,
-// refused by the raiser, solved again and verified.
-func (r *recorder) problem(t *testing.T) {
+// problem: raised, published due in four seconds, the representative posting progress at once;
+// its run continues as new and the next one reminds and escalates it by its timers; the raiser
+// comments, the center moves the due date; solved, refused by the raiser, solved again and
+// verified, continuing as new every four Updates.
+func (r *devServer) problem(t *testing.T) {
 	id, err := r.s.Store.CreateProblem(r.ctx, store.NewProblem{Year: time.Now().Year(), Title: "总装扭矩超差",
 		Description: "XH-7 第三批", Severity: "high", RaisedBy: "xu.jing", PolicyVersion: r.version})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := workflows.ProblemInput{ProblemID: id, Raiser: "xu.jing", Severity: "high", PolicyVersion: r.version}
-	start := r.s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
-		ID: id, TaskQueue: r.s.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ProblemWorkflow, in)
-	h, err := r.s.Client.UpdateWithStartWorkflow(r.ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateSubmit, UpdateID: id + "/raise",
-			WaitForStage: client.WorkflowUpdateStageCompleted},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v workflows.ProblemView
-	if err := h.Get(r.ctx, &v); err != nil {
-		t.Fatal(err)
-	}
+	r.startProblem(t, workflows.ProblemInput{ProblemID: id, Raiser: "xu.jing", Severity: "high", PolicyVersion: r.version,
+		Limits: recordedLimits})
 	center := problem.Actor{ID: "liu.yang", Center: true}
 	rep := problem.Actor{ID: "huang.lei", Departments: []string{"engineering"}}
 	raiser := problem.Actor{ID: "xu.jing"}
-	act := func(a problem.Action) {
-		t.Helper()
-		var st problem.State
-		if err := r.query(id, workflows.QueryProblem, &st); err != nil {
-			t.Fatal(err)
-		}
-		a.Revision = st.Revision
-		if _, err := updateProblem(r.ctx, r.s.Client, id, a); err != nil {
-			t.Fatalf("%s by %s: %v", a.Type, a.Actor.ID, err)
-		}
-	}
+	act := func(a problem.Action) { t.Helper(); r.actProblem(t, id, a) }
 	act(problem.Action{Type: problem.ActPublish, Actor: center, DueAt: time.Now().Add(4 * time.Second),
 		Assignments: []problem.Assignment{{Department: "engineering", Representatives: []string{"huang.lei"}}}})
+	act(problem.Action{Type: problem.ActProgress, Actor: rep, Comment: "已隔离第三批"})
+	act(problem.Action{Type: problem.ActComment, Actor: center, Comment: "请尽快更换扳手"})
 	r.waitForProblemSeals(t, id, "reminded", "escalated")
 	act(problem.Action{Type: problem.ActProgress, Actor: rep, Comment: "已更换扭矩扳手，复检中"})
 	act(problem.Action{Type: problem.ActComment, Actor: raiser, Comment: "第四批也请一并检查"})
@@ -290,7 +284,7 @@ func (r *recorder) problem(t *testing.T) {
 }
 
 // reconcile: a claim written but never started, started by the reconciler.
-func (r *recorder) reconcile(t *testing.T) {
+func (r *devServer) reconcile(t *testing.T) {
 	cs := r.createCase(t, store.NewCase{
 		Prefix: "EXP", Year: time.Now().Year(), Kind: "expense", Title: "办公用品", Purpose: "补充库存",
 		Category: "travel", DepartmentID: "sales", BudgetLineID: "2026-sales-travel", Amount: 5000,
@@ -309,7 +303,56 @@ func (r *recorder) reconcile(t *testing.T) {
 	r.write(t, id, historyReconcile)
 }
 
-func (r *recorder) createCase(t *testing.T, n store.NewCase) store.Case {
+// startProblem starts a problem's workflow as the gateway does and waits for the raise.
+func (r *devServer) startProblem(t *testing.T, in workflows.ProblemInput) {
+	t.Helper()
+	start := r.s.Client.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID: in.ProblemID, TaskQueue: r.s.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.ProblemWorkflow, in)
+	h, err := r.s.Client.UpdateWithStartWorkflow(r.ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateSubmit, UpdateID: in.ProblemID + "/raise",
+			WaitForStage: client.WorkflowUpdateStageCompleted},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v workflows.ProblemView
+	if err := h.Get(r.ctx, &v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// actProblem sends a problem action with the problem's current revision.
+func (r *devServer) actProblem(t *testing.T, id string, a problem.Action) {
+	t.Helper()
+	var st problem.State
+	if err := r.query(id, workflows.QueryProblem, &st); err != nil {
+		t.Fatal(err)
+	}
+	a.Revision = st.Revision
+	if _, err := updateProblem(r.ctx, r.s.Client, id, a); err != nil {
+		t.Fatalf("%s by %s: %v", a.Type, a.Actor.ID, err)
+	}
+}
+
+// runs reads the histories of a workflow's runs, the first first.
+func (r *devServer) runs(t *testing.T, id string) []*historypb.History {
+	t.Helper()
+	var runs []*historypb.History
+	for run := ""; ; {
+		hist := r.history(t, id, run)
+		runs = append([]*historypb.History{hist}, runs...)
+		run = hist.Events[0].GetWorkflowExecutionStartedEventAttributes().GetContinuedExecutionRunId()
+		if run == "" {
+			return runs
+		}
+	}
+}
+
+func (r *devServer) createCase(t *testing.T, n store.NewCase) store.Case {
 	t.Helper()
 	n.PolicyVersion = r.version
 	cs, _, err := r.s.Store.CreateCase(r.ctx, n)
@@ -321,7 +364,7 @@ func (r *recorder) createCase(t *testing.T, n store.NewCase) store.Case {
 
 // startCase starts a case's workflow as the gateway does, with update-with-start, and waits for
 // the route.
-func (r *recorder) startCase(t *testing.T, cs store.Case, workflowType string) {
+func (r *devServer) startCase(t *testing.T, cs store.Case, workflowType string, limits workflows.RunLimits) {
 	t.Helper()
 	route, err := r.doc.Route(policy.Facts{Kind: policy.Kind(cs.Kind), Category: cs.Category, Amount: policy.Money(cs.Amount),
 		Submitter: cs.SubmitterID, Department: cs.DepartmentID})
@@ -330,7 +373,9 @@ func (r *recorder) startCase(t *testing.T, cs store.Case, workflowType string) {
 	}
 	c := workflows.CaseStart{CaseID: cs.ID, Kind: policy.Kind(cs.Kind), Title: cs.Title, Submitter: cs.SubmitterID,
 		Department: cs.DepartmentID, Amount: cs.Amount, Route: route}
-	start := r.s.Client.NewWithStartWorkflowOperation(workflows.StartOptions(c, r.s.TaskQueue), workflowType, c.Input())
+	in := c.Input()
+	in.Limits = limits
+	start := r.s.Client.NewWithStartWorkflowOperation(workflows.StartOptions(c, r.s.TaskQueue), workflowType, in)
 	h, err := r.s.Client.UpdateWithStartWorkflow(r.ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateSubmit, UpdateID: cs.ID + "/submit",
@@ -346,7 +391,7 @@ func (r *recorder) startCase(t *testing.T, cs store.Case, workflowType string) {
 }
 
 // awaitRouted waits for a case started by another workflow to be routed and recorded.
-func (r *recorder) awaitRouted(t *testing.T, id string) {
+func (r *devServer) awaitRouted(t *testing.T, id string) {
 	t.Helper()
 	h, err := r.s.Client.UpdateWorkflow(r.ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateSubmit,
 		UpdateID: id + "/submit", WaitForStage: client.WorkflowUpdateStageCompleted})
@@ -361,7 +406,7 @@ func (r *recorder) awaitRouted(t *testing.T, id string) {
 
 // approveToEnd has the first holder of each step approve (the cashier pays) until the case
 // closes, and returns its result.
-func (r *recorder) approveToEnd(t *testing.T, id string) workflows.CaseResult {
+func (r *devServer) approveToEnd(t *testing.T, id string) workflows.CaseResult {
 	t.Helper()
 	for st := r.state(t, id); !st.Status.Closed(); st = r.state(t, id) {
 		a := chain.Action{Type: chain.ActApprove, Actor: st.Holders()[0]}
@@ -377,7 +422,7 @@ func (r *recorder) approveToEnd(t *testing.T, id string) workflows.CaseResult {
 	return res
 }
 
-func (r *recorder) act(t *testing.T, id string, a chain.Action) {
+func (r *devServer) act(t *testing.T, id string, a chain.Action) {
 	t.Helper()
 	a.Revision = r.state(t, id).Revision
 	if _, err := update(r.ctx, r.s.Client, id, a); err != nil {
@@ -385,7 +430,7 @@ func (r *recorder) act(t *testing.T, id string, a chain.Action) {
 	}
 }
 
-func (r *recorder) state(t *testing.T, id string) *chain.State {
+func (r *devServer) state(t *testing.T, id string) *chain.State {
 	t.Helper()
 	var st chain.State
 	if err := r.query(id, workflows.QueryState, &st); err != nil {
@@ -394,7 +439,7 @@ func (r *recorder) state(t *testing.T, id string) *chain.State {
 	return &st
 }
 
-func (r *recorder) query(id, name string, out any) error {
+func (r *devServer) query(id, name string, out any) error {
 	v, err := r.s.Client.QueryWorkflow(r.ctx, id, "", name)
 	if err != nil {
 		return fmt.Errorf("query %s of %s: %w", name, id, err)
@@ -402,7 +447,7 @@ func (r *recorder) query(id, name string, out any) error {
 	return v.Get(out)
 }
 
-func (r *recorder) orderUpdate(t *testing.T, id, name string, arg, out any) {
+func (r *devServer) orderUpdate(t *testing.T, id, name string, arg, out any) {
 	t.Helper()
 	h, err := r.s.Client.UpdateWorkflow(r.ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: name,
 		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
@@ -414,7 +459,7 @@ func (r *recorder) orderUpdate(t *testing.T, id, name string, arg, out any) {
 	}
 }
 
-func (r *recorder) materials(t *testing.T) map[string]procure.Material {
+func (r *devServer) materials(t *testing.T) map[string]procure.Material {
 	t.Helper()
 	ms, err := r.s.Store.Materials(r.ctx)
 	if err != nil {
@@ -427,7 +472,7 @@ func (r *recorder) materials(t *testing.T) map[string]procure.Material {
 	return out
 }
 
-func (r *recorder) waitForSeals(t *testing.T, id string, decisions ...chain.Decision) {
+func (r *devServer) waitForSeals(t *testing.T, id string, decisions ...chain.Decision) {
 	t.Helper()
 	r.waitFor(t, fmt.Sprintf("%s sealed %v", id, decisions), func() (string, bool) {
 		seals, err := r.s.Store.Seals(r.ctx, id)
@@ -439,7 +484,7 @@ func (r *recorder) waitForSeals(t *testing.T, id string, decisions ...chain.Deci
 	})
 }
 
-func (r *recorder) waitForProblemSeals(t *testing.T, id string, decisions ...string) {
+func (r *devServer) waitForProblemSeals(t *testing.T, id string, decisions ...string) {
 	t.Helper()
 	r.waitFor(t, fmt.Sprintf("%s sealed %v", id, decisions), func() (string, bool) {
 		seals, err := r.s.Store.ProblemSeals(r.ctx, id)
@@ -461,7 +506,7 @@ func containsAll[T comparable](have, want []T) bool {
 }
 
 // waitFor polls a condition for up to 30 seconds.
-func (r *recorder) waitFor(t *testing.T, what string, cond func() (string, bool)) string {
+func (r *devServer) waitFor(t *testing.T, what string, cond func() (string, bool)) string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -475,18 +520,40 @@ func (r *recorder) waitFor(t *testing.T, what string, cond func() (string, bool)
 	}
 }
 
-// write saves a closed workflow's history under testdata/, unless a file of that name is
-// already committed.
-func (r *recorder) write(t *testing.T, id, name string) {
+// write saves the history of a closed workflow under testdata/, one file per run if it
+// continued as new, unless a file of that name is committed already.
+func (r *devServer) write(t *testing.T, id, name string) {
 	t.Helper()
-	file := filepath.Join("testdata", name)
-	if _, err := os.Stat(file); err == nil {
-		t.Logf("%s is committed already: not overwritten", file)
-		return
-	} else if !errors.Is(err, os.ErrNotExist) {
-		t.Fatal(err)
+	runs := r.runs(t, id)
+	if strings.Contains(name, "_continued_") != (len(runs) > 1) {
+		t.Fatalf("%s: %d runs", name, len(runs))
 	}
-	it := r.s.Client.GetWorkflowHistory(r.ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for i, hist := range runs {
+		file := filepath.Join("testdata", name)
+		if len(runs) > 1 {
+			file = filepath.Join("testdata", strings.TrimSuffix(name, ".json")+fmt.Sprintf("_run%d.json", i+1))
+		}
+		if _, err := os.Stat(file); err == nil {
+			t.Logf("%s is committed already: not overwritten", file)
+			continue
+		} else if !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d events)", file, len(hist.Events))
+	}
+}
+
+// history reads one run's history ("" for the latest run).
+func (r *devServer) history(t *testing.T, id, run string) *historypb.History {
+	t.Helper()
+	it := r.s.Client.GetWorkflowHistory(r.ctx, id, run, false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	hist := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()
@@ -495,14 +562,7 @@ func (r *recorder) write(t *testing.T, id, name string) {
 		}
 		hist.Events = append(hist.Events, ev)
 	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d events)", file, len(hist.Events))
+	return hist
 }
 
 func updateProblem(ctx context.Context, c client.Client, id string, a problem.Action) (workflows.ProblemView, error) {
