@@ -15,6 +15,7 @@ import (
 	"signoff/activities"
 	"signoff/chain"
 	"signoff/problem"
+	"signoff/procure"
 	"signoff/store"
 	"signoff/testkit"
 	"signoff/worker"
@@ -239,10 +240,11 @@ func TestProblemContinuesAsNewWithItsState(t *testing.T) {
 	}
 }
 
-// On a real server, a burst of Updates to a case or a problem that continues as new every three
-// is answered in full: what a run accepted before it continued, it answers; the rest reach the
-// next run. The ledger holds every post once and the outcome is that of one run.
-func TestBurstAcrossContinueAsNewOnDevServer(t *testing.T) {
+// On a real server, with a run continuing as new every three Updates: a burst of Updates to a
+// case or a problem is answered in full (what a run accepted before it continued, it answers;
+// the rest reach the next run), the ledger holds every post once and the outcome is that of one
+// run; a purchase request still issues its order.
+func TestContinueAsNewOnDevServer(t *testing.T) {
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -295,6 +297,37 @@ func TestBurstAcrossContinueAsNewOnDevServer(t *testing.T) {
 		}
 		if runs := len(d.runs(t, cs.ID)); runs < 3 {
 			t.Errorf("%d runs, want at least 3", runs)
+		}
+	})
+
+	// A purchase request continued as new still issues its order when it is countersigned.
+	t.Run("procurement", func(t *testing.T) {
+		if err := s.Store.SeedProcurementDemo(ctx); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Now().UTC().Truncate(24 * time.Hour)
+		cs := d.createCase(t, store.NewCase{
+			Prefix: "PR", Year: time.Now().Year(), Kind: "procurement", Title: "笔记本电脑", Purpose: "研发",
+			Category: "equipment", DepartmentID: "engineering", BudgetLineID: "2026-eng-equipment", Amount: 1_600_000,
+			Currency: "CNY", SubmitterID: "huang.lei",
+			Purchase: &store.Purchase{SupplierID: "SUP-HUAXIN", PlanID: "PLAN-2026-ENG", DeliveryDate: day.AddDate(0, 0, 30),
+				RequestedOn: day, ContractNo: "HT-2026-089",
+				Items: []procure.Item{{MaterialID: "MAT-LAPTOP", Spec: "14英寸 i7/32G/1T", Quantity: 2, Unit: "台", UnitPrice: 800_000}}},
+		})
+		d.startCase(t, cs, workflows.ProcurementWorkflow, limits)
+		if res := d.approveToEnd(t, cs.ID); res.Status != string(chain.StatusApproved) {
+			t.Fatalf("request ended %+v", res)
+		}
+		if runs := len(d.runs(t, cs.ID)); runs < 2 {
+			t.Errorf("%d runs, want at least 2", runs)
+		}
+		o, err := s.Store.OrderOfCase(ctx, cs.ID)
+		if err != nil {
+			t.Fatalf("no order issued: %v", err)
+		}
+		desc, err := s.Client.DescribeWorkflowExecution(ctx, o.ID, "")
+		if err != nil || desc.GetWorkflowExecutionInfo().GetType().GetName() != workflows.PurchaseOrderWorkflow {
+			t.Errorf("the order's workflow: %v, %v", desc, err)
 		}
 	})
 
