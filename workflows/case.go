@@ -29,17 +29,18 @@ type View struct {
 // caseRun is one case's workflow state: the chain, and the bookkeeping around it. All of it is
 // touched only under mu, so an Update handler and a timer never interleave at an activity.
 type caseRun struct {
-	in         CaseInput
-	st         *chain.State
-	route      activities.RouteResult
-	mu         workflow.Mutex
-	setupErr   error
-	changed    bool // the state changed: recompute the next alarm
-	deliveries int  // notification deliveries still running
-	toDeliver  int  // notifications written by the last record that wait for e-mail / webhook
+	in        CaseInput
+	st        *chain.State
+	route     activities.RouteResult
+	mu        workflow.Mutex
+	setupErr  error
+	changed   bool // the state changed: recompute the next alarm
+	outbox    outbox
+	toDeliver int // notifications written by the last record that wait for e-mail / webhook
 
 	version   workflow.Version // see versionLeanAlarms
 	saVersion workflow.Version // see versionAttributesOnChange
+	limit     runLimit         // see versionContinueAsNew
 	shown     map[string]any   // the search attribute values operators last saw, by name
 
 	alarm   workflow.Future // the armed timer, if any
@@ -47,7 +48,9 @@ type caseRun struct {
 	cancel  workflow.CancelFunc
 }
 
-func newCaseRun(in CaseInput) *caseRun { return &caseRun{in: in} }
+func newCaseRun(in CaseInput) *caseRun {
+	return &caseRun{in: in, outbox: outbox{id: in.CaseID, what: "case"}}
+}
 
 // versionLeanAlarms (version 1) keeps an alarm timer armed until its fire time moves, and
 // schedules the Deliver activity only when e-mail or webhook messages wait. Cases started before
@@ -61,21 +64,46 @@ const versionLeanAlarms = "lean-alarms"
 const versionAttributesOnChange = "attributes-on-change"
 
 func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
-	// Each GetVersion records a marker and a visibility write. A case new enough to have
-	// attributes-on-change has lean-alarms too, so only older cases ask for it.
-	w.saVersion = workflow.GetVersion(ctx, versionAttributesOnChange, workflow.DefaultVersion, 1)
-	w.version = 1
-	if w.saVersion == workflow.DefaultVersion {
-		w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
+	// Each GetVersion records a marker and a visibility write. A case new enough to continue as
+	// new has every earlier change too, so only older cases ask for those.
+	w.limit = newRunLimit(ctx, w.in.Limits)
+	w.saVersion, w.version = 1, 1
+	if !w.limit.on {
+		w.saVersion = workflow.GetVersion(ctx, versionAttributesOnChange, workflow.DefaultVersion, 1)
+		if w.saVersion == workflow.DefaultVersion {
+			w.version = workflow.GetVersion(ctx, versionLeanAlarms, workflow.DefaultVersion, 1)
+		}
 	}
 	w.mu = workflow.NewMutex(ctx)
+	// A continued run takes its state before its handlers: the Updates that arrived while the
+	// last run drained are validated as soon as they are registered.
+	if c := w.in.Carry; c != nil {
+		w.st, w.route = c.State, c.Route
+	}
 	if err := w.registerHandlers(ctx); err != nil {
 		return CaseResult{}, err
 	}
-	if err := w.setup(ctx); err != nil {
-		return w.abandon(ctx, err)
+	if c := w.in.Carry; c == nil {
+		if err := w.setup(ctx); err != nil {
+			return w.abandon(ctx, err)
+		}
+	} else if c.Deliver {
+		w.outbox.deliver(ctx)
 	}
 	for !w.st.Status.Closed() {
+		if w.limit.reached(ctx) {
+			// What this run accepted, it answers; notifications still being sent are left to the
+			// next run, which sends whatever they did not.
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return CaseResult{}, err
+			}
+			if w.st.Status.Closed() { // an Update accepted before the drain closed it
+				break
+			}
+			next := w.in
+			next.Carry = &CaseCarry{State: w.st, Route: w.route, Deliver: w.outbox.running > 0}
+			return CaseResult{}, workflow.NewContinueAsNewError(ctx, workflow.GetInfo(ctx).WorkflowType.Name, next)
+		}
 		if w.in.AutoPay && w.st.Status == chain.StatusAwaitingPayment {
 			if err := w.payByConnector(ctx); err != nil {
 				return CaseResult{}, err
@@ -86,12 +114,17 @@ func (w *caseRun) run(ctx workflow.Context) (CaseResult, error) {
 			return CaseResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool {
-		return workflow.AllHandlersFinished(ctx) && w.deliveries == 0
-	}); err != nil {
+	if err := w.drain(ctx); err != nil {
 		return CaseResult{}, err
 	}
 	return CaseResult{CaseID: w.st.CaseID, Status: string(w.st.Status), Seals: w.st.Seq}, nil
+}
+
+// drain waits until every accepted Update has been answered and every notification delivered.
+func (w *caseRun) drain(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool {
+		return workflow.AllHandlersFinished(ctx) && w.outbox.running == 0
+	})
 }
 
 // abandon closes a case whose route cannot be resolved: the system rejects it with the reason
@@ -156,6 +189,7 @@ func (w *caseRun) registerHandlers(ctx workflow.Context) error {
 
 // awaitSubmitted answers the submission's update-with-start once the case is routed and recorded.
 func (w *caseRun) awaitSubmitted(ctx workflow.Context) (View, error) {
+	w.limit.took()
 	if err := workflow.Await(ctx, func() bool { return w.st != nil || w.setupErr != nil }); err != nil {
 		return View{}, err
 	}
@@ -179,6 +213,7 @@ func (w *caseRun) validate(ctx workflow.Context, t chain.ActionType, a chain.Act
 // act carries out an accepted action: it re-checks it under the lock (another update may have
 // gone first), applies it to a copy, records the copy, and only then makes it the state.
 func (w *caseRun) act(ctx workflow.Context, t chain.ActionType, a chain.Action) (View, error) {
+	w.limit.took()
 	if err := w.mu.Lock(ctx); err != nil {
 		return View{}, err
 	}
@@ -227,15 +262,7 @@ func (w *caseRun) afterChange(ctx workflow.Context) error {
 	if w.toDeliver == 0 && w.version >= 1 {
 		return nil // only the in-app inbox, already written
 	}
-	w.deliveries++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { w.deliveries-- }()
-		err := workflow.ExecuteActivity(deliverOpts(ctx), acts.Deliver,
-			activities.DeliverInput{CaseID: w.in.CaseID}).Get(ctx, nil)
-		if err != nil {
-			workflow.GetLogger(ctx).Warn("notification delivery failed", "case", w.in.CaseID, "error", err)
-		}
-	})
+	w.outbox.deliver(ctx)
 	return nil
 }
 
@@ -278,8 +305,9 @@ func (w *caseRun) upsertSearchAttributes(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx, updates...)
 }
 
-// waitForAlarm sleeps until the next reminder or escalation is due, or until the state
-// changes. The timer stays armed across changes that do not move it.
+// waitForAlarm sleeps until the next reminder or escalation is due, until the state changes,
+// or until the run has reached its limits. The timer stays armed across changes that do not move
+// it; a run continued as new arms it afresh from the state, at once if it is already due.
 func (w *caseRun) waitForAlarm(ctx workflow.Context) error {
 	if w.version == workflow.DefaultVersion {
 		return w.waitForAlarmV0(ctx)
@@ -297,7 +325,7 @@ func (w *caseRun) waitForAlarm(ctx workflow.Context) error {
 	}
 	w.changed = false
 	err := workflow.Await(ctx, func() bool {
-		return w.changed || w.st.Status.Closed() || (w.alarm != nil && w.alarm.IsReady())
+		return w.changed || w.st.Status.Closed() || (w.alarm != nil && w.alarm.IsReady()) || w.limit.reached(ctx)
 	})
 	if err != nil || w.alarm == nil || !w.alarm.IsReady() {
 		return err

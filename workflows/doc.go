@@ -3,8 +3,12 @@
 // chain (package chain) before anything enters history; status is the "state" Query; each
 // deadline is a timer.
 //
-// Versioning (decided per workflow type): Expense changes that alter the command sequence are
-// guarded with workflow.GetVersion under a change ID named after the change, and each change
-// adds a committed history to testdata/ that TestReplay replays. Histories are short (one case,
-// tens of actions), so no continue-as-new is needed.
+// Versioning (decided per workflow type): changes that alter the command sequence are guarded
+// with workflow.GetVersion under a change ID named after the change, and each change adds a
+// committed history to testdata/ (recorded by TestRecordHistories) that
+// TestReplayCommittedHistories replays; every workflow type has at least one.
+//
+// Long-lived cases and problems (many comments, nudges, progress posts) continue as new before
+// a run's history nears Temporal's per-run limits (RunLimits, versioned "continue-as-new"),
+// carrying their whole state; a purchase order continues after 20 deliveries.
 package workflows

@@ -3,6 +3,8 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
+	"signoff/activities"
+	"signoff/chain"
 	"signoff/policy"
 )
 
@@ -14,6 +16,21 @@ type CaseInput struct {
 	Submitter string      `json:"submitter"`
 	// AutoPay: a payment connector pays approved cases; otherwise a cashier records payment.
 	AutoPay bool `json:"auto_pay,omitempty"`
+	// Limits bound each run's history (see RunLimits); zero takes the defaults.
+	Limits RunLimits `json:"limits,omitzero"`
+	// Carry is the state a run continued as new starts from; nil for a new case.
+	Carry *CaseCarry `json:"carry,omitempty"`
+}
+
+// CaseCarry is what one run of a case hands the next: the chain with its deadlines (the next
+// run arms its alarm from them) and the route the case was submitted on (its policy version,
+// title, department and amount).
+type CaseCarry struct {
+	State *chain.State           `json:"state"`
+	Route activities.RouteResult `json:"route"`
+	// Deliver: notifications were still being delivered when the last run ended; this run
+	// delivers whatever they left.
+	Deliver bool `json:"deliver,omitempty"`
 }
 
 // CaseResult is how a case ended.

@@ -48,12 +48,16 @@ var travel1200 = claim{"zhang.wei", "sales", "travel", "2026-sales-travel", 1200
 // activities against a fresh Postgres database.
 type harness struct {
 	t       *testing.T
-	env     *testsuite.TestWorkflowEnvironment
+	env     *testsuite.TestWorkflowEnvironment // the current run's; tests register on the first
+	acts    *activities.Activities
 	db      *testkit.DB
 	caseID  string
 	start   time.Time
+	actions script
 	results []*result
 	autoPay bool
+	limits  workflows.RunLimits
+	runs    int // how many runs the case took
 }
 
 type result struct {
@@ -87,13 +91,20 @@ func newHarnessWith(t *testing.T, start time.Time, c claim, ch activities.Channe
 	if err != nil {
 		t.Fatal(err)
 	}
+	h := &harness{t: t, acts: acts, db: db, caseID: cs.ID, start: start}
+	h.env = h.newEnv(start)
+	return h
+}
+
+// newEnv is a time-skipping environment for one run of the case, starting at start.
+func (h *harness) newEnv(start time.Time) *testsuite.TestWorkflowEnvironment {
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.SetTestTimeout(2 * time.Minute)
-	worker.Register(env, acts)
-	return &harness{t: t, env: env, db: db, caseID: cs.ID, start: start}
+	worker.Register(env, h.acts)
+	return env
 }
 
 // at schedules an action at a wall-clock instant, with the revision the case has then.
@@ -106,41 +117,45 @@ func (h *harness) atRevision(when time.Time, a chain.Action, want chain.Code) *r
 	return h.schedule(when, a, want, false)
 }
 
+// schedule sends the action to whichever run of the case is running at that instant.
 func (h *harness) schedule(when time.Time, a chain.Action, want chain.Code, currentRevision bool) *result {
 	r := &result{label: fmt.Sprintf("%s by %s at %s", a.Type, a.Actor, when.In(shanghai).Format("01-02 15:04")), want: want}
 	h.results = append(h.results, r)
-	h.env.RegisterDelayedCallback(func() {
+	id := fmt.Sprintf("u%d ", len(h.results)) + r.label
+	h.actions.add(when, func(env *testsuite.TestWorkflowEnvironment) {
 		if currentRevision {
-			a.Revision = h.state().Revision
+			a.Revision = stateIn(h.t, env).Revision
 		}
-		h.env.UpdateWorkflow(workflows.UpdateName(a.Type), fmt.Sprintf("u%d", len(h.results))+r.label, &testsuite.TestUpdateCallback{
+		env.UpdateWorkflow(workflows.UpdateName(a.Type), id, &testsuite.TestUpdateCallback{
 			OnAccept:   func() {},
 			OnReject:   func(err error) { r.err, r.done = err, true },
 			OnComplete: func(_ interface{}, err error) { r.err, r.done = err, true },
 		}, a)
-	}, when.Sub(h.start))
+	})
 	return r
 }
 
-func (h *harness) state() *chain.State {
-	v, err := h.env.QueryWorkflow(workflows.QueryState)
+func (h *harness) state() *chain.State { return stateIn(h.t, h.env) }
+
+func stateIn(t *testing.T, env *testsuite.TestWorkflowEnvironment) *chain.State {
+	t.Helper()
+	v, err := env.QueryWorkflow(workflows.QueryState)
 	if err != nil {
-		h.t.Fatalf("query state: %v", err)
+		t.Fatalf("query state: %v", err)
 	}
 	var st chain.State
 	if err := v.Get(&st); err != nil {
-		h.t.Fatalf("decode state: %v", err)
+		t.Fatalf("decode state: %v", err)
 	}
 	return &st
 }
 
-// run executes the workflow to its end and checks every scheduled action's outcome.
+// run executes the workflow to its end, run after run, and checks every scheduled action's
+// outcome.
 func (h *harness) run(wantStatus chain.Status) workflows.CaseResult {
 	h.t.Helper()
-	h.env.ExecuteWorkflow(workflows.Expense, workflows.CaseInput{CaseID: h.caseID, Kind: "expense", Submitter: "x", AutoPay: h.autoPay})
-	if !h.env.IsWorkflowCompleted() {
-		h.t.Fatal("workflow did not complete")
-	}
+	in := workflows.CaseInput{CaseID: h.caseID, Kind: "expense", Submitter: "x", AutoPay: h.autoPay, Limits: h.limits}
+	h.env, h.runs = runChain(h.t, h.env, h.start, h.newEnv, &h.actions, workflows.ExpenseWorkflow, workflows.Expense, in)
 	if err := h.env.GetWorkflowError(); err != nil {
 		h.t.Fatalf("workflow error: %v", err)
 	}

@@ -23,6 +23,19 @@ type ProblemInput struct {
 	Raiser        string `json:"raiser"`
 	Severity      string `json:"severity"`
 	PolicyVersion int    `json:"policy_version"`
+	// Limits bound each run's history (see RunLimits); zero takes the defaults.
+	Limits RunLimits `json:"limits,omitzero"`
+	// Carry is what a run continued as new starts from; nil for a new problem.
+	Carry *ProblemCarry `json:"carry,omitempty"`
+}
+
+// ProblemCarry is what one run of a problem hands the next: the problem with its rules,
+// calendar, due date and ladder (the next run arms its alarm from them).
+type ProblemCarry struct {
+	State *problem.State `json:"state"`
+	// Deliver: notifications were still being delivered when the last run ended; this run
+	// delivers whatever they left.
+	Deliver bool `json:"deliver,omitempty"`
 }
 
 // ProblemView is what a problem's Update returns: enough to know the action took.
@@ -48,8 +61,8 @@ type problemRun struct {
 	changed  bool
 	setupErr error
 	shown    map[string]any
-	// deliveries counts e-mail and webhook deliveries still running in the background.
-	deliveries int
+	outbox   outbox
+	limit    runLimit // see versionContinueAsNew
 }
 
 // Problem runs a production problem through its lifecycle: raised → screened by the control
@@ -58,26 +71,54 @@ type problemRun struct {
 // refused. Every human action is an Update whose validator is problem.State.Validate; every
 // transition is recorded (seals, snapshot, KPI rows, notifications) before it is acknowledged.
 func Problem(ctx workflow.Context, in ProblemInput) (ProblemResult, error) {
-	p := &problemRun{in: in, mu: workflow.NewMutex(ctx)}
+	// A continued run takes its state before its handlers: the Updates that arrived while the
+	// last run drained are validated as soon as they are registered.
+	p := &problemRun{in: in, limit: newRunLimit(ctx, in.Limits), mu: workflow.NewMutex(ctx),
+		outbox: outbox{id: in.ProblemID, what: "problem"}}
+	if in.Carry != nil {
+		p.st = in.Carry.State
+	}
 	if err := p.registerHandlers(ctx); err != nil {
 		return ProblemResult{}, err
 	}
-	if err := p.setup(ctx); err != nil {
-		p.setupErr = err
-		if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); werr != nil {
-			return ProblemResult{}, werr
+	if in.Carry == nil {
+		if err := p.setup(ctx); err != nil {
+			p.setupErr = err
+			if werr := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); werr != nil {
+				return ProblemResult{}, werr
+			}
+			return ProblemResult{}, err
 		}
-		return ProblemResult{}, err
+	} else if in.Carry.Deliver {
+		p.outbox.deliver(ctx)
 	}
 	for !p.st.Status.Closed() {
+		if p.limit.reached(ctx) {
+			// What this run accepted, it answers; notifications still being sent are left to the
+			// next run, which sends whatever they did not.
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return ProblemResult{}, err
+			}
+			if p.st.Status.Closed() { // an Update accepted before the drain closed it
+				break
+			}
+			next := p.in
+			next.Carry = &ProblemCarry{State: p.st, Deliver: p.outbox.running > 0}
+			return ProblemResult{}, workflow.NewContinueAsNewError(ctx, ProblemWorkflow, next)
+		}
 		if err := p.waitForAlarm(ctx); err != nil {
 			return ProblemResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && p.deliveries == 0 }); err != nil {
+	if err := p.drain(ctx); err != nil {
 		return ProblemResult{}, err
 	}
 	return ProblemResult{ProblemID: in.ProblemID, Status: string(p.st.Status), Seals: p.st.Seq}, nil
+}
+
+// drain waits until every accepted Update has been answered and every notification delivered.
+func (p *problemRun) drain(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && p.outbox.running == 0 })
 }
 
 func (p *problemRun) setup(ctx workflow.Context) error {
@@ -104,6 +145,7 @@ func (p *problemRun) registerHandlers(ctx workflow.Context) error {
 		return err
 	}
 	err := workflow.SetUpdateHandler(ctx, UpdateSubmit, func(ctx workflow.Context) (ProblemView, error) {
+		p.limit.took()
 		if err := workflow.Await(ctx, func() bool { return p.st != nil || p.setupErr != nil }); err != nil {
 			return ProblemView{}, err
 		}
@@ -135,6 +177,7 @@ func (p *problemRun) registerHandlers(ctx workflow.Context) error {
 // act carries out an accepted action: re-checked under the lock, applied to a copy, recorded,
 // then made the state.
 func (p *problemRun) act(ctx workflow.Context, t problem.ActionType, a problem.Action) (ProblemView, error) {
+	p.limit.took()
 	if err := p.mu.Lock(ctx); err != nil {
 		return ProblemView{}, err
 	}
@@ -157,11 +200,13 @@ func (p *problemRun) act(ctx workflow.Context, t problem.ActionType, a problem.A
 	return p.view(), nil
 }
 
-// waitForAlarm sleeps until the next reminder or escalation rung, or until the state changes.
+// waitForAlarm sleeps until the next reminder or escalation rung, until the state changes, or
+// until the run has reached its limits. A run continued as new arms it afresh from the state,
+// at once if it is already due.
 func (p *problemRun) waitForAlarm(ctx workflow.Context) error {
 	at, kind, rung, ok := p.st.NextAlarm()
 	p.changed = false
-	wake := func() bool { return p.changed || p.st.Status.Closed() }
+	wake := func() bool { return p.changed || p.st.Status.Closed() || p.limit.reached(ctx) }
 	if !ok {
 		return workflow.Await(ctx, wake)
 	}
@@ -201,17 +246,9 @@ func (p *problemRun) record(ctx workflow.Context, st *problem.State, out problem
 	if err := workflow.ExecuteLocalActivity(localOpts(ctx), acts.RecordProblem, in).Get(ctx, &res); err != nil {
 		return err
 	}
-	if res.ToDeliver == 0 {
-		return nil
+	if res.ToDeliver > 0 {
+		p.outbox.deliver(ctx)
 	}
-	p.deliveries++
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		defer func() { p.deliveries-- }()
-		err := workflow.ExecuteActivity(deliverOpts(ctx), acts.Deliver, activities.DeliverInput{CaseID: st.ProblemID}).Get(ctx, nil)
-		if err != nil {
-			workflow.GetLogger(ctx).Warn("notification delivery failed", "problem", st.ProblemID, "error", err)
-		}
-	})
 	return nil
 }
 

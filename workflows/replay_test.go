@@ -3,7 +3,6 @@ package workflows_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,39 +13,79 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"signoff/activities"
 	"signoff/chain"
 	"signoff/store"
 	"signoff/testkit"
+	"signoff/worker"
 	"signoff/workflows"
 )
 
-var recordHistory = flag.String("record-history", "", "write the dev-server run's history to this file under testdata/ (e.g. expense_v1_full_chain.json)")
-
 // TestReplayCommittedHistories replays every committed history against today's workflow code:
-// a change that would break running cases fails here (see the versioning note in doc.go).
+// a change that would break running workflows fails here (see "Versioning" in README.md). The
+// histories are written by TestRecordHistories.
 func TestReplayCommittedHistories(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no committed histories in testdata (%v)", err)
-	}
-	for _, f := range files {
+	replayer := sdkworker.NewWorkflowReplayer()
+	worker.Register(replayRegistry{replayer}, nil)
+	for _, f := range committedHistories(t) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			r := sdkworker.NewWorkflowReplayer()
-			r.RegisterWorkflowWithOptions(workflows.Expense, workflow.RegisterOptions{Name: workflows.ExpenseWorkflow})
-			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
+			if err := replayer.ReplayWorkflowHistory(nil, readHistory(t, f)); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}
 		})
 	}
 }
 
+// TestEveryWorkflowTypeHasACommittedHistory: a workflow type without one could change
+// incompatibly unnoticed.
+func TestEveryWorkflowTypeHasACommittedHistory(t *testing.T) {
+	covered := map[string]bool{}
+	for _, f := range committedHistories(t) {
+		covered[readHistory(t, f).Events[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowType().GetName()] = true
+	}
+	for _, wt := range []string{workflows.ExpenseWorkflow, workflows.ProcurementWorkflow, workflows.PurchaseOrderWorkflow,
+		workflows.ReceiptWorkflow, workflows.SettlementWorkflow, workflows.ProblemWorkflow, workflows.ReconcileWorkflow} {
+		if !covered[wt] {
+			t.Errorf("no committed history of the %s workflow", wt)
+		}
+	}
+}
+
+func committedHistories(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no committed histories in testdata (%v)", err)
+	}
+	return files
+}
+
+// replayRegistry lets worker.Register fill a replayer: one list of what the worker runs.
+// Replays never run activities.
+type replayRegistry struct{ sdkworker.WorkflowReplayer }
+
+func (replayRegistry) RegisterActivity(any) {}
+
+func readHistory(t *testing.T, file string) *historypb.History {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := &historypb.History{}
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, hist); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	if len(hist.Events) == 0 {
+		t.Fatalf("%s holds no events", file)
+	}
+	return hist
+}
+
 // TestExpenseOnDevServer drives one claim through the whole chain on a real Temporal dev server
 // and real Postgres, the way the gateway does: update-with-start, then one Update per action.
-// With -record-history FILE it also writes its history for TestReplayCommittedHistories.
 func TestExpenseOnDevServer(t *testing.T) {
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -112,9 +151,6 @@ func TestExpenseOnDevServer(t *testing.T) {
 	if res.Status != string(chain.StatusPaid) || res.Seals != 6 {
 		t.Fatalf("result %+v, want paid with 6 seals", res)
 	}
-	if *recordHistory != "" {
-		writeHistory(t, ctx, s.Client, cs.ID, filepath.Join("testdata", *recordHistory))
-	}
 }
 
 func update(ctx context.Context, c client.Client, id string, a chain.Action) (workflows.View, error) {
@@ -132,27 +168,4 @@ func update(ctx context.Context, c client.Client, id string, a chain.Action) (wo
 		return v, err
 	}
 	return v, err
-}
-
-func writeHistory(t *testing.T, ctx context.Context, c client.Client, id, file string) {
-	it := c.GetWorkflowHistory(ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	hist := &historypb.History{}
-	for it.HasNext() {
-		ev, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hist.Events = append(hist.Events, ev)
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(hist)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll("testdata", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d events)", file, len(hist.Events))
 }
