@@ -215,7 +215,6 @@ func (s *server) location(ctx context.Context) *time.Location {
 	return time.UTC
 }
 
-
 func loadLocation(name string) (*time.Location, error) { return service.LoadLocation(name) }
 
 // render writes a page with a status. The page is rendered into a buffer first, so that a

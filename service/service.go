@@ -67,4 +67,3 @@ func New(d Deps) (*Service, error) {
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
-
