@@ -3,7 +3,8 @@ package workflows
 import "go.temporal.io/sdk/workflow"
 
 // versionContinueAsNew (version 1): a case or problem continues as new before its history nears
-// Temporal's per-run limits, carrying its state to the next run. Runs started before it
+// Temporal's per-run limits, carrying its state to the next run; a problem also takes the
+// cases' lean alarms and attributes-on-change with it (see Problem). Runs started before it
 // (DefaultVersion) never continue: their histories were short when they began and replay as
 // they ran.
 const versionContinueAsNew = "continue-as-new"

@@ -44,5 +44,6 @@ type CaseResult struct {
 // witness → receiver (goods only) → reviewer → approver levels by category and amount →
 // cashier, until it is paid, rejected or withdrawn.
 func Expense(ctx workflow.Context, in CaseInput) (CaseResult, error) {
-	return newCaseRun(in).run(ctx)
+	_, res, err := runCase(ctx, in)
+	return res, err
 }

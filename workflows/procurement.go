@@ -16,8 +16,7 @@ import (
 // countersigned it issues the purchase order (PO-…) and starts the order's own workflow, which
 // outlives it: deliveries, receipts, the match and the payment belong to the order.
 func Procurement(ctx workflow.Context, in CaseInput) (CaseResult, error) {
-	w := newCaseRun(in)
-	res, err := w.run(ctx)
+	w, res, err := runCase(ctx, in)
 	if err != nil || w.st == nil || w.st.Status != chain.StatusApproved {
 		return res, err
 	}
@@ -45,11 +44,13 @@ func Procurement(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 
 // Receipt runs one delivery's receipt (GR-…) through the keeper's and the accountant's seals.
 func Receipt(ctx workflow.Context, in CaseInput) (CaseResult, error) {
-	return newCaseRun(in).run(ctx)
+	_, res, err := runCase(ctx, in)
+	return res, err
 }
 
 // Settlement runs an order's payment (PAY-…): a reviewer clears a failed three-way match, then
 // the cashier pays.
 func Settlement(ctx workflow.Context, in CaseInput) (CaseResult, error) {
-	return newCaseRun(in).run(ctx)
+	_, res, err := runCase(ctx, in)
+	return res, err
 }

@@ -42,7 +42,7 @@ const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 //
 // v3 cases and v0 problems are from before continue-as-new; v4 cases and v1 problems continue
 // as new every few Updates (RunLimits), so their histories end in and start from a
-// continuation.
+// continuation (v1 problems also have the cases' lean alarms and attributes).
 const (
 	historyExpense     = "expense_v4_continued_alarms_transfer_return.json"
 	historyProcurement = "procurement_v4_countersign_refused.json"
@@ -350,6 +350,14 @@ func (r *devServer) runs(t *testing.T, id string) []*historypb.History {
 			return runs
 		}
 	}
+}
+
+// waitForRuns waits until a workflow has at least n runs.
+func (r *devServer) waitForRuns(t *testing.T, id string, n int) {
+	t.Helper()
+	r.waitFor(t, fmt.Sprintf("%s to continue as new", id), func() (string, bool) {
+		return "", len(r.runs(t, id)) >= n
+	})
 }
 
 func (r *devServer) createCase(t *testing.T, n store.NewCase) store.Case {

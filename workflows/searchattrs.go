@@ -67,10 +67,10 @@ func StartSearchAttributes(kind policy.Kind, department string, amount int64, ro
 	)
 }
 
-// shownValues reads attributes back in the comparable form upsertSearchAttributes keeps.
+// shownValues reads attributes back in the comparable form runner.publish keeps.
 func shownValues(sa temporal.SearchAttributes) map[string]any {
 	shown := map[string]any{}
-	for _, k := range []temporal.SearchAttributeKeyKeyword{AttrKind, AttrStatus, AttrDepartment, AttrStep} {
+	for _, k := range []temporal.SearchAttributeKeyKeyword{AttrKind, AttrStatus, AttrDepartment, AttrStep, AttrSeverity} {
 		if v, ok := sa.GetKeyword(k); ok {
 			shown[k.GetName()] = v
 		}
