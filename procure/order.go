@@ -2,7 +2,6 @@ package procure
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"signoff/policy"
@@ -50,7 +49,7 @@ type LineQuantity struct {
 }
 
 // Total is the order's value.
-func (o *OrderState) Total() policy.Money {
+func (o OrderState) Total() policy.Money {
 	var t policy.Money
 	for _, l := range o.Lines {
 		t += policy.Money(l.Quantity * int64(l.UnitPrice))
@@ -58,42 +57,16 @@ func (o *OrderState) Total() policy.Money {
 	return t
 }
 
-// Pend records a receipt of a delivery's accepted lines: their quantities wait for the seals.
-func (o *OrderState) Pend(receiptID, deliveryID string, verdicts []Verdict) {
-	r := OpenReceipt{ReceiptID: receiptID, DeliveryID: deliveryID}
-	for _, v := range verdicts {
-		if v.Accepted {
-			r.Quantities = append(r.Quantities, LineQuantity{LineNo: v.LineNo, Quantity: v.Quantity})
-			o.line(v.LineNo).Pending += v.Quantity
-		}
-	}
-	o.Open = append(o.Open, r)
-	o.Seq++
-}
-
-// Settle closes an open receipt: sealed, its quantities are accepted; refused or withdrawn,
-// they may be delivered again. It reports the receipt's quantities, or false if it was not open.
-func (o *OrderState) Settle(receiptID string, sealed bool) ([]LineQuantity, bool) {
-	i := slices.IndexFunc(o.Open, func(r OpenReceipt) bool { return r.ReceiptID == receiptID })
-	if i < 0 {
-		return nil, false
-	}
-	r := o.Open[i]
-	o.Open = slices.Delete(o.Open, i, i+1)
-	for _, q := range r.Quantities {
-		l := o.line(q.LineNo)
-		l.Pending -= q.Quantity
-		if sealed {
-			l.Accepted += q.Quantity
-		}
-	}
-	o.Seq++
-	return r.Quantities, true
+// NextDelivery numbers the order's next delivery: PO-…-D<n>, n counting from 1 over the
+// order's life.
+func (o OrderState) NextDelivery() (id string, batch int) {
+	batch = o.Deliveries + 1
+	return fmt.Sprintf("%s-D%d", o.OrderID, batch), batch
 }
 
 // FullyReceived reports whether nothing waits for seals and every line has been accepted in
 // full, within the quantity tolerance.
-func (o *OrderState) FullyReceived(t policy.Tolerance) bool {
+func (o OrderState) FullyReceived(t policy.Tolerance) bool {
 	if len(o.Open) > 0 {
 		return false
 	}
@@ -107,7 +80,7 @@ func (o *OrderState) FullyReceived(t policy.Tolerance) bool {
 
 // InvoiceProblems checks the form of an invoice for the order: at least one line, each for an
 // order line, once, with a quantity not negative and an amount above zero.
-func (o *OrderState) InvoiceProblems(lines []InvoiceLine) []Problem {
+func (o OrderState) InvoiceProblems(lines []InvoiceLine) []Problem {
 	if len(lines) == 0 {
 		return []Problem{{Field: "lines", Key: "lines_empty"}}
 	}
@@ -132,15 +105,18 @@ func (o *OrderState) InvoiceProblems(lines []InvoiceLine) []Problem {
 	return out
 }
 
-// Invoiceable reports whether an invoice may be registered now: before settlement starts.
-func (o *OrderState) Invoiceable() bool {
-	return o.Status == OrderOrdered || o.Status == OrderReceived
-}
+// Invoiceable reports whether an invoice may be registered now, as Validate decides it: before
+// the payment is opened, or after it was refused.
+func (o OrderState) Invoiceable() bool { return o.refuseInvoice() == nil }
 
-// Receivable reports whether deliveries may be registered now.
-func (o *OrderState) Receivable() bool { return o.Status == OrderOrdered }
+// Receivable reports whether deliveries may be registered now, as Validate decides it.
+func (o OrderState) Receivable() bool { return o.refuseDeliveries() == nil }
 
-func (o *OrderState) line(no int) *OrderLine {
+// Closed reports whether the order is paid: it takes nothing more.
+func (o OrderState) Closed() bool { return o.Status == OrderPaid }
+
+// line is the order line numbered no, in the order's own Lines, or nil.
+func (o OrderState) line(no int) *OrderLine {
 	for i := range o.Lines {
 		if o.Lines[i].LineNo == no {
 			return &o.Lines[i]

@@ -6,45 +6,11 @@ import (
 	"signoff/policy"
 )
 
-func twoLineOrder() *OrderState {
-	return &OrderState{OrderID: "PO-1", Status: OrderOrdered, Lines: []OrderLine{
-		{LineNo: 1, Quantity: 10, UnitPrice: 100},
-		{LineNo: 2, Quantity: 5, UnitPrice: 200},
+func twoLineOrder() OrderState {
+	return OrderState{OrderID: "PO-1", CaseID: "PR-1", SupplierID: "SUP-1", Status: OrderOrdered, Lines: []OrderLine{
+		{LineNo: 1, Quantity: 10, UnitPrice: 100, Spec: "A"},
+		{LineNo: 2, Quantity: 5, UnitPrice: 200, Spec: "B"},
 	}}
-}
-
-func accept(line int, q int64) Verdict { return Verdict{LineNo: line, Accepted: true, Quantity: q} }
-
-// Partial deliveries add up to the order; a refused receipt gives its quantities back.
-func TestOrderPartialReceiptsSumToTheOrder(t *testing.T) {
-	o := twoLineOrder()
-	tol := policy.Tolerance{}
-	o.Pend("GR-1", "PO-1-D1", []Verdict{accept(1, 4), {LineNo: 2, Accepted: false}})
-	if o.Lines[0].Pending != 4 || o.Lines[0].Remaining() != 6 {
-		t.Fatalf("after the first receipt: %+v", o.Lines[0])
-	}
-	o.Pend("GR-2", "PO-1-D2", []Verdict{accept(1, 6), accept(2, 5)})
-	if o.FullyReceived(tol) {
-		t.Fatal("fully received while receipts wait for their seals")
-	}
-	if _, ok := o.Settle("GR-1", true); !ok {
-		t.Fatal("GR-1 was not open")
-	}
-	if _, ok := o.Settle("GR-1", true); ok {
-		t.Fatal("GR-1 settled twice")
-	}
-	o.Settle("GR-2", false) // refused: 6 and 5 may come again
-	if o.Lines[0].Accepted != 4 || o.Lines[0].Pending != 0 || o.Lines[1].Remaining() != 5 {
-		t.Fatalf("after a sealed and a refused receipt: %+v", o.Lines)
-	}
-	o.Pend("GR-3", "PO-1-D3", []Verdict{accept(1, 6), accept(2, 5)})
-	o.Settle("GR-3", true)
-	if !o.FullyReceived(tol) || o.Lines[0].Accepted != 10 || o.Lines[1].Accepted != 5 {
-		t.Errorf("three partial deliveries should complete the order: %+v", o.Lines)
-	}
-	if o.Total() != 2000 {
-		t.Errorf("total = %s, want 20.00", o.Total())
-	}
 }
 
 // With a quantity tolerance, an order received just short of the ordered quantity counts as
@@ -60,6 +26,12 @@ func TestOrderFullyReceivedWithinTolerance(t *testing.T) {
 		if got := o.FullyReceived(tol); got != tc.want {
 			t.Errorf("accepted %d of 10: fully received = %v, want %v", tc.accepted, got, tc.want)
 		}
+	}
+	o := twoLineOrder()
+	o.Lines[0].Accepted, o.Lines[1].Accepted = 10, 5
+	o.Open = []OpenReceipt{{ReceiptID: "GR-9"}}
+	if o.FullyReceived(policy.Tolerance{}) {
+		t.Error("fully received while a receipt waits for its seals")
 	}
 }
 
@@ -84,11 +56,38 @@ func TestInvoiceProblems(t *testing.T) {
 	if len(p) != len(want) {
 		t.Errorf("problems = %v, want exactly %v", p, want)
 	}
-	if !o.Invoiceable() || !o.Receivable() {
-		t.Error("an ordered order takes deliveries and an invoice")
+}
+
+// Receivable and Invoiceable, which the pages and the gateway ask, answer as Validate does.
+func TestReceivableAndInvoiceableByStatus(t *testing.T) {
+	for _, tc := range []struct {
+		status                 string
+		receivable, invoiceble bool
+	}{
+		{OrderOrdered, true, true},
+		{OrderReceived, false, true},
+		{OrderSettling, false, false},
+		{OrderPaid, false, false},
+	} {
+		o := twoLineOrder()
+		o.Status = tc.status
+		if o.Receivable() != tc.receivable || o.Invoiceable() != tc.invoiceble {
+			t.Errorf("%s: receivable %v, invoiceable %v; want %v, %v", tc.status, o.Receivable(), o.Invoiceable(), tc.receivable, tc.invoiceble)
+		}
+		m := Order{State: o}
+		id, batch := o.NextDelivery()
+		delivered := m.Validate(Delivered{Actor: "k", DeliveryID: id, Batch: batch, Verdicts: []Verdict{accept(1, 1)}}) == nil
+		invoiced := m.Validate(InvoiceRegistered{Actor: "a", InvoiceNo: "FP", Lines: []InvoiceLine{{LineNo: 1, Quantity: 1, Amount: 1}}}) == nil
+		if delivered != tc.receivable || invoiced != tc.invoiceble {
+			t.Errorf("%s: Validate takes a delivery %v, an invoice %v; the predicates say %v, %v", tc.status, delivered, invoiced, tc.receivable, tc.invoiceble)
+		}
 	}
-	o.Status = OrderSettling
-	if o.Invoiceable() || o.Receivable() {
-		t.Error("an order being paid takes neither")
+}
+
+func TestNextDeliveryCountsOverTheOrdersLife(t *testing.T) {
+	o := twoLineOrder()
+	o.Deliveries = 20 // carried over continue-as-new
+	if id, batch := o.NextDelivery(); id != "PO-1-D21" || batch != 21 {
+		t.Errorf("next delivery = %s (%d), want PO-1-D21 (21)", id, batch)
 	}
 }
