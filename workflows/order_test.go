@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"signoff/activities"
+	"signoff/demo"
 	"signoff/policy"
 	"signoff/procure"
 	"signoff/store"
@@ -27,7 +28,7 @@ func issuedOrder(t *testing.T, db *testkit.DB) store.Order {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := db.Store.SeedProcurementDemo(ctx); err != nil {
+	if err := demo.SeedProcurement(ctx, db.Store); err != nil {
 		t.Fatal(err)
 	}
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
