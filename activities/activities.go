@@ -9,9 +9,15 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"signoff/i18n"
 	"signoff/notify"
 	"signoff/store"
 )
+
+// textLang is the language of the words the activities write for people: titles and purposes
+// of the cases the system opens, and notifications. It is the company's language; a text
+// stored in the database is rendered once, when written, and read back as written.
+const textLang = i18n.Default
 
 // Activities carries the dependencies of the activities. Register it with a worker; workflows
 // refer to its methods through a nil *Activities.

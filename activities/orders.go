@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"signoff/i18n"
 	"signoff/policy"
 	"signoff/procure"
 	"signoff/store"
@@ -103,8 +104,8 @@ func (a *Activities) RegisterDelivery(ctx context.Context, in DeliveryInput) (De
 		}
 		d.Receipt = &store.NewCase{
 			Prefix: ReceiptPrefix, Year: yearIn(doc, in.At), Kind: string(policy.KindReceipt),
-			Title:    fmt.Sprintf("验收入库 %s 第%d批", in.OrderID, in.Batch),
-			Purpose:  fmt.Sprintf("%s（%s）到货验收，送货单 %s", in.OrderID, pr.Title, in.NoteNo),
+			Title:    i18n.T(textLang, "system.receipt.title", in.OrderID, in.Batch),
+			Purpose:  i18n.T(textLang, "system.receipt.purpose", in.OrderID, pr.Title, in.NoteNo),
 			Category: pr.Category, DepartmentID: pr.DepartmentID, BudgetLineID: pr.BudgetLineID,
 			Amount: amount, Currency: pr.Currency, SubmitterID: pr.SubmitterID, PolicyVersion: pr.PolicyVersion,
 			NoReservation: true, ParentID: pr.ID,
@@ -176,15 +177,15 @@ func (a *Activities) OpenSettlement(ctx context.Context, in SettlementInput) (Se
 		return SettlementResult{}, fmt.Errorf("open settlement: %w", err)
 	}
 	var conditions []string
-	purpose := fmt.Sprintf("%s 三单匹配一致，付款", in.OrderID)
+	purpose := i18n.T(textLang, "system.settlement.purpose_matched", in.OrderID)
 	if in.Mismatch {
 		conditions = []string{ConditionMatchException}
-		purpose = fmt.Sprintf("%s 三单匹配不一致，须审核后付款", in.OrderID)
+		purpose = i18n.T(textLang, "system.settlement.purpose_mismatch", in.OrderID)
 	}
 	key := fmt.Sprintf("system:%s/settlement/%d", in.OrderID, in.Attempt)
 	id, err := a.store.OpenSettlement(ctx, store.NewCase{
 		Prefix: SettlementPrefix, Year: yearIn(doc, in.At), Kind: string(policy.KindSettlement),
-		Title: fmt.Sprintf("付款 %s", in.OrderID), Purpose: purpose, Category: pr.Category,
+		Title: i18n.T(textLang, "system.settlement.title", in.OrderID), Purpose: purpose, Category: pr.Category,
 		DepartmentID: pr.DepartmentID, BudgetLineID: pr.BudgetLineID, Amount: int64(in.Amount),
 		Currency: pr.Currency, SubmitterID: pr.SubmitterID, PolicyVersion: pr.PolicyVersion,
 		NoReservation: true, ParentID: pr.ID, Conditions: conditions,

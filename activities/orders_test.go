@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"signoff/activities"
+	"signoff/demo"
 	"signoff/policy"
 	"signoff/procure"
 	"signoff/store"
@@ -58,7 +59,7 @@ func laptop(accepted bool) procure.InspectedLine {
 // same, and a new key writes its own.
 func TestOrderActivitiesWriteOnceByKey(t *testing.T) {
 	db := testkit.NewDB(t)
-	if err := db.Store.SeedProcurementDemo(testCtx(t)); err != nil {
+	if err := demo.SeedProcurement(testCtx(t), db.Store); err != nil {
 		t.Fatal(err)
 	}
 	acts, env := actEnv(t, db, inAppOnly)
@@ -179,7 +180,7 @@ func TestOrderActivitiesWriteOnceByKey(t *testing.T) {
 // the amount paid, once; another request consumes its own.
 func TestConsumePurchaseOnce(t *testing.T) {
 	db := testkit.NewDB(t)
-	if err := db.Store.SeedProcurementDemo(testCtx(t)); err != nil {
+	if err := demo.SeedProcurement(testCtx(t), db.Store); err != nil {
 		t.Fatal(err)
 	}
 	acts, env := actEnv(t, db, inAppOnly)

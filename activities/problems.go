@@ -129,7 +129,7 @@ func (a *Activities) problemNotices(ctx context.Context, st *problem.State, noti
 			if !ok {
 				continue
 			}
-			subject, body := notify.Compose("problem_"+n.Kind, c, u.Name)
+			subject, body := notify.Compose(textLang, "problem_"+n.Kind, c, u.Name)
 			for _, ch := range a.channelNames() {
 				out = append(out, store.Notification{
 					Key:    fmt.Sprintf("%s/%d/%s/%s/%s", st.ProblemID, st.Seq, n.Kind, id, ch),

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"signoff/activities"
+	"signoff/demo"
 	"signoff/problem"
 	"signoff/store"
 	"signoff/testkit"
@@ -28,7 +29,7 @@ func raiseProblem(t *testing.T, db *testkit.DB, rules activities.ProblemRules, a
 // counts are neither doubled nor lost, and a second problem due the same day adds to them.
 func TestRecordProblemWritesEachTransitionOnce(t *testing.T) {
 	db := testkit.NewDB(t)
-	if err := db.Store.SeedRegistryDemo(testCtx(t)); err != nil {
+	if err := demo.SeedRegistry(testCtx(t), db.Store); err != nil {
 		t.Fatal(err)
 	}
 	acts, env := actEnv(t, db, allChannels)

@@ -79,7 +79,7 @@ func (a *Activities) compose(ctx context.Context, in RecordInput) ([]store.Notif
 			if !ok {
 				continue
 			}
-			subject, body := notify.Compose(n.Kind, c, u.Name)
+			subject, body := notify.Compose(textLang, n.Kind, c, u.Name)
 			for _, ch := range a.channelNames() {
 				out = append(out, store.Notification{
 					Key:    fmt.Sprintf("%s/%d/%s/%s/%s", c.ID, seq, n.Kind, r, ch),

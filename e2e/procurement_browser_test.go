@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"signoff/demo"
 	"signoff/testkit"
 )
 
@@ -40,7 +41,7 @@ func (a *app) seedProcurement() {
 	a.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.stack.Store.SeedProcurementDemo(ctx); err != nil {
+	if err := demo.SeedProcurement(ctx, a.stack.Store); err != nil {
 		a.t.Fatal(err)
 	}
 }

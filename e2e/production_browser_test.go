@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"signoff/demo"
 	"signoff/testkit"
 )
 
@@ -24,7 +25,7 @@ func (a *app) seedRegistry() {
 	a.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := a.stack.Store.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, a.stack.Store); err != nil {
 		a.t.Fatal(err)
 	}
 }

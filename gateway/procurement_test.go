@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"signoff/demo"
 )
 
 // seedProcurement loads the demo suppliers, materials, plans and stock.
@@ -16,7 +18,7 @@ func (h *harness) seedProcurement() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := h.stack.Store.SeedProcurementDemo(ctx); err != nil {
+	if err := demo.SeedProcurement(ctx, h.stack.Store); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
+	"signoff/demo"
 	"signoff/i18n"
 )
 
@@ -28,7 +29,7 @@ func (h *harness) seedRegistry() {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := h.stack.Store.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, h.stack.Store); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -1,8 +1,12 @@
 package i18n_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"signoff/i18n"
@@ -60,6 +64,66 @@ func TestParse(t *testing.T) {
 	for _, tag := range []string{"", "fr", "zz-zh"} {
 		if _, ok := i18n.Parse(tag); ok {
 			t.Errorf("Parse(%q) accepted", tag)
+		}
+	}
+}
+
+// wholeKeyNamespaces are the namespaces whose keys the code always names whole, as a quoted
+// literal, never built from parts; a key of theirs that no source file names is dead.
+var wholeKeyNamespaces = []string{"notify.", "system."}
+
+func TestEveryWholeKeyIsUsed(t *testing.T) {
+	var sources []string
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "bin" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		sources = append(sources, string(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(sources, "\n")
+	checked := 0
+	for _, k := range i18n.Keys(i18n.ZH) {
+		if !slices.ContainsFunc(wholeKeyNamespaces, func(ns string) bool { return strings.HasPrefix(k, ns) }) {
+			continue
+		}
+		checked++
+		if !strings.Contains(all, `"`+k+`"`) {
+			t.Errorf("%q is in the catalogues but no Go code names it", k)
+		}
+	}
+	if checked == 0 {
+		t.Error("no key of the whole-key namespaces found: the test checks nothing")
+	}
+}
+
+// The system writes these texts into the database, in the company's language; rows written by
+// earlier versions hold the same wording, so a change here makes old and new rows disagree.
+func TestStoredTextsKeepTheirWording(t *testing.T) {
+	for _, tt := range []struct {
+		key  string
+		args []any
+		want string
+	}{
+		{"system.no_route", []any{"no tier"}, "无法确定审批路线 (no route): no tier"},
+		{"system.receipt.title", []any{"PO-2026-000001", 2}, "验收入库 PO-2026-000001 第2批"},
+		{"system.receipt.purpose", []any{"PO-2026-000001", "笔记本", "SN-1"}, "PO-2026-000001（笔记本）到货验收，送货单 SN-1"},
+		{"system.settlement.title", []any{"PO-2026-000001"}, "付款 PO-2026-000001"},
+		{"system.settlement.purpose_matched", []any{"PO-2026-000001"}, "PO-2026-000001 三单匹配一致，付款"},
+		{"system.settlement.purpose_mismatch", []any{"PO-2026-000001"}, "PO-2026-000001 三单匹配不一致，须审核后付款"},
+	} {
+		if got := i18n.T(i18n.Default, tt.key, tt.args...); got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.key, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 package notify
 
-import "fmt"
+import "signoff/i18n"
 
 // Case is what a message says about the case.
 type Case struct {
@@ -9,23 +9,25 @@ type Case struct {
 	Link  string
 }
 
-var subjects = map[string]string{
-	"todo":       "待办：%s %s 等待您处理",
-	"reminder":   "提醒：%s %s 即将到期",
-	"escalation": "督办：%s %s 已超时",
-	"nudge":      "催办：%s %s 请尽快处理",
-	"returned":   "退回：%s %s 已退回，请修改",
-	"rejected":   "驳回：%s %s 已被驳回",
-	"paid":       "已付款：%s %s",
+// kindKeys names the catalogue sentence that says what happened, by kind of notice. A kind
+// not listed (a problem's notices, say) gets the plain "notice" sentence rather than none.
+var kindKeys = map[string]string{
+	"todo":       "notify.kind.todo",
+	"reminder":   "notify.kind.reminder",
+	"escalation": "notify.kind.escalation",
+	"nudge":      "notify.kind.nudge",
+	"returned":   "notify.kind.returned",
+	"rejected":   "notify.kind.rejected",
+	"paid":       "notify.kind.paid",
 }
 
-// Compose returns the subject and body of a notice of the given kind.
-func Compose(kind string, c Case, recipientName string) (subject, body string) {
-	f, ok := subjects[kind]
+// Compose returns the subject and body of a notice of the given kind, in lang.
+func Compose(lang i18n.Lang, kind string, c Case, recipientName string) (subject, body string) {
+	key, ok := kindKeys[kind]
 	if !ok {
-		f = "通知：%s %s"
+		key = "notify.kind.other"
 	}
-	subject = "【Signoff】" + fmt.Sprintf(f, c.ID, c.Title)
-	body = fmt.Sprintf("%s，您好：\n\n%s\n\n查看：%s\n", recipientName, subject, c.Link)
+	subject = i18n.T(lang, "notify.subject", i18n.T(lang, key, c.ID, c.Title))
+	body = i18n.T(lang, "notify.body", recipientName, subject, c.Link)
 	return subject, body
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"signoff/i18n"
 	"signoff/notify"
 )
 
@@ -28,7 +29,7 @@ func TestCompose(t *testing.T) {
 	subjects := map[string]string{}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
-			subject, body := notify.Compose(tt.kind, c, "李娜")
+			subject, body := notify.Compose(i18n.ZH, tt.kind, c, "李娜")
 			if !strings.HasPrefix(subject, "【Signoff】") {
 				t.Errorf("subject %q lacks the product prefix", subject)
 			}
@@ -53,5 +54,21 @@ func TestCompose(t *testing.T) {
 				subjects[subject] = tt.kind
 			}
 		})
+	}
+}
+
+// TestComposeInEnglish: a notice composed in English says the same in English, with nothing of
+// the Chinese catalogue left in it.
+func TestComposeInEnglish(t *testing.T) {
+	c := notify.Case{ID: "EXP-2026-000042", Title: "Trip to Shanghai", Link: "https://signoff.example.com/cases/EXP-2026-000042"}
+	subject, body := notify.Compose(i18n.EN, "returned", c, "Li Na")
+	if want := "[Signoff] Returned: EXP-2026-000042 Trip to Shanghai was returned, please revise it"; subject != want {
+		t.Errorf("subject = %q, want %q", subject, want)
+	}
+	if want := "Dear Li Na,\n\n" + subject + "\n\nView it at: " + c.Link + "\n"; body != want {
+		t.Errorf("body = %q, want %q", body, want)
+	}
+	if other, _ := notify.Compose(i18n.EN, "problem_todo", c, "Li Na"); other != "[Signoff] Notice: EXP-2026-000042 Trip to Shanghai" {
+		t.Errorf("a kind without its own sentence: %q", other)
 	}
 }

@@ -154,3 +154,15 @@ func (s *Store) SetStock(ctx context.Context, materialID string, onHand int64) e
 	}
 	return nil
 }
+
+// OpenStock records a material's opening stock unless stock is already recorded for it, and
+// reports whether it did: receipts move the stock after it opens, and an opening balance
+// written again must not undo them.
+func (s *Store) OpenStock(ctx context.Context, materialID string, onHand int64) (bool, error) {
+	const q = `INSERT INTO stock (material_id, on_hand) VALUES ($1, $2) ON CONFLICT (material_id) DO NOTHING`
+	tag, err := s.pool.Exec(ctx, q, materialID, onHand)
+	if err != nil {
+		return false, fmt.Errorf("open stock of %s: %w", materialID, mapErr(err))
+	}
+	return tag.RowsAffected() == 1, nil
+}

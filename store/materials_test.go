@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"signoff/demo"
 	"signoff/procure"
 	"signoff/store"
 	"signoff/testkit"
@@ -14,7 +15,7 @@ import (
 // seedDemo writes the demo's procurement master data.
 func seedDemo(t *testing.T, db *testkit.DB) {
 	t.Helper()
-	if err := db.Store.SeedProcurementDemo(testCtx(t)); err != nil {
+	if err := demo.SeedProcurement(testCtx(t), db.Store); err != nil {
 		t.Fatalf("seed procurement demo: %v", err)
 	}
 }
@@ -203,5 +204,37 @@ func TestUpsertMasterData(t *testing.T) {
 	if err := db.Store.UpsertPlan(testCtx(t), store.Plan{ID: "PLAN-X", Name: "x", DepartmentID: "sales", Year: 2026,
 		Lines: []procure.PlanLine{{MaterialID: "MAT-NONE", Planned: 1}}}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a plan line of an unknown material: err = %v", err)
+	}
+}
+
+// TestOpenStock: an opening balance is written for a material with no stock recorded, and
+// leaves alone stock already recorded (even 0, which received goods may have moved to).
+func TestOpenStock(t *testing.T) {
+	db := testkit.NewDB(t)
+	seedDemo(t, db)
+	if err := db.Store.SetStock(testCtx(t), "MAT-MONITOR", 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		material string
+		onHand   int64
+		opened   bool
+		want     int64
+	}{
+		{"MAT-SERVO", 4, true, 4},
+		{"MAT-SERVO", 9, false, 4},
+		{"MAT-MONITOR", 3, false, 0},
+	} {
+		opened, err := db.Store.OpenStock(testCtx(t), tt.material, tt.onHand)
+		if err != nil || opened != tt.opened {
+			t.Errorf("open %s at %d = %v, %v; want %v", tt.material, tt.onHand, opened, err, tt.opened)
+		}
+		lines, err := db.Store.PlanLines(testCtx(t), "PLAN-2026-ENG", []string{tt.material}, "")
+		if err != nil || lines[tt.material].Stock != tt.want {
+			t.Errorf("stock of %s = %+v, %v; want %d", tt.material, lines[tt.material], err, tt.want)
+		}
+	}
+	if _, err := db.Store.OpenStock(testCtx(t), "MAT-NONE", 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown material: err = %v", err)
 	}
 }

@@ -407,3 +407,63 @@ func (s *Store) IsSharedAttachment(ctx context.Context, attachmentID string) (bo
 	}
 	return ok, nil
 }
+
+// ImportedSupplier is a supplier taken over as it stands in an earlier register: its status,
+// with the reason of a suspension, and its certificates (numbers and periods; scans stay
+// behind, so AttachmentID must be empty).
+type ImportedSupplier struct {
+	NewSupplier
+	Status       string // procure.SupplierAdmitted or procure.SupplierSuspended
+	StatusReason string
+	Certificates []NewCertificate
+}
+
+// ImportSupplier writes a supplier taken over from an earlier register with its status and
+// certificates, at revision 1, and one "created" audit row marked imported. A supplier whose ID
+// or name is already taken is left as it is and reported false, so an import may run again
+// without undoing what people changed since.
+func (s *Store) ImportSupplier(ctx context.Context, actor string, n ImportedSupplier) (bool, error) {
+	n.StatusReason = strings.TrimSpace(n.StatusReason)
+	switch {
+	case n.Status == procure.SupplierSuspended && n.StatusReason == "":
+		return false, fmt.Errorf("import supplier %s: %w", n.ID, ErrReasonRequired)
+	case n.Status != procure.SupplierSuspended && n.Status != procure.SupplierAdmitted:
+		return false, fmt.Errorf("import supplier %s: unknown status %q", n.ID, n.Status)
+	}
+	for _, c := range n.Certificates {
+		if c.AttachmentID != "" {
+			return false, fmt.Errorf("import supplier %s: certificate %s: scans are not imported", n.ID, c.Number)
+		}
+	}
+	created := false
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Any taken key (ID or name) means the supplier is already known: leave it alone.
+		const q = `INSERT INTO suppliers (id, name, kind, status, status_reason, grade, strategic, contact)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`
+		var id string
+		err := tx.QueryRow(ctx, q, n.ID, n.Name, n.Kind, n.Status, n.StatusReason, n.Grade, n.Strategic, n.Contact).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return mapErr(err)
+		}
+		const cert = `INSERT INTO supplier_certificates (supplier_id, kind, number, valid_from, valid_to)
+			VALUES ($1, $2, $3, $4, $5)`
+		b := &pgx.Batch{}
+		for _, c := range n.Certificates {
+			b.Queue(cert, n.ID, c.Kind, c.Number, c.ValidFrom, c.ValidTo)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return duplicate(err, certificateKeys)
+		}
+		created = true
+		return audit(ctx, tx, n.ID, actor, SupplierCreated, map[string]any{"imported": true,
+			"name": n.Name, "kind": n.Kind, "grade": n.Grade, "strategic": n.Strategic, "contact": n.Contact,
+			"status": n.Status, "status_reason": n.StatusReason, "certificates": len(n.Certificates)})
+	})
+	if err != nil {
+		return false, fmt.Errorf("import supplier %s: %w", n.ID, err)
+	}
+	return created, nil
+}

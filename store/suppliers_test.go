@@ -316,41 +316,57 @@ func TestAddCertificate(t *testing.T) {
 	}
 }
 
-// TestSeedProcurementDemo: the demo master data is written once; a second run adds nothing and
-// leaves changes people made alone.
-func TestSeedProcurementDemo(t *testing.T) {
+// TestImportSupplier: a supplier taken over from an earlier register keeps its status and
+// certificates at revision 1 with one "created" audit row; one whose ID or name is taken is
+// left alone; a suspension without a reason, or a scan, is refused with nothing written.
+func TestImportSupplier(t *testing.T) {
 	db := testkit.NewDB(t)
-	if err := db.Store.SeedProcurementDemo(testCtx(t)); err != nil {
-		t.Fatal(err)
+	ctx := testCtx(t)
+	in := store.ImportedSupplier{
+		NewSupplier: store.NewSupplier{ID: "SUP-OLD", Name: "旧册供应商", Kind: procure.KindDistributor, Grade: "C", Contact: "王五"},
+		Status:      procure.SupplierSuspended, StatusReason: " 抽检不合格 ",
+		Certificates: []store.NewCertificate{{Kind: "business_license", Number: "9111-OLD", ValidFrom: ymd("2024-01-01"), ValidTo: ymd("2028-12-31")}},
 	}
-	if _, err := db.Store.UpdateSupplier(testCtx(t), buyer, "SUP-DEYI", 1, store.SupplierChanges{Grade: addr("A")}); err != nil {
-		t.Fatal(err)
+	if created, err := db.Store.ImportSupplier(ctx, "system", in); err != nil || !created {
+		t.Fatalf("import = %v, %v", created, err)
 	}
-	if err := db.Store.SeedProcurementDemo(testCtx(t)); err != nil {
-		t.Fatalf("seed again: %v", err)
+	p := getSupplier(t, db, "SUP-OLD")
+	if p.Status != procure.SupplierSuspended || p.StatusReason != "抽检不合格" || p.Revision != 1 || p.Grade != "C" ||
+		len(p.Certificates) != 1 || p.Certificates[0].Number != "9111-OLD" {
+		t.Errorf("imported = %+v", p)
 	}
-	for table, want := range map[string]int64{"suppliers": 5, "supplier_certificates": 8, "supplier_audit": 6,
-		"materials": 5, "purchase_plans": 2, "plan_lines": 8, "stock": 3} {
-		if n := count(t, db, `SELECT count(*) FROM `+table); n != want {
-			t.Errorf("%d %s, want %d", n, table, want)
+	if got := auditActions(t, db, "SUP-OLD"); !slices.Equal(got, []string{"created"}) {
+		t.Errorf("audit = %v", got)
+	}
+
+	again := in
+	again.Grade = "A"
+	again.Certificates = append(slices.Clone(in.Certificates), store.NewCertificate{Kind: "quality_certificate", Number: "Q-1",
+		ValidFrom: ymd("2024-01-01"), ValidTo: ymd("2028-12-31")})
+	sameName := again
+	sameName.ID = "SUP-OTHER"
+	for _, n := range []store.ImportedSupplier{again, sameName} {
+		if created, err := db.Store.ImportSupplier(ctx, "system", n); err != nil || created {
+			t.Errorf("import of a known supplier %s = %v, %v; want nothing done", n.ID, created, err)
 		}
 	}
-	if p := getSupplier(t, db, "SUP-DEYI"); p.Grade != "A" || p.Revision != 2 {
-		t.Errorf("the seed undid a change: %+v", p)
+	if p := getSupplier(t, db, "SUP-OLD"); p.Grade != "C" || len(p.Certificates) != 1 {
+		t.Errorf("a second import changed the supplier: %+v", p)
 	}
-	y := getSupplier(t, db, "SUP-YUANDA")
-	if y.Status != procure.SupplierSuspended || y.StatusReason == "" || y.Grade != "C" {
-		t.Errorf("SUP-YUANDA = %+v", y)
+
+	noReason := in
+	noReason.ID, noReason.Name, noReason.StatusReason = "SUP-X", "无理由", "  "
+	if _, err := db.Store.ImportSupplier(ctx, "system", noReason); !errors.Is(err, store.ErrReasonRequired) {
+		t.Errorf("suspended without a reason: err = %v", err)
 	}
-	c := getSupplier(t, db, "SUP-CHENGXIN")
-	if len(c.Certificates) != 1 || !c.Certificates[0].ValidTo.Equal(ymd("2026-10-31")) {
-		t.Errorf("SUP-CHENGXIN certificates = %+v", c.Certificates)
+	scan := in
+	scan.ID, scan.Name, scan.Status = "SUP-Y", "带扫描件", procure.SupplierAdmitted
+	scan.Certificates = []store.NewCertificate{{Kind: "business_license", Number: "9111-Y", ValidFrom: ymd("2024-01-01"),
+		ValidTo: ymd("2028-12-31"), AttachmentID: "att-1"}}
+	if _, err := db.Store.ImportSupplier(ctx, "system", scan); err == nil {
+		t.Error("a certificate scan was imported")
 	}
-	h := getSupplier(t, db, "SUP-HUAXIN")
-	if !h.Strategic || h.Kind != procure.KindManufacturer || len(h.Certificates) != 3 {
-		t.Errorf("SUP-HUAXIN = %+v", h)
-	}
-	if j := getSupplier(t, db, "SUP-JINGGONG"); j.Strategic || j.Kind != procure.KindManufacturer {
-		t.Errorf("SUP-JINGGONG = %+v", j)
+	if n := count(t, db, `SELECT count(*) FROM suppliers WHERE id IN ('SUP-X', 'SUP-Y', 'SUP-OTHER')`); n != 0 {
+		t.Errorf("%d refused or known suppliers written", n)
 	}
 }

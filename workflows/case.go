@@ -11,6 +11,7 @@ import (
 
 	"signoff/activities"
 	"signoff/chain"
+	"signoff/i18n"
 )
 
 // View is what an Update returns: enough for the caller to know the action took and at which
@@ -110,7 +111,7 @@ func (w *caseRun) abandon(ctx workflow.Context, cause error) (CaseResult, error)
 	if errors.As(cause, &app) {
 		msg = app.Message()
 	}
-	reason := "无法确定审批路线 (no route): " + msg
+	reason := i18n.T(i18n.Default, "system.no_route", msg) // stored in the company's language; rendering is pure
 	in := activities.AbandonInput{CaseID: w.in.CaseID, Reason: reason, At: workflow.Now(ctx)}
 	if err := workflow.ExecuteLocalActivity(localOpts(ctx), acts.Abandon, in).Get(ctx, nil); err != nil {
 		return CaseResult{}, err

@@ -14,6 +14,7 @@ import (
 
 	"signoff/activities"
 	"signoff/chain"
+	"signoff/demo"
 	"signoff/problem"
 	"signoff/procure"
 	"signoff/store"
@@ -129,7 +130,7 @@ func TestCaseContinuesAtEachLimit(t *testing.T) {
 func TestProblemContinuesAsNewWithItsState(t *testing.T) {
 	db := testkit.NewDB(t)
 	ctx := context.Background()
-	if err := db.Store.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, db.Store); err != nil {
 		t.Fatal(err)
 	}
 	id, err := db.Store.CreateProblem(ctx, store.NewProblem{Year: 2026, Title: "总装扭矩超差", Description: "XH-7 第三批",
@@ -249,7 +250,7 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	d := newDevServer(t, s, ctx)
-	if err := s.Store.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, s.Store); err != nil {
 		t.Fatal(err)
 	}
 	limits := workflows.RunLimits{Updates: 3}
@@ -303,7 +304,7 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 
 	// A purchase request continued as new still issues its order when it is countersigned.
 	t.Run("procurement", func(t *testing.T) {
-		if err := s.Store.SeedProcurementDemo(ctx); err != nil {
+		if err := demo.SeedProcurement(ctx, s.Store); err != nil {
 			t.Fatal(err)
 		}
 		day := time.Now().UTC().Truncate(24 * time.Hour)

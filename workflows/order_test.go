@@ -22,6 +22,7 @@ import (
 
 	"signoff/activities"
 	"signoff/chain"
+	"signoff/demo"
 	"signoff/policy"
 	"signoff/procure"
 	"signoff/store"
@@ -35,7 +36,7 @@ func issuedOrder(t *testing.T, db *testkit.DB) store.Order {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := db.Store.SeedProcurementDemo(ctx); err != nil {
+	if err := demo.SeedProcurement(ctx, db.Store); err != nil {
 		t.Fatal(err)
 	}
 	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"signoff/activities"
+	"signoff/demo"
 	"signoff/problem"
 	"signoff/store"
 	"signoff/testkit"
@@ -26,7 +27,7 @@ import (
 func TestProblemClimbsTheEscalationLadder(t *testing.T) {
 	db := testkit.NewDB(t)
 	ctx := context.Background()
-	if err := db.Store.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, db.Store); err != nil {
 		t.Fatal(err)
 	}
 	id, err := db.Store.CreateProblem(ctx, store.NewProblem{Year: 2026, Title: "总装扭矩超差", Description: "XH-7 第三批",

@@ -19,6 +19,7 @@ import (
 
 	"signoff/activities"
 	"signoff/chain"
+	"signoff/demo"
 	"signoff/notify"
 	"signoff/policy"
 	"signoff/problem"
@@ -115,8 +116,8 @@ func (r *devServer) loadQuickPolicy() {
 		r.t.Fatal(err)
 	}
 	r.version, r.doc = v, doc
-	for _, seed := range []func(context.Context) error{r.s.Store.SeedProcurementDemo, r.s.Store.SeedRegistryDemo} {
-		if err := seed(r.ctx); err != nil {
+	for _, seed := range []func(context.Context, *store.Store) error{demo.SeedProcurement, demo.SeedRegistry} {
+		if err := seed(r.ctx, r.s.Store); err != nil {
 			r.t.Fatal(err)
 		}
 	}

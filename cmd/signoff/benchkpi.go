@@ -16,6 +16,7 @@ import (
 
 	"signoff/bench"
 	"signoff/config"
+	"signoff/demo"
 	"signoff/kpi"
 	"signoff/store"
 )
@@ -43,7 +44,7 @@ func runBenchKPI(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return err
 	}
 	defer s.Close()
-	if err := s.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, s); err != nil {
 		return err
 	}
 	version, doc, err := store.NewPolicies(s).Latest(ctx)

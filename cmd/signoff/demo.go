@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"signoff/apiclient"
+	"signoff/demo"
 	"signoff/store"
 )
 
@@ -59,10 +60,10 @@ func demoClaims(now time.Time) []demoClaim {
 
 // seedDemo files the demo claims through the gateway, once: only into a database with no cases.
 func seedDemo(ctx context.Context, s *store.Store, baseURL string, log *slog.Logger) error {
-	if err := s.SeedProcurementDemo(ctx); err != nil {
+	if err := demo.SeedProcurement(ctx, s); err != nil {
 		return fmt.Errorf("demo suppliers and materials: %w", err)
 	}
-	if err := s.SeedRegistryDemo(ctx); err != nil {
+	if err := demo.SeedRegistry(ctx, s); err != nil {
 		return fmt.Errorf("demo registry: %w", err)
 	}
 	page, err := s.ListCases(ctx, store.Filter{Scope: store.ScopeAll, Limit: 1})
