@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"signoff/activities"
 	"signoff/chain"
 	"signoff/demo"
+	"signoff/notify"
 	"signoff/problem"
 	"signoff/procure"
 	"signoff/store"
@@ -275,11 +277,12 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 			Currency: "CNY", SubmitterID: "zhang.wei", Lines: []store.Line{{Description: "机票", Amount: 120000}},
 		})
 		d.startCase(t, cs, workflows.ExpenseWorkflow, limits)
+		first := d.runID(t, cs.ID)
 		burst(t, func(i int) error {
 			_, err := update(ctx, s.Client, cs.ID, chain.Action{Type: chain.ActComment, Actor: "zhang.wei", Comment: fmt.Sprint("补充说明 ", i)})
 			return err
 		})
-		d.waitForRuns(t, cs.ID, 2) // the burst answered, the run continues
+		d.waitForNewRun(t, cs.ID, first) // the burst answered, the run continues
 		res := d.approveToEnd(t, cs.ID)
 		if want := 1 + posts + 4; res.Status != string(chain.StatusPaid) || res.Seals != want {
 			t.Errorf("result %+v, want paid with %d seals", res, want)
@@ -317,10 +320,11 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 				Items: []procure.Item{{MaterialID: "MAT-LAPTOP", Spec: "14英寸 i7/32G/1T", Quantity: 2, Unit: "台", UnitPrice: 800_000}}},
 		})
 		d.startCase(t, cs, workflows.ProcurementWorkflow, limits)
+		first := d.runID(t, cs.ID)
 		for range 2 { // the review and the first approval: three Updates with the submission
 			d.act(t, cs.ID, chain.Action{Type: chain.ActApprove, Actor: d.state(t, cs.ID).Holders()[0]})
 		}
-		d.waitForRuns(t, cs.ID, 2)
+		d.waitForNewRun(t, cs.ID, first)
 		if res := d.approveToEnd(t, cs.ID); res.Status != string(chain.StatusApproved) {
 			t.Fatalf("request ended %+v", res)
 		}
@@ -345,6 +349,7 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 		}
 		d.startProblem(t, workflows.ProblemInput{ProblemID: id, Raiser: "xu.jing", Severity: "high",
 			PolicyVersion: d.version, Limits: limits})
+		first := d.runID(t, id)
 		rep := problem.Actor{ID: "huang.lei", Departments: []string{"engineering"}}
 		d.actProblem(t, id, problem.Action{Type: problem.ActPublish, Actor: problem.Actor{ID: "liu.yang", Center: true},
 			Assignments: []problem.Assignment{{Department: "engineering", Representatives: []string{"huang.lei"}}}})
@@ -352,7 +357,7 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 			_, err := updateProblem(ctx, s.Client, id, problem.Action{Type: problem.ActProgress, Actor: rep, Comment: fmt.Sprint("进展 ", i)})
 			return err
 		})
-		d.waitForRuns(t, id, 2)
+		d.waitForNewRun(t, id, first)
 		d.actProblem(t, id, problem.Action{Type: problem.ActSolve, Actor: rep, Comment: "已解决"})
 		d.actProblem(t, id, problem.Action{Type: problem.ActVerify, Actor: problem.Actor{ID: "xu.jing"}, Comment: "复检合格"})
 		var res workflows.ProblemResult
@@ -366,4 +371,33 @@ func TestContinueAsNewOnDevServer(t *testing.T) {
 			t.Errorf("%d runs, want at least 2", runs)
 		}
 	})
+}
+
+// A run continues as new only from a workflow task without an Update: the server refuses a
+// continue-as-new whose task saw new events (here the last run's notifications being
+// delivered) and would fail the Update that task carried, after its record was written.
+func TestContinueAsNewNeverFailsTheUpdateBeforeIt(t *testing.T) {
+	srv := httptest.NewServer(&robot{})
+	t.Cleanup(srv.Close)
+	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test",
+		Webhook: notify.Webhook{URL: srv.URL, Client: srv.Client()}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	d := newDevServer(t, s, ctx)
+	cs := d.createCase(t, store.NewCase{
+		Prefix: "EXP", Year: time.Now().Year(), Kind: "expense", Title: "差旅费报销", Purpose: "客户拜访",
+		Category: "travel", DepartmentID: "sales", BudgetLineID: "2026-sales-travel", Amount: 120000,
+		Currency: "CNY", SubmitterID: "zhang.wei", Lines: []store.Line{{Description: "机票", Amount: 120000}},
+	})
+	d.startCase(t, cs, workflows.ExpenseWorkflow, workflows.RunLimits{Updates: 1})
+	const rounds = 4
+	for i := range rounds {
+		// The witness's comment notifies the submitter by the robot: a delivery in flight.
+		run := d.runID(t, cs.ID)
+		d.act(t, cs.ID, chain.Action{Type: chain.ActComment, Actor: "li.na", Comment: fmt.Sprint("第", i+1, "次确认")})
+		d.waitForNewRun(t, cs.ID, run)
+	}
+	if res := d.approveToEnd(t, cs.ID); res.Status != string(chain.StatusPaid) || res.Seals != 1+rounds+4 {
+		t.Errorf("result %+v, want paid with %d seals", res, 1+rounds+4)
+	}
 }

@@ -353,11 +353,22 @@ func (r *devServer) runs(t *testing.T, id string) []*historypb.History {
 	}
 }
 
-// waitForRuns waits until a workflow has at least n runs.
-func (r *devServer) waitForRuns(t *testing.T, id string, n int) {
+// runID is the ID of a workflow's latest run.
+func (r *devServer) runID(t *testing.T, id string) string {
+	t.Helper()
+	desc, err := r.s.Client.DescribeWorkflowExecution(r.ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+}
+
+// waitForNewRun waits until a workflow's latest run is no longer the run given: it continued
+// as new.
+func (r *devServer) waitForNewRun(t *testing.T, id, run string) {
 	t.Helper()
 	r.waitFor(t, fmt.Sprintf("%s to continue as new", id), func() (string, bool) {
-		return "", len(r.runs(t, id)) >= n
+		return "", r.runID(t, id) != run
 	})
 }
 
