@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"signoff/service"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"signoff/kpi"
+	"signoff/service"
 )
 
 // The assessment page (考核): the completion rate (生产问题协调完成率) of a period for the center,
@@ -31,47 +30,22 @@ func (s *server) kpiPages(r chi.Router) {
 // kpiData is what the assessment page shows.
 type kpiData struct {
 	Period          periodForm
-	Center          linkedRate
-	Departments     []linkedRate
-	Representatives []linkedRate
-}
-
-// periodPage starts a page of figures for a period: the page, and the period read from the
-// query; false once an error page has been written instead.
-func (s *server) periodPage(w http.ResponseWriter, r *http.Request, title string) (*page, kpi.Period, bool) {
-	p := s.newPage(r, title)
-	if p.doc == nil {
-		s.errorPage(w, r, service.Internal(errNotFound))
-		return nil, kpi.Period{}, false
-	}
-	period, err := s.kpiPeriod(r.URL.Query(), p.doc)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return nil, kpi.Period{}, false
-	}
-	return p, period, true
+	Center          service.LinkedRate
+	Departments     []service.LinkedRate
+	Representatives []service.LinkedRate
 }
 
 func (s *server) kpiPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	p, period, ok := s.periodPage(w, r, "ui.kpi.title")
-	if !ok {
-		return
-	}
-	v, err := s.completion(ctx, p.doc, period)
+	p := s.newPage(r, "ui.kpi.title")
+	a, err := s.svc.Assessment(ctx, r.URL.Query())
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	d := kpiData{Period: newPeriodForm(r.URL.Query(), period, p.loc), Center: linked(v.Center, "center", period, p.loc)}
-	for _, x := range v.Departments {
-		d.Departments = append(d.Departments, linked(x, "department", period, p.loc))
-	}
-	for _, x := range v.Representatives {
-		d.Representatives = append(d.Representatives, linked(x, "representative", period, p.loc))
-	}
-	p.Data = d
+	p.Data = kpiData{Period: newPeriodForm(r.URL.Query(), a.Period, p.loc), Center: a.Center,
+		Departments: a.Departments, Representatives: a.Representatives}
 	s.render(w, r, http.StatusOK, "kpi", p)
 }
 
@@ -81,55 +55,27 @@ type kpiProblemsData struct {
 	Dimension string
 	Key       string
 	Name      string
-	Rate      rateView
-	Items     []behindView
+	Rate      service.RateView
+	Items     []service.BehindView
 }
 
 func (s *server) kpiProblemsPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	p := s.newPage(r, "ui.kpi.problems.title")
-	if p.doc == nil {
-		s.errorPage(w, r, service.Internal(errNotFound))
-		return
-	}
 	q := r.URL.Query()
-	period, err := s.kpiPeriod(q, p.doc)
+	b, err := s.svc.Behind(ctx, q)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	dim := q.Get("dimension")
-	if dim == "" {
-		dim = "center"
-	}
-	if !slices.Contains(kpiDimensions, dim) {
-		s.errorPage(w, r, service.FieldErrors{"dimension": {Key: "one_of", Args: []any{kpiDimensions}}}.Err())
-		return
-	}
-	key := q.Get("key")
-	if dim == "center" {
-		key = ""
-	}
-	items, err := s.behind(ctx, dim, key, period)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	d := kpiProblemsData{Period: newPeriodForm(q, period, p.loc), Dimension: dim, Key: key, Name: key, Items: items}
-	r0 := kpi.Rate{}
-	for _, it := range items {
-		r0.Due++
-		if it.OnTime {
-			r0.OnTime++
-		}
-	}
-	d.Rate = rateView{Key: key, Due: r0.Due, OnTime: r0.OnTime, Rate: r0.Percent()}
-	switch dim {
+	d := kpiProblemsData{Period: newPeriodForm(q, b.Period(), p.loc), Dimension: b.Dimension, Key: b.Key, Name: b.Key,
+		Rate: b.Rate(), Items: b.Items}
+	switch b.Dimension {
 	case "department":
-		d.Name = deptName(p.doc, key)
+		d.Name = p.DeptName(b.Key)
 	case "representative":
-		d.Name = userName(p.doc, key)
+		d.Name = p.Person(b.Key)
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "kpi_problems", p)
@@ -148,20 +94,13 @@ func (s *server) kpiExportCSV(w http.ResponseWriter, r *http.Request) {
 func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	p, period, ok := s.periodPage(w, r, "ui.kpi.title")
-	if !ok {
-		return
-	}
-	v, err := s.completion(ctx, p.doc, period)
+	p := s.newPage(r, "ui.kpi.title")
+	book, err := s.svc.AssessmentWorkbook(ctx, r.URL.Query())
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	items, err := s.behind(ctx, "center", "", period)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
+	v, items, period := book.Rates, book.Center, book.Period
 	f := excelize.NewFile()
 	defer f.Close()
 	rates, problems := p.T("ui.kpi.sheet.rates"), p.T("ui.kpi.sheet.problems")
@@ -175,9 +114,9 @@ func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := [][]any{{p.T("ui.kpi.col.dimension"), p.T("ui.kpi.col.key"), p.T("ui.kpi.col.name"),
 		p.T("ui.kpi.due"), p.T("ui.kpi.on_time"), p.T("ui.kpi.rate")}}
-	add := func(dim string, x rateView) {
+	add := func(dim string, x service.RateView) {
 		var val any = kpi.NoRate
-		if f := percentValue(x.Due, x.OnTime); f != nil {
+		if f := service.PercentValue(x.Due, x.OnTime); f != nil {
 			val = *f / 100
 		}
 		rows = append(rows, []any{p.T("ui.kpi.dimension." + dim), x.Key, x.Name, x.Due, x.OnTime, val})
@@ -251,7 +190,7 @@ type periodFormData struct {
 
 // PeriodForm is the period selector of a page posting back to action.
 func (p *page) PeriodForm(f periodForm, action string) periodFormData {
-	return periodFormData{P: p, F: f, Action: action, Choices: []string{"week", "month", "quarter", "custom"}}
+	return periodFormData{P: p, F: f, Action: action, Choices: service.KPIPeriods}
 }
 
 // rateTable is one table of rates on the assessment page.
@@ -259,11 +198,11 @@ type rateTable struct {
 	P         *page
 	Title     string
 	Dimension string
-	Rows      []linkedRate
+	Rows      []service.LinkedRate
 	D         kpiData
 }
 
 // RateTable is the table of one dimension's rates.
-func (p *page) RateTable(title, dimension string, rows []linkedRate, d kpiData) rateTable {
+func (p *page) RateTable(title, dimension string, rows []service.LinkedRate, d kpiData) rateTable {
 	return rateTable{P: p, Title: title, Dimension: dimension, Rows: rows, D: d}
 }

@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"signoff/policy"
+	"signoff/service"
 	"signoff/store"
 )
 
@@ -21,7 +21,7 @@ import (
 // the registry get a form to give a post and, on every post not ended yet, a form to end it.
 // Forms post back and redirect after success; a refused form comes back with what was typed and
 // each problem next to its field. The page changes the registry through addPost and endPost, as
-// the API does.
+// the API does, through the service.
 
 func init() { pageNames = append(pageNames, "representatives") }
 
@@ -34,13 +34,6 @@ func (s *server) registryPages(r chi.Router) {
 
 // centerPosts are the center's own posts, in the order the page lists them.
 var centerPosts = []string{store.PostCenterDirector, store.PostCenterDeputy, store.PostCenterDispatcher}
-
-// Post states against today.
-const (
-	postInForce  = "in_force"
-	postEnded    = "ended"
-	postUpcoming = "upcoming"
-)
 
 // registryData is what the registry page shows.
 type registryData struct {
@@ -79,7 +72,7 @@ type postRow struct {
 
 // StateClass is the status badge's class of the row's state.
 func (r postRow) StateClass() string {
-	return map[string]string{postInForce: "cert-valid", postEnded: "cert-expired", postUpcoming: "cert-pending"}[r.State]
+	return map[string]string{service.PostInForce: "cert-valid", service.PostEnded: "cert-expired", service.PostUpcoming: "cert-pending"}[r.State]
 }
 
 // registryRows is one table of posts on the registry page.
@@ -130,40 +123,27 @@ func (s *server) registryPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) showRegistry(w http.ResponseWriter, r *http.Request, status int, p *page, d *registryData, end *endFailure) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	doc, today, err := s.registryDay(ctx)
+	d.All = r.URL.Query().Get("all") == "1" || r.PostForm.Get("all") == "1"
+	reg, err := s.svc.Registry(ctx, *p.User, d.All)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	keeper, err := s.mayKeepRegistry(ctx, *p.User, today)
-	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("registry: %w", err))
-		return
-	}
-	d.All = r.URL.Query().Get("all") == "1" || r.PostForm.Get("all") == "1"
-	f := store.PostFilter{}
-	if !d.All {
-		f.At = &today
-	}
-	posts, err := s.store.Posts(ctx, f)
-	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("registry: %w", err))
-		return
-	}
-	d.Today, d.Keeper = today.Format(time.DateOnly), keeper
-	d.Posts, d.DeptChoices, d.People = store.RegistryPosts, doc.Departments, p.PeopleExcept()
+	today := reg.Today
+	d.Today, d.Keeper = today.Format(time.DateOnly), reg.Keeper
+	d.Posts, d.DeptChoices, d.People = store.RegistryPosts, p.Departments(), p.PeopleExcept()
 	if d.Form == nil {
 		d.Form = &postForm{Post: store.PostRepresentative, ValidFrom: d.Today}
 	}
 
 	at := map[string]int{} // department → its index in d.Departments
-	for _, dep := range doc.Departments {
+	for _, dep := range p.Departments() {
 		at[dep.ID] = len(d.Departments)
 		d.Departments = append(d.Departments, registryDepartment{ID: dep.ID, Name: dep.Name})
 	}
 	var center []postRow
-	for _, post := range posts {
-		row := registryRow(p, post, today, end)
+	for _, e := range reg.Entries {
+		post, row := e.Post, registryRow(p, e, today, end)
 		if !store.PostOfDepartment(post.Post) {
 			center = append(center, row)
 			continue
@@ -190,16 +170,11 @@ func (s *server) showRegistry(w http.ResponseWriter, r *http.Request, status int
 }
 
 // registryRow is a post as the page shows it; end is an end form sent back, if any.
-func registryRow(p *page, post store.Post, today time.Time, end *endFailure) postRow {
+func registryRow(p *page, e service.RegistryEntry, today time.Time, end *endFailure) postRow {
+	post := e.Post
 	row := postRow{ID: post.ID, Who: userRef{ID: post.UserID, Name: p.Person(post.UserID)}, Post: post.Post,
-		From: post.ValidFrom, To: post.ValidTo, Note: post.Note, State: postInForce}
-	switch {
-	case post.ValidFrom.After(today):
-		row.State = postUpcoming
-	case post.ValidTo != nil && post.ValidTo.Before(today):
-		row.State = postEnded
-	}
-	row.Endable = row.State != postEnded
+		From: post.ValidFrom, To: post.ValidTo, Note: post.Note, State: e.State, Endable: e.Endable}
+	// The end form proposes today, or the first day of a post yet to begin.
 	row.EndValue = today.Format(time.DateOnly)
 	if post.ValidFrom.After(today) {
 		row.EndValue = post.ValidFrom.Format(time.DateOnly)
@@ -216,11 +191,11 @@ func (s *server) registryAddSubmit(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostForm
 	f := &postForm{UserID: pf.Get("user_id"), Post: pf.Get("post"), DepartmentID: pf.Get("department_id"),
 		ValidFrom: pf.Get("valid_from"), ValidTo: pf.Get("valid_to"), Note: pf.Get("note")}
-	in := postInput{UserID: f.UserID, Post: f.Post, DepartmentID: f.DepartmentID, ValidFrom: f.ValidFrom,
+	in := service.PostInput{UserID: f.UserID, Post: f.Post, DepartmentID: f.DepartmentID, ValidFrom: f.ValidFrom,
 		ValidTo: &f.ValidTo, Note: f.Note}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	if _, err := s.addPost(ctx, *p.User, in); err != nil {
+	if _, err := s.svc.AddPost(ctx, *p.User, in); err != nil {
 		e, ok := s.explainRegistryForm(w, r, p, err)
 		if !ok {
 			return
@@ -235,11 +210,11 @@ func (s *server) registryAddSubmit(w http.ResponseWriter, r *http.Request) {
 // registryEndSubmit ends a post from its end form.
 func (s *server) registryEndSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.registry.title")
-	in := endPostInput{ValidTo: r.PostForm.Get("valid_to")}
+	in := service.EndPostInput{ValidTo: r.PostForm.Get("valid_to")}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.endPost(ctx, *p.User, id, in); err != nil {
+	if _, err := s.svc.EndPost(ctx, *p.User, id, in); err != nil {
 		e, ok := s.explainRegistryForm(w, r, p, err)
 		if !ok {
 			return
@@ -273,7 +248,7 @@ func (s *server) explainRegistryForm(w http.ResponseWriter, r *http.Request, p *
 		s.errorPage(w, r, registryFailure(err))
 		return e, false
 	}
-	var overlap *store.PostOverlapError
+	var overlap *service.PostOverlapError
 	switch {
 	case errors.As(err, &overlap):
 		held := overlap.Existing
