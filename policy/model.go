@@ -48,21 +48,25 @@ const (
 // It is stored whole in Postgres (JSON) under a version number; a case keeps the version it was
 // submitted under.
 type Document struct {
-	Name          string            `json:"name" yaml:"name"`
-	Currency      string            `json:"currency" yaml:"currency"`
-	Roles         []RoleDef         `json:"roles" yaml:"roles"`
-	Departments   []Department      `json:"departments" yaml:"departments"`
-	Users         []User            `json:"users" yaml:"users"`
-	Categories    []Category        `json:"categories" yaml:"categories"`
-	BudgetLines   []BudgetLine      `json:"budget_lines" yaml:"budget_lines"`
-	Levels        map[string]Level  `json:"levels" yaml:"levels"`
-	Authority     []Authority       `json:"authority" yaml:"authority"`
-	Incompatible  [][2]Role         `json:"incompatible" yaml:"incompatible"`
-	Chains        map[Kind]Chain    `json:"chains" yaml:"chains"`
-	Calendar      Calendar          `json:"calendar" yaml:"calendar"`
-	Notifications NotificationRules `json:"notifications" yaml:"notifications"`
-	Procurement   Procurement       `json:"procurement" yaml:"procurement"`
-	Production    Production        `json:"production" yaml:"production"`
+	Name         string           `json:"name" yaml:"name"`
+	Currency     string           `json:"currency" yaml:"currency"`
+	Roles        []RoleDef        `json:"roles" yaml:"roles"`
+	Departments  []Department     `json:"departments" yaml:"departments"`
+	Users        []User           `json:"users" yaml:"users"`
+	Categories   []Category       `json:"categories" yaml:"categories"`
+	BudgetLines  []BudgetLine     `json:"budget_lines" yaml:"budget_lines"`
+	Levels       map[string]Level `json:"levels" yaml:"levels"`
+	Authority    []Authority      `json:"authority" yaml:"authority"`
+	Incompatible [][2]Role        `json:"incompatible" yaml:"incompatible"`
+	// Grants say who holds each capability (capability.go). Empty in every document stored before
+	// capabilities were data, and then left out of the JSON so that those documents keep their
+	// checksums.
+	Grants        map[Capability]Grant `json:"capabilities,omitempty" yaml:"capabilities"`
+	Chains        map[Kind]Chain       `json:"chains" yaml:"chains"`
+	Calendar      Calendar             `json:"calendar" yaml:"calendar"`
+	Notifications NotificationRules    `json:"notifications" yaml:"notifications"`
+	Procurement   Procurement          `json:"procurement" yaml:"procurement"`
+	Production    Production           `json:"production" yaml:"production"`
 }
 
 // RoleDef declares a role name that users may hold and rules may refer to.

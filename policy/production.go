@@ -34,8 +34,8 @@ type Rung struct {
 
 // Escalation targets: posts of the representatives registry.
 const (
-	EscalateCenterDirector   = "center_director"
-	EscalateDepartmentLeader = "department_leader"
+	EscalateCenterDirector   = string(PostCenterDirector)
+	EscalateDepartmentLeader = string(PostDepartmentLeader)
 )
 
 // Severity finds a severity by ID.

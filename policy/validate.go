@@ -34,6 +34,7 @@ func (d *Document) Validate() error {
 	v.levels()
 	v.authority()
 	v.incompatible()
+	v.grants()
 	v.chains()
 	v.procurement()
 	v.problems = append(v.problems, d.Production.problems()...)
