@@ -117,7 +117,7 @@ func classify(err error) *apiError {
 	case errors.As(err, &api):
 		return api
 	case errors.As(err, &svc):
-		return &apiError{Status: kindStatus[svc.Kind], Code: svc.Code, Message: svc.Message}
+		return &apiError{Status: kindStatus[svc.Kind], Code: svc.Code, Message: svc.Message, Details: svc.Details}
 	case errors.As(err, &refused):
 		details := make(map[string]any, len(refused.Fields))
 		for k, v := range refused.Fields.In(i18n.EN) {

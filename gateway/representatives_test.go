@@ -145,7 +145,7 @@ func TestRegistryAPICreate(t *testing.T) {
 
 	good := postBody("fang.yuan", "representative", "legal", todayPlus(0), nil)
 	for _, user := range []string{"huang.lei", "he.ping", "chen.gang", "liu.yang"} {
-		h.must(h.addPost(user, good), 403, "not_registrar")
+		h.must(h.addPost(user, good), 403, "capability_required")
 	}
 
 	// Every problem at once, and nothing written.
@@ -223,7 +223,7 @@ func TestRegistryAPIEndPost(t *testing.T) {
 	id := h.must(h.addPost(theGM, postBody("xu.jing", "representative", "legal", todayPlus(-10), nil)), 201, "").num("id")
 	before := registryCount(h)
 
-	h.must(h.endPost("huang.lei", id, todayPlus(5)), 403, "not_registrar")
+	h.must(h.endPost("huang.lei", id, todayPlus(5)), 403, "capability_required")
 	if r := h.must(h.endPost(theDirector, id, todayPlus(-11)), 422, "invalid_input"); r.details()["valid_to"] !=
 		i18n.T(i18n.EN, "problem.post_ends_before_start", todayPlus(-10)) {
 		t.Errorf("an end before the start: %v", r.details())

@@ -272,6 +272,9 @@ func (s *server) explain(r *http.Request, lang i18n.Lang, err error) webError {
 	if i18n.Has(lang, "error."+e.Code) {
 		msg = i18n.T(lang, "error."+e.Code)
 	}
+	if c, ok := e.Details["capability"].(string); ok {
+		msg = i18n.T(lang, "error."+e.Code, i18n.T(lang, "capability."+c))
+	}
 	out := webError{Status: e.Status, Code: e.Code, Message: msg}
 	var invalid *service.ValidationError
 	if errors.As(err, &invalid) {

@@ -26,6 +26,9 @@ type Error struct {
 	Kind    Kind
 	Code    string
 	Message string
+	// Details, when present, say more in machine-readable form (the capability missing, the
+	// supplier's certificate that lapsed); the API sends them as its error's details.
+	Details map[string]any
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

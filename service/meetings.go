@@ -205,7 +205,7 @@ func (s *Service) RecordDecision(ctx context.Context, u store.User, meetingID st
 	publisher := u
 	if m.ChairID != u.ID {
 		if chair, err := s.store.UserByID(ctx, m.ChairID); err == nil {
-			if a, err := s.ProblemActor(ctx, chair, day); err == nil && mayPublishDecisions(a) {
+			if a, err := s.ProblemActor(ctx, chair, day); err == nil && mayRecordMeetings(a) {
 				publisher = chair
 			}
 		}

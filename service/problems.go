@@ -170,11 +170,11 @@ func (s *Service) ActorToday(ctx context.Context, u store.User) (prb.Actor, erro
 
 // ProblemActor is the caller with the posts the registry gives them on a day.
 func (s *Service) ProblemActor(ctx context.Context, u store.User, day time.Time) (prb.Actor, error) {
-	posts, err := s.store.PostsOf(ctx, u.ID, day)
+	g, err := s.GrantsOn(ctx, u, day)
 	if err != nil {
-		return prb.Actor{}, fmt.Errorf("posts of %s: %w", u.ID, err)
+		return prb.Actor{}, err
 	}
-	return actorOf(u, posts), nil
+	return actorOf(u, g), nil
 }
 
 // ProblemActionType is the action a path names, or ErrNotFound.

@@ -16,7 +16,7 @@ import (
 
 // The production control center's registry (业务代表名册): who represents each department at
 // the center, who directs and dispatches it, and which leader answers for each department, each
-// for a period of days. Everyone signed in may read it; those keepsRegistry names keep it.
+// for a period of days. Everyone signed in may read it; those the policy grants registry.edit keep it.
 
 // maxPostNote bounds a post's note as typed.
 const maxPostNote = 500
@@ -95,11 +95,11 @@ func (s *Service) registryDay(ctx context.Context) (*policy.Document, time.Time,
 
 // mayKeepRegistry reports whether u may change the registry on a day.
 func (s *Service) mayKeepRegistry(ctx context.Context, u store.User, day time.Time) (bool, error) {
-	posts, err := s.store.PostsOf(ctx, u.ID, day)
+	g, err := s.GrantsOn(ctx, u, day)
 	if err != nil {
-		return false, fmt.Errorf("registry keeper: %w", err)
+		return false, err
 	}
-	return keepsRegistry(u, posts), nil
+	return g.Has(policy.CapRegistryEdit), nil
 }
 
 // requireRegistrar refuses anyone who may not change the registry today.
@@ -109,7 +109,7 @@ func (s *Service) requireRegistrar(ctx context.Context, u store.User, today time
 	case err != nil:
 		return err
 	case !ok:
-		return ErrNotRegistrar
+		return Refused(policy.CapRegistryEdit)
 	}
 	return nil
 }
