@@ -144,7 +144,7 @@ func TestBrowserProcurementThroughReceipt(t *testing.T) {
 	b.signIn("huang.lei")
 
 	b.step("fill the purchase form",
-		chromedp.Click(chromedp.CSS("#nav-purchase")),
+		testkit.Nav("#nav-purchase"),
 		chromedp.WaitVisible(chromedp.CSS("#claim-form")),
 		chromedp.SendKeys(chromedp.CSS("#purpose"), "研发测试平台扩容"),
 		choose("#category", "equipment"),
@@ -287,7 +287,7 @@ func TestBrowserProcurementThroughReceipt(t *testing.T) {
 	// The keeper receives everything and seals at once.
 	b.signIn("he.ping")
 	b.step("the keeper opens the order from the order list",
-		chromedp.Click(chromedp.CSS("#nav-orders")),
+		testkit.Nav("#nav-orders"),
 		chromedp.WaitVisible(chromedp.CSS("#order-list")),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#order-list a[href="/orders/%s"]`, order))),
 		chromedp.WaitVisible(chromedp.CSS("#receive-form")),

@@ -121,9 +121,17 @@ func (b *browserApp) kpiFigures(dept string) kpiFigures {
 }
 
 // boardTile reads a tile of the big screen.
+// It waits until the board has drawn the figures it fetched (data-state idle; board.js) and
+// reads the tile's text in one script, so that no redraw can come between finding the tile and
+// reading it.
 func (b *browserApp) boardTile(field string) string {
 	b.t.Helper()
-	return b.text(fmt.Sprintf(`.board-tile-n[data-field=%q]`, field))
+	var s string
+	b.step("read the board's "+field+" tile",
+		chromedp.WaitVisible(chromedp.CSS(`#board[data-state="idle"]`)),
+		testkit.Into(&s, chromedp.Evaluate[string](fmt.Sprintf(
+			`(document.querySelector('.board-tile-n[data-field=%q]') || {textContent: "(no tile)"}).textContent`, field))))
+	return strings.TrimSpace(s)
 }
 
 // TestBrowserProblemThroughTheRoleBoard is a production problem as the control center works it:
@@ -144,7 +152,7 @@ func TestBrowserProblemThroughTheRoleBoard(t *testing.T) {
 	const title = "XH-7 总装扭矩超差"
 	b.signIn("tian.yu")
 	b.step("fill the problem form",
-		chromedp.Click(chromedp.CSS("#nav-problems")),
+		testkit.Nav("#nav-problems"),
 		chromedp.WaitVisible(chromedp.CSS("#main")),
 		chromedp.Navigate(b.url("/problems/new")),
 		chromedp.WaitVisible(chromedp.CSS("#problem-form")),
@@ -193,7 +201,7 @@ func TestBrowserProblemThroughTheRoleBoard(t *testing.T) {
 	b.signIn("liu.yang")
 	publish := "#publish-" + id
 	b.step("the dispatcher finds it in the screening queue",
-		chromedp.Click(chromedp.CSS("#nav-board-me")),
+		testkit.Nav("#nav-board-me"),
 		chromedp.WaitVisible(chromedp.CSS("#board-screening")),
 		chromedp.WaitVisible(chromedp.CSS(publish)),
 	)
@@ -269,7 +277,7 @@ func TestBrowserProblemThroughTheRoleBoard(t *testing.T) {
 	dueThisMonth := due.Year() == now.Year() && due.Month() == now.Month()
 	dueThisQuarter := due.Year() == now.Year() && (due.Month()-1)/3 == (now.Month()-1)/3
 	b.step("open the big screen",
-		chromedp.Click(chromedp.CSS("#nav-boards")),
+		testkit.Nav("#nav-boards"),
 		chromedp.WaitVisible(chromedp.CSS("#board")),
 	)
 	if got := b.boardTile("open"); got != "1" {
@@ -297,7 +305,7 @@ func TestBrowserProblemThroughTheRoleBoard(t *testing.T) {
 	b.signIn("huang.lei")
 	progress, solve := "#progress-"+id, "#solve-"+id
 	b.step("huang.lei finds it assigned to him",
-		chromedp.Click(chromedp.CSS("#nav-board-me")),
+		testkit.Nav("#nav-board-me"),
 		chromedp.WaitVisible(chromedp.CSS("#board-assigned")),
 		chromedp.WaitVisible(chromedp.CSS(progress)),
 	)
@@ -343,7 +351,7 @@ func TestBrowserProblemThroughTheRoleBoard(t *testing.T) {
 	b.signIn("tian.yu")
 	verify := "#verify-" + id
 	b.step("tian.yu finds it waiting for her",
-		chromedp.Click(chromedp.CSS("#nav-board-me")),
+		testkit.Nav("#nav-board-me"),
 		chromedp.WaitVisible(chromedp.CSS("#board-verify")),
 		chromedp.WaitVisible(chromedp.CSS(verify)),
 	)

@@ -138,3 +138,14 @@ func RepoRoot(t testing.TB) string {
 		dir = parent
 	}
 }
+
+// Nav follows a link of the top navigation as a person does: it opens the group holding the
+// link (a <details> whose <summary> names the group; every group is closed when a page loads),
+// waits for the link to show and clicks it. link is a CSS selector such as "#nav-problems".
+func Nav(link string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(".navgroup:has("+link+") > summary")),
+		chromedp.WaitVisible(chromedp.CSS(link)),
+		chromedp.Click(chromedp.CSS(link)),
+	)
+}

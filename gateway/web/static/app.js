@@ -125,7 +125,30 @@
     });
   }
 
+  // The navigation's groups are <details>: the browser opens them from the keyboard. This adds
+  // what a menu is expected to do besides: one group open at a time, Escape closes the open one
+  // and returns to its name, a click elsewhere closes it.
+  function navGroups() {
+    var groups = document.querySelectorAll(".navgroup");
+    function closeAll(except) {
+      groups.forEach(function (g) { if (g !== except) g.open = false; });
+    }
+    groups.forEach(function (g) {
+      g.addEventListener("toggle", function () { if (g.open) closeAll(g); });
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape") return;
+      groups.forEach(function (g) {
+        if (g.open) { g.open = false; g.querySelector("summary").focus(); }
+      });
+    });
+    document.addEventListener("click", function (ev) {
+      if (!ev.target.closest || !ev.target.closest(".navgroup")) closeAll(null);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    navGroups();
     var form = document.getElementById("claim-form");
     if (form) initClaimForm(form);
     guardDoubleSubmit();

@@ -1,6 +1,9 @@
 // The control center's big screen: draws the charts with ECharts (served from this origin) and
 // re-reads the figures every data-refresh seconds from data-src. Clicking a bar or a point opens
 // the problems behind it. No inline script: everything comes from the board's data attributes.
+// The board says where it is in data-state: "loading" while it fetches, "idle" once the figures
+// it shows are the fetched ones, "stale" when the last fetch failed. A tile's text is touched only
+// when its figure changed, so that reading it never races a redraw of the same value.
 (function () {
   "use strict";
 
@@ -39,7 +42,8 @@
 
   function setField(name, value) {
     var el = root.querySelector('[data-field="' + name + '"]');
-    if (el) el.textContent = value;
+    var v = value === undefined || value === null ? "" : String(value);
+    if (el && el.textContent !== v) el.textContent = v;
   }
 
   function render(b) {
@@ -110,10 +114,18 @@
       window.location.reload();
       return;
     }
+    root.setAttribute("data-state", "loading");
     fetch(src, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(render)
-      .catch(function () { root.classList.add("is-stale"); })
+      .then(function (b) {
+        render(b);
+        root.classList.remove("is-stale");
+        root.setAttribute("data-state", "idle");
+      })
+      .catch(function () {
+        root.classList.add("is-stale");
+        root.setAttribute("data-state", "stale");
+      })
       .then(function () { window.setTimeout(load, refresh * 1000); });
   }
 
