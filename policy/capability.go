@@ -61,16 +61,40 @@ const (
 	// know one "center" actor (problem.Actor.Center); splitting it would let a meeting's decision
 	// be recorded by someone the publication then refuses.
 	CapProblemsCoordinate Capability = "problems.coordinate"
+
+	// What everyone signed in does by default. They are capabilities all the same so that a
+	// policy can withhold them from a role (an outside auditor who reads but never files, say),
+	// and so that every route of both doors names the capability it needs.
+
+	// CapExpensesSubmit: file expense claims and advances (drafts, route preview, resubmission).
+	CapExpensesSubmit Capability = "expenses.submit"
+	// CapPurchasesRequest: file purchase requests.
+	CapPurchasesRequest Capability = "purchases.request"
+	// CapCasesWork: read one's inbox and the cases one may see, and act on a case where its
+	// chain assigns one (the chain decides who is an assignee; this decides who may ask).
+	CapCasesWork Capability = "cases.work"
+	// CapDelegationsManage: name a stand-in for one's own signatures for a period.
+	CapDelegationsManage Capability = "delegations.manage"
+	// CapProblemsRaise: raise a production problem.
+	CapProblemsRaise Capability = "problems.raise"
+	// CapProblemsWork: read production problems, one's role board and the meetings, and act on a
+	// problem where the problem rules let one (as its raiser or a representative).
+	CapProblemsWork Capability = "problems.work"
+	// CapBoardsView: the control center's big screen and the completion-rate (KPI) pages.
+	CapBoardsView Capability = "boards.view"
 )
 
 // capabilities lists every capability in the order Capabilities returns them.
 var capabilities = []Capability{
+	CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
+	CapProblemsRaise, CapProblemsWork, CapBoardsView,
 	CapCasesSeeAll, CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns,
 	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate,
 }
 
-// Capabilities lists every capability, cases first, then purchasing, then production; a new
-// capability is added here and in DefaultGrants.
+// Capabilities lists every capability: first what everyone signed in holds by default, then the
+// cases', purchasing's and production's special ones; a new capability is added here and in
+// DefaultGrants.
 func Capabilities() []Capability { return slices.Clone(capabilities) }
 
 func (c Capability) known() bool { return slices.Contains(capabilities, c) }
@@ -94,11 +118,12 @@ func Posts() []Post {
 	return []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher, PostRepresentative, PostDepartmentLeader}
 }
 
-// Grant is who holds one capability: the holders of any of Roles and, on a given day, the holders
-// of any of Posts. An empty grant holds it for nobody.
+// Grant is who holds one capability: everyone signed in, or the holders of any of Roles and, on a
+// given day, the holders of any of Posts. An empty grant holds it for nobody.
 type Grant struct {
-	Roles []Role `json:"roles,omitempty" yaml:"roles"`
-	Posts []Post `json:"posts,omitempty" yaml:"posts"`
+	Everyone bool   `json:"everyone,omitempty" yaml:"everyone"`
+	Roles    []Role `json:"roles,omitempty" yaml:"roles"`
+	Posts    []Post `json:"posts,omitempty" yaml:"posts"`
 }
 
 // Subject is a person as a permission sees them: the organisation roles they hold and the
@@ -122,6 +147,13 @@ var defaultGrants = func() map[Capability]Grant {
 		CapSuppliersEdit:        {Roles: []Role{"buyer"}},
 		CapRegistryEdit:         {Roles: []Role{"general_manager"}, Posts: []Post{PostCenterDirector, PostCenterDeputy}},
 		CapProblemsCoordinate:   {Posts: []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher}},
+		CapExpensesSubmit:       {Everyone: true},
+		CapPurchasesRequest:     {Everyone: true},
+		CapCasesWork:            {Everyone: true},
+		CapDelegationsManage:    {Everyone: true},
+		CapProblemsRaise:        {Everyone: true},
+		CapProblemsWork:         {Everyone: true},
+		CapBoardsView:           {Everyone: true},
 	}
 }()
 
@@ -137,7 +169,7 @@ func DefaultGrants() map[Capability]Grant {
 }
 
 func (g Grant) clone() Grant {
-	return Grant{Roles: slices.Clone(g.Roles), Posts: slices.Clone(g.Posts)}
+	return Grant{Everyone: g.Everyone, Roles: slices.Clone(g.Roles), Posts: slices.Clone(g.Posts)}
 }
 
 // grant is the grant in force for a known capability: the document's, else the default.
@@ -166,7 +198,7 @@ func (d *Document) Allows(s Subject, c Capability) bool {
 		return false
 	}
 	g := d.grant(c)
-	return slices.ContainsFunc(s.Roles, func(r Role) bool { return slices.Contains(g.Roles, r) }) ||
+	return g.Everyone || slices.ContainsFunc(s.Roles, func(r Role) bool { return slices.Contains(g.Roles, r) }) ||
 		slices.ContainsFunc(s.Posts, func(p Post) bool { return slices.Contains(g.Posts, p) })
 }
 
@@ -192,6 +224,9 @@ func (v *validator) grants() {
 			continue
 		}
 		g := v.d.Grants[c]
+		if g.Everyone && (len(g.Roles) > 0 || len(g.Posts) > 0) {
+			v.addf("capability %s: everyone already holds it; name roles and posts, or everyone, not both", c)
+		}
 		for i, r := range g.Roles {
 			switch {
 			case !v.roles[r]:

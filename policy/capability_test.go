@@ -14,9 +14,17 @@ import (
 // isBuyer, representatives.go mayKeepRegistry, problems.go problemActor). It is written out here,
 // apart from defaultGrants, so that a change to either shows.
 var before = map[Capability]struct {
-	roles []Role
-	posts []Post
+	everyone bool
+	roles    []Role
+	posts    []Post
 }{
+	CapExpensesSubmit:       {everyone: true},
+	CapPurchasesRequest:     {everyone: true},
+	CapCasesWork:            {everyone: true},
+	CapDelegationsManage:    {everyone: true},
+	CapProblemsRaise:        {everyone: true},
+	CapProblemsWork:         {everyone: true},
+	CapBoardsView:           {everyone: true},
 	CapCasesSeeAll:          {roles: []Role{"reviewer", "cashier", "finance_director", "general_manager"}},
 	CapOrdersSeeAll:         {roles: []Role{"keeper", "buyer", "accountant", "reviewer", "cashier", "finance_director", "general_manager"}},
 	CapOrdersReceive:        {roles: []Role{"keeper", "buyer"}},
@@ -106,12 +114,12 @@ func TestAllowsAsBefore(t *testing.T) {
 		for _, c := range Capabilities() {
 			want := before[c]
 			for _, r := range d.Roles {
-				if got := d.Allows(Subject{Roles: []Role{r.ID}}, c); got != slices.Contains(want.roles, r.ID) {
+				if got := d.Allows(Subject{Roles: []Role{r.ID}}, c); got != (want.everyone || slices.Contains(want.roles, r.ID)) {
 					t.Errorf("%s: role %s: Allows(%s) = %v", name, r.ID, c, got)
 				}
 			}
 			for _, p := range Posts() {
-				if got := d.Allows(Subject{Posts: []Post{p}}, c); got != slices.Contains(want.posts, p) {
+				if got := d.Allows(Subject{Posts: []Post{p}}, c); got != (want.everyone || slices.Contains(want.posts, p)) {
 					t.Errorf("%s: post %s: Allows(%s) = %v", name, p, c, got)
 				}
 			}
@@ -128,7 +136,7 @@ func TestDemoWritesEveryGrantOut(t *testing.T) {
 			continue
 		}
 		def := DefaultGrants()[c]
-		if !slices.Equal(g.Roles, def.Roles) || !slices.Equal(g.Posts, def.Posts) {
+		if g.Everyone != def.Everyone || !slices.Equal(g.Roles, def.Roles) || !slices.Equal(g.Posts, def.Posts) {
 			t.Errorf("demo.yaml grants %s to %+v, the default is %+v", c, g, def)
 		}
 	}
@@ -217,19 +225,23 @@ func TestCapabilitiesOf(t *testing.T) {
 		}
 		return u.Roles
 	}
+	everyone := func(special ...Capability) []Capability {
+		return append([]Capability{CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
+			CapProblemsRaise, CapProblemsWork, CapBoardsView}, special...)
+	}
 	tests := []struct {
 		name string
 		s    Subject
 		want []Capability
 	}{
-		{"a salesman", Subject{Roles: roles("zhang.wei")}, []Capability{}},
+		{"a salesman", Subject{Roles: roles("zhang.wei")}, everyone()},
 		{"the buyer", Subject{Roles: roles("guo.hua")},
-			[]Capability{CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns, CapSuppliersEdit}},
-		{"the keeper", Subject{Roles: roles("he.ping")}, []Capability{CapOrdersSeeAll, CapOrdersReceive}},
-		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, []Capability{CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice}},
+			everyone(CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns, CapSuppliersEdit)},
+		{"the keeper", Subject{Roles: roles("he.ping")}, everyone(CapOrdersSeeAll, CapOrdersReceive)},
+		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, everyone(CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice)},
 		{"the general manager directing the center", Subject{Roles: roles("zhao.qiang"), Posts: []Post{PostCenterDirector}},
-			[]Capability{CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate}},
-		{"a dispatcher", Subject{Roles: roles("tian.yu"), Posts: []Post{PostCenterDispatcher}}, []Capability{CapProblemsCoordinate}},
+			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate)},
+		{"a dispatcher", Subject{Roles: roles("tian.yu"), Posts: []Post{PostCenterDispatcher}}, everyone(CapProblemsCoordinate)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -271,7 +283,7 @@ func TestGrantsRefused(t *testing.T) {
 		want    string
 	}{
 		{"unknown capability", `  orders.invoise: {roles: [buyer]}`,
-			`capabilities: "orders.invoise" is not a capability (one of cases.see_all, orders.see_all,`},
+			`capabilities: "orders.invoise" is not a capability (one of expenses.submit, purchases.request,`},
 		{"unknown role", `  orders.invoice: {roles: [buyer, boss]}`, `capability orders.invoice: role "boss" is not in roles`},
 		{"role twice", `  orders.invoice: {roles: [buyer, accountant, buyer]}`, `capability orders.invoice: role "buyer" is listed twice`},
 		{"unknown post", `  registry.edit: {posts: [center_boss]}`,
@@ -361,5 +373,32 @@ func TestEmptyGrantRoundTrips(t *testing.T) {
 	}
 	if back.Checksum() != d.Checksum() {
 		t.Error("checksum changed across a JSON round trip")
+	}
+}
+
+func TestEveryoneGrant(t *testing.T) {
+	withheld := withGrants(t, `
+  expenses.submit: {roles: [handler]}
+  boards.view: {}`)
+	if !Demo().Allows(Subject{}, CapExpensesSubmit) {
+		t.Error("the demo does not let someone with no role file a claim")
+	}
+	if withheld.Allows(Subject{Roles: []Role{"reviewer"}}, CapExpensesSubmit) {
+		t.Error("a grant to handlers still lets a reviewer file a claim")
+	}
+	if !withheld.Allows(Subject{Roles: []Role{"handler"}}, CapExpensesSubmit) {
+		t.Error("a grant to handlers does not let a handler file a claim")
+	}
+	if withheld.Allows(Subject{Roles: []Role{"general_manager"}, Posts: []Post{PostCenterDirector}}, CapBoardsView) {
+		t.Error("an empty grant still shows the boards")
+	}
+	if !withheld.Allows(Subject{}, CapProblemsRaise) {
+		t.Error("a capability not named lost its default for everyone")
+	}
+	src := string(withoutCapabilitiesYAML(t))
+	i := strings.Index(src, "\nchains:\n")
+	_, err := Load([]byte(src[:i+1] + "capabilities:\n  cases.work: {everyone: true, roles: [handler]}\n" + src[i+1:]))
+	if err == nil || !strings.Contains(err.Error(), "capability cases.work: everyone already holds it") {
+		t.Errorf("everyone with roles: Load() error = %v", err)
 	}
 }
