@@ -205,7 +205,7 @@ func TestPurchaseRequestThroughPayment(t *testing.T) {
 	}
 	task := int(tasks[0].(map[string]any)["id"].(float64))
 	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/return-tasks/" + itoa(task) + "/resolve", User: "he.ping",
-		Body: map[string]any{"resolution": "exchanged"}}), http.StatusForbidden, "forbidden")
+		Body: map[string]any{"resolution": "exchanged"}}), http.StatusForbidden, "capability_required")
 	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/return-tasks/" + itoa(task) + "/resolve", User: "guo.hua",
 		Body: map[string]any{"resolution": "exchanged", "comment": "供应商换货"}}), http.StatusOK, "")
 

@@ -109,14 +109,14 @@ func (s *server) routes() http.Handler {
 
 	r.Route("/api/v1", func(r chi.Router) {
 		// Uploads are multipart and bounded by gateway.max_upload_bytes; everything else is JSON.
-		r.With(s.authenticate).Post("/attachments", s.uploadAttachment)
+		r.With(s.authenticate, s.guarded).Post("/attachments", s.uploadAttachment)
 		r.Group(func(r chi.Router) {
 			r.Use(s.limitBody, s.requireJSON)
 			r.Get("/openapi.yaml", s.openAPI)
 			r.Post("/auth/login", s.login)
 
 			r.Group(func(r chi.Router) {
-				r.Use(s.authenticate)
+				r.Use(s.authenticate, s.guarded)
 				r.Post("/auth/logout", s.logout)
 				r.Get("/me", s.me)
 

@@ -119,8 +119,8 @@ func TestSupplierAPICreate(t *testing.T) {
 	before := supplierRows(h)
 
 	// Only a buyer may create, whatever the body.
-	h.must(h.do(call{Method: "POST", Path: "/api/v1/suppliers", User: "huang.lei", Body: supplierBody("SUP-NEW", "新供应商")}), 403, "not_buyer")
-	h.must(h.do(call{Method: "POST", Path: "/api/v1/suppliers", User: "he.ping", Body: supplierBody("SUP-NEW", "新供应商")}), 403, "not_buyer")
+	h.must(h.do(call{Method: "POST", Path: "/api/v1/suppliers", User: "huang.lei", Body: supplierBody("SUP-NEW", "新供应商")}), 403, "capability_required")
+	h.must(h.do(call{Method: "POST", Path: "/api/v1/suppliers", User: "he.ping", Body: supplierBody("SUP-NEW", "新供应商")}), 403, "capability_required")
 
 	// Every problem at once, and nothing written.
 	bad := map[string]any{"id": "sup new", "name": "  ", "kind": "middleman", "grade": "E", "contact": strings.Repeat("x", 201)}
@@ -171,7 +171,7 @@ func TestSupplierAPIChangeAndStaleRevision(t *testing.T) {
 		return h.do(call{Method: "PATCH", Path: "/api/v1/suppliers/" + id, User: user, Body: body})
 	}
 
-	h.must(patch("huang.lei", "SUP-A", map[string]any{"revision": 1, "grade": "A"}), 403, "not_buyer")
+	h.must(patch("huang.lei", "SUP-A", map[string]any{"revision": 1, "grade": "A"}), 403, "capability_required")
 	r := h.must(patch(theBuyer, "SUP-A", map[string]any{"revision": 1, "grade": "A", "strategic": true, "name": "甲精密"}), 200, "")
 	if r.num("revision") != 2 || r.str("grade") != "A" || r.Body["strategic"] != true || r.str("name") != "甲精密" || r.str("contact") != "张三 010-1" {
 		t.Errorf("patched = %s", r.Raw)
@@ -204,7 +204,7 @@ func TestSupplierAPIChangeAndStaleRevision(t *testing.T) {
 	if r := h.must(status(theBuyer, map[string]any{"status": "suspended", "reason": "  ", "revision": 2}), 422, "invalid_input"); r.details()["reason"] == nil {
 		t.Errorf("suspend without a reason: %v", r.details())
 	}
-	h.must(status("huang.lei", map[string]any{"status": "suspended", "reason": "x", "revision": 2}), 403, "not_buyer")
+	h.must(status("huang.lei", map[string]any{"status": "suspended", "reason": "x", "revision": 2}), 403, "capability_required")
 	h.must(status(theBuyer, map[string]any{"status": "suspended", "reason": "x", "revision": 1}), 409, "stale_revision")
 	r = h.must(status(theBuyer, map[string]any{"status": "suspended", "reason": "交货延误三次", "revision": 2}), 200, "")
 	if r.str("status") != "suspended" || r.str("status_reason") != "交货延误三次" || r.num("revision") != 3 {
@@ -240,7 +240,7 @@ func TestSupplierCertificateScan(t *testing.T) {
 	body := map[string]any{"kind": "business_license", "number": "91110000MA00C", "valid_from": todayPlus(-400),
 		"valid_to": todayPlus(10), "attachment_id": scan}
 	before := supplierRows(h)
-	h.must(cert("huang.lei", body), 403, "not_buyer")
+	h.must(cert("huang.lei", body), 403, "capability_required")
 	bad := map[string]any{"kind": "licence", "number": "", "valid_from": "2026-13-01", "valid_to": "2026-01-01"}
 	if r := h.do(call{Method: "POST", Path: "/api/v1/suppliers/SUP-C/certificates", User: theBuyer, Body: bad, Broken: true}); r.Status != 422 ||
 		len(r.details()) != 3 || r.details()["kind"] == nil || r.details()["number"] == nil || r.details()["valid_from"] == nil {

@@ -94,7 +94,7 @@ func (s *server) webRoutes(r chi.Router) {
 		r.Post("/login", s.loginSubmit)
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireWebUser)
+			r.Use(s.requireWebUser, s.guarded)
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
 			r.Post("/logout", s.logoutSubmit)
 			r.Get("/inbox", s.inboxPage)

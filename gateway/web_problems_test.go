@@ -168,7 +168,7 @@ func TestWebMeetingDecision(t *testing.T) {
 	}
 	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/meetings", User: "zhang.wei", Body: map[string]any{
 		"kind": "production_dispatch", "title": "x", "held_at": now.Format(time.RFC3339), "chair_id": "zhang.wei"}}),
-		http.StatusForbidden, "forbidden")
+		http.StatusForbidden, "capability_required")
 	api := h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/meetings", User: "zheng.yu", Body: map[string]any{
 		"kind": "model_coordination", "title": "XH-7 型号协调会", "held_at": now.Format(time.RFC3339), "chair_id": "zheng.yu"}}),
 		http.StatusCreated, "")
