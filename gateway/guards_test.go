@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/net/html"
 
 	"signoff/i18n"
 	"signoff/policy"
@@ -202,6 +203,19 @@ func TestCapabilityRefusalsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, "zhao.qiang", func(policy.Capability) bool { return true })
+		// The navigation offers only what the reader may open: here the supplier list and the
+		// registry, which need no capability.
+		w := h.browser()
+		w.signIn("zhao.qiang")
+		var links []string
+		walk(w.get("/suppliers").Doc, func(n *html.Node) {
+			if id, _ := attr(n, "id"); n.Data == "a" && strings.HasPrefix(id, "nav-") {
+				links = append(links, id)
+			}
+		})
+		if want := []string{"nav-suppliers", "nav-registry"}; !slices.Equal(links, want) {
+			t.Errorf("with every capability withdrawn the navigation links %v, want %v", links, want)
+		}
 		// What needs only a signed-in person still answers.
 		h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/me", User: "zhao.qiang"}), http.StatusOK, "")
 		h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/suppliers", User: "zhao.qiang"}), http.StatusOK, "")

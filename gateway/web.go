@@ -134,7 +134,12 @@ type page struct {
 	ui        *webUI
 	loc       *time.Location
 	doc       *policy.Document // the current policy, to name categories and people
+	grants    service.Grants   // what the reader may do today, for links and forms to show
 }
+
+// Can reports whether the reader holds a capability of the policy today ("orders.receive"): the
+// same answer the route guard and the service give, asked to decide which links to show.
+func (p *page) Can(capability string) bool { return p.grants.Has(policy.Capability(capability)) }
 
 // T translates a catalogue key.
 func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
@@ -200,6 +205,11 @@ func (s *server) newPage(r *http.Request, titleKey string) *page {
 	}
 	if ws.user != nil {
 		p.User = ws.user
+		if g, ok := grantsFrom(r.Context()); ok {
+			p.grants = g
+		} else if g, err := s.svc.GrantsToday(r.Context(), *ws.user); err == nil {
+			p.grants = g
+		}
 	}
 	return p
 }
