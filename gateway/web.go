@@ -33,9 +33,16 @@ var templateFS embed.FS
 //go:embed web/static
 var staticFS embed.FS
 
-// pageNames are the page templates; each is parsed with the layout and the partials.
-var pageNames = []string{"login", "inbox", "expense_form", "case", "search", "delegations", "error",
-	"purchase_form", "orders", "order"}
+// pageNames are the page templates, one per file of web/templates besides the layout and the
+// partials; each is parsed with those two. TestEveryTemplateIsAPage keeps the list and the files
+// in step.
+var pageNames = []string{
+	"login", "error", "inbox", "search", "case", "delegations", // everyone's
+	"expense_form", "purchase_form", // filing
+	"orders", "order", "suppliers", "supplier", "supplier_new", // purchasing
+	"problem_form", "problem", "problems", "role_board", "meetings", "meeting", "representatives", // production
+	"boards_center", "boards_models", "boards_execution", "kpi", "kpi_problems", // the boards
+}
 
 // webUI holds the parsed templates and the fingerprinted static assets.
 type webUI struct {

@@ -24,9 +24,6 @@ import (
 // problems behind it: the KPI drill-down for a rate, a problems list for a count. The service
 // reads them; these handlers only answer and render them.
 
-func init() {
-	pageNames = append(pageNames, "boards_center", "boards_models", "boards_execution", "kpi", "kpi_problems")
-}
 
 // boardRefreshSeconds is how often the big screen re-reads its figures.
 const boardRefreshSeconds = 60

@@ -27,9 +27,6 @@ import (
 // reason and what was typed. Which actions a page offers and what their forms need are the
 // problem package's answers (prb.Form), never a condition of the page's own.
 
-func init() {
-	pageNames = append(pageNames, "problem_form", "problem", "problems", "role_board", "meetings", "meeting")
-}
 
 // problemPages mounts the problem, role board and meeting pages.
 func (s *server) problemPages(r chi.Router) {
