@@ -24,7 +24,6 @@ import (
 // problems behind it: the KPI drill-down for a rate, a problems list for a count. The service
 // reads them; these handlers only answer and render them.
 
-
 // boardRefreshSeconds is how often the big screen re-reads its figures.
 const boardRefreshSeconds = 60
 

@@ -27,7 +27,6 @@ import (
 // reason and what was typed. Which actions a page offers and what their forms need are the
 // problem package's answers (prb.Form), never a condition of the page's own.
 
-
 // problemPages mounts the problem, role board and meeting pages.
 func (s *server) problemPages(r chi.Router) {
 	r.Get("/problems", s.problemsPage)

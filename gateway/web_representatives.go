@@ -23,7 +23,6 @@ import (
 // each problem next to its field. The page changes the registry through addPost and endPost, as
 // the API does, through the service.
 
-
 // registryPages mounts the registry page.
 func (s *server) registryPages(r chi.Router) {
 	r.Get("/registry", s.registryPage)

@@ -23,7 +23,6 @@ import (
 // was typed and each problem next to its field. The pages change suppliers through the same
 // operations as the API (newSupplier, changeSupplier, setSupplierStatus, addCertificate).
 
-
 // procurementMasterPages mounts the supplier pages.
 func (s *server) procurementMasterPages(r chi.Router) {
 	r.Get("/suppliers", s.suppliersPage)
