@@ -1,6 +1,12 @@
 // Package store is Signoff's PostgreSQL system of record: org and policy versions, cases and
 // their line items, the ledger of seals, budget lines and reservations, idempotency keys,
 // sessions and the notification outbox. SQL sits next to the Go that runs it.
+//
+// It is one package of some 4,000 lines on purpose: one operation often writes several tables in
+// one transaction (a delivery, its receipt lines, the order's status and an idempotency key; a
+// seal and its case's read model), and the helpers that make that safe (inTx, the Postgres error
+// mapping, the day and money conversions) are shared by all of them. Its files are one per
+// table family, so a reader finds a query by the thing it stores.
 package store
 
 import (
