@@ -73,10 +73,11 @@ func (s *server) listCases(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if f.Scope == store.ScopeAll && !hasFinanceRole(u) {
-		s.fail(w, r, &apiError{Status: http.StatusForbidden, Code: "forbidden",
-			Message: "Only reviewers, cashiers, the finance director and the general manager may list every case."})
-		return
+	if f.Scope == store.ScopeAll {
+		if err := s.svc.Require(ctx, u, policy.CapCasesSeeAll); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	f.User = u.ID
 	out, err := s.list(ctx, u, f)

@@ -7,12 +7,14 @@ import (
 	"net/url"
 	"signoff/service"
 
+	"signoff/policy"
 	"signoff/store"
 )
 
-// The search page (查询): every case for the finance roles, the cases one was ever on for
-// everyone else, narrowed by status, department, overdue and submission dates. It reads the
-// same filters as the API's list (parseFilter) from the query string, so a search is a link.
+// The search page (查询): every case for those the policy lets see them all (cases.see_all), the
+// cases one was ever on for everyone else, narrowed by status, department, overdue and
+// submission dates. It reads the same filters as the API's list from the query string, so a
+// search is a link.
 
 type searchPage struct {
 	Filter      searchFilter
@@ -39,8 +41,13 @@ func (s *server) searchCasesPage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, service.Internal(fmt.Errorf("search: no policy")))
 		return
 	}
+	all, err := s.svc.May(r.Context(), u, policy.CapCasesSeeAll)
+	if err != nil {
+		s.errorPage(w, r, fmt.Errorf("search: %w", err))
+		return
+	}
 	q := r.URL.Query()
-	sp := &searchPage{All: hasFinanceRole(u), Statuses: caseStatuses, Searched: len(q) > 0,
+	sp := &searchPage{All: all, Statuses: caseStatuses, Searched: len(q) > 0,
 		Filter: searchFilter{Status: q.Get("status"), Department: q.Get("department"), Overdue: q.Get("overdue"),
 			From: q.Get("from"), To: q.Get("to")}}
 	for _, d := range p.doc.Departments {
