@@ -22,7 +22,9 @@ func TestMaySeeCase(t *testing.T) {
 	grants := func(d *policy.Document, u store.User, posts ...store.Post) Grants {
 		return Grants{doc: d, subject: Subject(u, posts)}
 	}
-	staff := func(id string, roles ...string) store.User { return store.User{ID: id, Roles: append([]string{"staff"}, roles...)} }
+	staff := func(id string, roles ...string) store.User {
+		return store.User{ID: id, Roles: append([]string{"staff"}, roles...)}
+	}
 	tests := []struct {
 		name       string
 		doc        *policy.Document
