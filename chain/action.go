@@ -1,6 +1,9 @@
 package chain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // ActionType names a human action on a case. Each is a Temporal Update of the same name.
 type ActionType string
@@ -21,6 +24,15 @@ const (
 // Actions lists every action type, in the order a UI offers them.
 var Actions = []ActionType{ActApprove, ActPay, ActReject, ActReturn, ActTransfer, ActAddSigner,
 	ActResubmit, ActWithdraw, ActComment, ActNudge}
+
+// stepActions are taken on the current step by one of its holders (Action.Principal): the only
+// actions a delegate takes in an assignee's place. The others (resubmit, withdraw, comment,
+// nudge) are the actor's own, whoever they stand in for.
+var stepActions = []ActionType{ActApprove, ActPay, ActReject, ActReturn, ActTransfer, ActAddSigner}
+
+// OnStep reports whether t is taken on the current step by one of its holders, and so may be
+// taken by a delegate in an assignee's place.
+func (t ActionType) OnStep() bool { return slices.Contains(stepActions, t) }
 
 // Add-signer positions.
 const (

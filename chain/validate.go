@@ -24,9 +24,10 @@ func (s *State) Validate(a Action, now time.Time) error {
 	if utf8.RuneCountInString(a.Comment) > MaxCommentLen {
 		return refuse(CodeInvalidAction, "comment is longer than %d characters", MaxCommentLen)
 	}
-	switch a.Type {
-	case ActApprove, ActReject, ActReturn, ActTransfer, ActAddSigner, ActPay:
+	if a.Type.OnStep() {
 		return s.validateStepAction(a)
+	}
+	switch a.Type {
 	case ActResubmit:
 		if a.Actor != s.Submitter {
 			return refuse(CodeNotSubmitter, "only the submitter may resubmit")

@@ -53,7 +53,6 @@ var (
 	errBodyTooLarge       = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "The request body is too large."}
 	errInternal           = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side; it has been logged. Please try again later."}
 	errTimeout            = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "The case did not answer in time. The action may still take effect; reload the case before trying again."}
-	errCaseNotRouted      = &apiError{Status: http.StatusConflict, Code: string(chain.CodeNotAllowedNow), Message: "The case is still being routed; try again in a moment."}
 )
 
 // Decoding errors that encoding/json does not name.

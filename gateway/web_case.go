@@ -3,9 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,28 +13,27 @@ import (
 
 	"signoff/chain"
 	"signoff/policy"
+	"signoff/service"
 	"signoff/store"
 )
+
+// The case page in the web UI: the case as the API describes it, and a form for every action the
+// reader may take. Which actions are offered and which parts of their forms are required are the
+// chain's answers (chain.Form, asked of Validate by the service), never a condition of the page's
+// own. Forms post back and redirect after success; a refusal shows the case again with the
+// reason next to the form and what was typed still in it.
 
 // casePageView is the case page: the case as the API describes it, plus what the reader may do
 // and the choices each action needs.
 type casePageView struct {
 	caseDetail
-	Current       *stepView
-	Own           []chain.ActionType // what the reader may do in their own name
-	OnBehalf      []onBehalfActions  // what they may do for those they stand in for
-	ReturnTargets []stepView         // earlier completed steps a return may go back to
-	TransferTo    []userRef          // holders of the current step's post
-	People        []userRef          // whom a signer may be added
-	Key           string             // idempotency key of the page's action forms
-	Flash         string             // the outcome of the action just taken
-	Error         string             // why the action just tried was refused
+	service.CasePage
+	Key           string // idempotency key of the page's action forms
+	Flash         string // the outcome of the action just taken
+	Error         string // why the action just tried was refused
 	ErrorAction   chain.ActionType
-	Typed         actionRequest // what was typed into the refused action's form
-	PaidAtDefault string        // the pay form's time, now, as datetime-local
-	// RejectReturns: a rejection of the current step sends the case back to its submitter to
-	// revise (a countersign), so the reject button says so.
-	RejectReturns bool
+	Typed         actionRequest      // what was typed into the refused action's form
+	PaidAtDefault string             // the pay form's time, now, as datetime-local
 	Receipt       *receiptSection    // a receipt's delivery
 	Settlement    *settlementSection // a payment's order and match
 }
@@ -67,39 +64,14 @@ func (v *casePageView) Countersigners() []countersigner {
 	return out
 }
 
-// Label names action t on this case's forms: a rejection that returns the case says so.
-func (a actsData) Label(t chain.ActionType) string {
-	if t == chain.ActReject && a.V != nil && a.V.RejectReturns {
-		return a.P.T("ui.case.reject_returns")
-	}
-	return a.P.Action(t)
-}
-
-type onBehalfActions struct {
-	Who     userRef
-	Actions []chain.ActionType
-}
-
-// Has reports whether the reader may take action t in their own name.
-func (v *casePageView) Has(t string) bool { return slices.Contains(v.Own, chain.ActionType(t)) }
-
-// NeedsReason reports whether action t must carry a reason.
-func (v *casePageView) NeedsReason(t chain.ActionType) bool {
-	switch t {
-	case chain.ActReject, chain.ActReturn, chain.ActWithdraw, chain.ActComment:
-		return true
-	}
-	return false
-}
-
 // casePage shows a case to someone who may see it.
 func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	u := userFrom(r.Context())
-	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("case page: %w", err))
+		s.errorPage(w, r, err)
 		return
 	}
 	pv := casePageView{}
@@ -113,42 +85,20 @@ func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u store.User, v store.CaseView, pv casePageView) {
 	d, err := s.detail(r.Context(), u, v)
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("case page %s: %w", v.Case.ID, err))
+		s.errorPage(w, r, err)
+		return
+	}
+	if pv.CasePage, err = s.svc.CasePageOf(r.Context(), u, v, d.CaseDetail); err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
 	p := s.newPage(r, "ui.case.title")
 	p.Title = v.Case.ID + " · " + v.Case.Title
 	pv.caseDetail = d
-	pv.Own = d.AllowedActions
-	for who, acts := range d.AllowedOnBehalfOf {
-		pv.OnBehalf = append(pv.OnBehalf, onBehalfActions{Who: userRef{ID: who, Name: p.Person(who)}, Actions: acts})
-	}
-	slices.SortFunc(pv.OnBehalf, func(a, b onBehalfActions) int { return strings.Compare(a.Who.ID, b.Who.ID) })
-	for i := range d.Steps {
-		st := d.Steps[i]
-		if st.Current {
-			pv.Current = &d.Steps[i]
-			break
-		}
-		if st.Done {
-			pv.ReturnTargets = append(pv.ReturnTargets, st)
-		}
-	}
-	if st := v.Case.State; st != nil && st.CurrentStep() != nil {
-		for _, id := range st.CurrentStep().Pool {
-			if !slices.Contains(st.CurrentStep().Assignees, id) && id != u.ID {
-				pv.TransferTo = append(pv.TransferTo, userRef{ID: id, Name: p.Person(id)})
-			}
-		}
-	}
-	if st := v.Case.State; st != nil && st.CurrentStep() != nil {
-		pv.RejectReturns = st.CurrentStep().RejectReturns
-	}
 	if err := s.procurementSections(r.Context(), p.Lang, v.Case, &pv); err != nil {
-		s.errorPage(w, r, fmt.Errorf("case page %s: %w", v.Case.ID, err))
+		s.errorPage(w, r, err)
 		return
 	}
-	pv.People = p.PeopleExcept(u.ID, v.Case.SubmitterID)
 	if pv.Key == "" {
 		pv.Key = newKey()
 	}
@@ -163,9 +113,9 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	id := chi.URLParam(r, "id")
-	t := chain.ActionType(chi.URLParam(r, "action"))
-	if !slices.Contains(chain.Actions, t) {
-		s.errorPage(w, r, errNotFound)
+	t, err := service.CaseActionType(chi.URLParam(r, "action"))
+	if err != nil {
+		s.errorPage(w, r, err)
 		return
 	}
 	in, key, err := s.readActionForm(r)
@@ -183,7 +133,7 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	v, verr := s.visibleCase(ctx, u, id)
+	v, verr := s.svc.VisibleCase(ctx, u, id)
 	if verr != nil {
 		s.errorPage(w, r, verr)
 		return
@@ -204,7 +154,7 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 		in.Revision = &rev
 	}
 	if v := f.Get("paid_at"); v != "" {
-		at, err := time.ParseInLocation("2006-01-02T15:04", v, s.location(r.Context()))
+		at, err := time.ParseInLocation(localInput, v, s.location(r.Context()))
 		if err != nil {
 			return in, "", service.FieldErrors{"paid_at": {Key: "date"}}.Err()
 		}
@@ -222,16 +172,16 @@ func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("resubmit: %w", err))
+		s.errorPage(w, r, err)
 		return
 	}
 	if v.Case.Kind == string(policy.KindProcurement) {
 		s.purchaseResubmitPage(w, r, u, v)
 		return
 	}
-	f, err := s.resubmitForm(ctx, u, v)
+	f, err := s.resubmitForm(u, v)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -250,18 +200,12 @@ func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // resubmitForm starts the correction form of a case the reader may resubmit now.
-func (s *server) resubmitForm(ctx context.Context, u store.User, v store.CaseView) (*expenseForm, error) {
-	c := v.Case
-	if c.State == nil || c.State.Validate(chain.Action{Type: chain.ActResubmit, Actor: u.ID, Revision: c.Revision}, s.now()) != nil {
-		return nil, &apiError{Status: http.StatusConflict, Code: string(chain.CodeNotAllowedNow),
-			Message: "Only a claim returned to you can be corrected and resubmitted."}
+func (s *server) resubmitForm(u store.User, v store.CaseView) (*expenseForm, error) {
+	if err := s.svc.Resubmittable(u, v.Case); err != nil {
+		return nil, err
 	}
-	names := nameBook{}
-	for id, name := range v.Names {
-		names[id] = store.User{ID: id, Name: name}
-	}
-	sum := summaryOf(c, names)
-	return &expenseForm{Action: "/cases/" + c.ID + "/resubmit", Resubmit: &sum, Existing: v.Attachments}, nil
+	sum := service.ViewSummary(v)
+	return &expenseForm{Action: "/cases/" + v.Case.ID + "/resubmit", Resubmit: &sum, Existing: v.Attachments}, nil
 }
 
 // resubmitSubmit sends a corrected claim back into its chain.
@@ -269,16 +213,16 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	v, err := s.visibleCase(ctx, u, chi.URLParam(r, "id"))
+	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("resubmit: %w", err))
+		s.errorPage(w, r, err)
 		return
 	}
 	if v.Case.Kind == string(policy.KindProcurement) {
 		s.purchaseResubmitSubmit(w, r, u, v)
 		return
 	}
-	base, err := s.resubmitForm(ctx, u, v)
+	base, err := s.resubmitForm(u, v)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return

@@ -2,9 +2,10 @@ package gateway
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
+
+	"signoff/service"
 )
 
 // The delegation page (代理): whom the reader has asked to sign for them while away, who has
@@ -13,19 +14,12 @@ import (
 
 // delegationPage is what the page shows.
 type delegationPage struct {
-	Given    []delegationRow // the reader's own, current and coming
-	Received []delegationRow // others', the reader signs for them
-	People   []userRef
-	Form     delegationForm
-	Errors   map[string]string
-	Error    string
-	Flash    bool
-}
-
-type delegationRow struct {
-	Who      userRef
-	From, To time.Time
-	InForce  bool
+	service.DelegationBook // the reader's own (Given) and others' (Received), current and coming
+	People                 []userRef
+	Form                   delegationForm
+	Errors                 map[string]string
+	Error                  string
+	Flash                  bool
 }
 
 type delegationForm struct {
@@ -48,22 +42,12 @@ func (s *server) showDelegations(w http.ResponseWriter, r *http.Request, status 
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	list, err := s.store.DelegationsOf(ctx, u.ID, s.now())
+	book, err := s.svc.Delegations(ctx, u)
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("delegations: %w", err))
+		s.errorPage(w, r, err)
 		return
 	}
-	now := s.now()
-	for _, d := range list {
-		row := delegationRow{From: d.ValidFrom, To: d.ValidTo, InForce: !d.ValidFrom.After(now) && d.ValidTo.After(now)}
-		if d.DelegatorID == u.ID {
-			row.Who = userRef{ID: d.DelegateID, Name: p.Person(d.DelegateID)}
-			dp.Given = append(dp.Given, row)
-		} else {
-			row.Who = userRef{ID: d.DelegatorID, Name: p.Person(d.DelegatorID)}
-			dp.Received = append(dp.Received, row)
-		}
-	}
+	dp.DelegationBook = book
 	dp.People = p.PeopleExcept(u.ID)
 	p.Data = dp
 	s.render(w, r, status, "delegations", p)
@@ -74,10 +58,10 @@ func (s *server) delegationSubmit(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	p := s.newPage(r, "ui.delegations.title")
 	f := delegationForm{DelegateID: r.PostForm.Get("delegate_id"), From: r.PostForm.Get("valid_from"), To: r.PostForm.Get("valid_to")}
-	in := delegationRequest{DelegateID: f.DelegateID, ValidFrom: localToRFC3339(f.From, p.loc), ValidTo: localToRFC3339(f.To, p.loc)}
+	in := service.DelegationInput{DelegateID: f.DelegateID, ValidFrom: localToRFC3339(f.From, p.loc), ValidTo: localToRFC3339(f.To, p.loc)}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	if _, err := s.delegate(ctx, u, in); err != nil {
+	if _, err := s.svc.Delegate(ctx, u, in); err != nil {
 		e := s.explain(r, p.Lang, err)
 		dp := &delegationPage{Form: f, Errors: e.Fields}
 		if e.Code != "invalid_input" {

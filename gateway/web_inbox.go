@@ -2,21 +2,17 @@ package gateway
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"slices"
 
+	"signoff/service"
 	"signoff/store"
 )
-
-// inboxTabs are the inbox's tabs in the order shown: to do, done, submitted by me, copied to me.
-var inboxTabs = []store.Scope{store.ScopeTodo, store.ScopeDone, store.ScopeSubmitted, store.ScopeCopied}
 
 // inboxView is the inbox page.
 type inboxView struct {
 	Tab    store.Scope
 	Tabs   []inboxTab
-	List   caseList
+	List   service.CaseList
 	Cursor string // of this page, "" on the first
 }
 
@@ -38,29 +34,16 @@ func (s *server) inboxPage(w http.ResponseWriter, r *http.Request) {
 	if tab == "" {
 		tab = store.ScopeTodo
 	}
-	if !slices.Contains(inboxTabs, tab) {
-		s.errorPage(w, r, errNotFound)
-		return
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	counts, err := s.store.InboxCounts(ctx, u.ID, countCap)
-	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("inbox: %w", err))
-		return
-	}
-	f := store.Filter{Scope: tab, User: u.ID, Limit: 30, After: q.Get("cursor"), OverdueFirst: tab == store.ScopeTodo}
-	if len(f.After) > 300 {
-		s.errorPage(w, r, store.ErrBadCursor)
-		return
-	}
-	list, err := s.list(ctx, u, f)
+	in, err := s.svc.Inbox(ctx, u, tab, q.Get("cursor"), countCap)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	v := inboxView{Tab: tab, List: list, Cursor: f.After}
-	for _, t := range inboxTabs {
+	counts := in.Counts
+	v := inboxView{Tab: tab, List: in.List, Cursor: q.Get("cursor")}
+	for _, t := range service.InboxTabs {
 		n := map[store.Scope]int{store.ScopeTodo: counts.Todo, store.ScopeDone: counts.Done,
 			store.ScopeSubmitted: counts.Submitted, store.ScopeCopied: counts.Copied}[t]
 		it := inboxTab{Scope: t, Count: min(n, countCap), Capped: n > countCap, Current: t == tab}

@@ -23,6 +23,7 @@ import (
 	"signoff/config"
 	"signoff/i18n"
 	"signoff/policy"
+	"signoff/service"
 )
 
 // Web UI tests over real HTTP: sign-in, CSRF, escaping, labels, the form without JavaScript and
@@ -543,11 +544,11 @@ func TestWebCataloguesCoverTheTemplates(t *testing.T) {
 			keys[m[1]] = true
 		}
 	}
-	for _, tab := range inboxTabs {
+	for _, tab := range service.InboxTabs {
 		keys["ui.tab."+string(tab)] = true
 		keys["ui.inbox.empty."+string(tab)] = true
 	}
-	for _, st := range caseStatuses {
+	for _, st := range service.CaseStatuses {
 		keys["status."+st] = true
 	}
 	for _, a := range chain.Actions {

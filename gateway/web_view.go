@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"signoff/chain"
+	"signoff/service"
 )
 
 // Helpers the templates call on the page to hand a partial what it needs.
@@ -13,16 +14,16 @@ import (
 // rowData is one row of a case list.
 type rowData struct {
 	P   *page
-	C   caseSummary
+	C   service.CaseSummary
 	For *userRef // the person the reader stands in for, on a delegated row
 }
 
 // Row is a case list's row.
-func (p *page) Row(c caseSummary) rowData { return rowData{P: p, C: c} }
+func (p *page) Row(c service.CaseSummary) rowData { return rowData{P: p, C: c} }
 
 // Delegated is the row of a case held by someone the reader stands in for.
-func (p *page) Delegated(d delegatedCase) rowData {
-	return rowData{P: p, C: d.caseSummary, For: &d.OnBehalfOf}
+func (p *page) Delegated(d service.DelegatedCase) rowData {
+	return rowData{P: p, C: d.CaseSummary, For: &d.OnBehalfOf}
 }
 
 // lineData is one line item of the claim form.
@@ -54,18 +55,19 @@ func (d lineData) Err(field string) string {
 	return ""
 }
 
-// actsData is a set of action forms: the reader's own, or those they take for someone.
+// actsData is a set of action forms: the reader's own, or those they take for someone. Each
+// form is the chain's (chain.Form): which parts it takes and which it needs, as Validate says.
 type actsData struct {
-	P       *page
-	V       *casePageView
-	Who     string // on behalf of, or ""
-	Actions []chain.ActionType
+	P     *page
+	V     *casePageView
+	Who   string // on behalf of, or ""
+	Forms []chain.Form
 }
 
-// Acts hands the action forms the case page and the actions.
-func (p *page) Acts(who string, actions []chain.ActionType) actsData {
+// Acts hands the action forms the case page and the forms.
+func (p *page) Acts(who string, forms []chain.Form) actsData {
 	v, _ := p.Data.(*casePageView)
-	return actsData{P: p, V: v, Who: who, Actions: actions}
+	return actsData{P: p, V: v, Who: who, Forms: forms}
 }
 
 // ID names an input of one action's form, unique on the page: act-approve-button, or
@@ -75,6 +77,20 @@ func (a actsData) ID(t chain.ActionType, field string) string {
 		return "act-" + string(t) + "-" + field
 	}
 	return "act-" + strings.NewReplacer(".", "_", " ", "_").Replace(a.Who) + "-" + string(t) + "-" + field
+}
+
+// Inline reports whether a form is one button (with an optional opinion): it needs nothing and
+// takes nothing but the comment.
+func (a actsData) Inline(f chain.Form) bool {
+	return f.Needs == (chain.Parts{}) && f.Takes == (chain.Parts{Reason: true})
+}
+
+// Label names action t on this case's forms: a rejection that returns the case says so.
+func (a actsData) Label(t chain.ActionType) string {
+	if t == chain.ActReject && a.V != nil && a.V.RejectReturns {
+		return a.P.T("ui.case.reject_returns")
+	}
+	return a.P.Action(t)
 }
 
 // hiddenData is what every action form carries.
@@ -119,7 +135,7 @@ func (p *page) BudgetLineName(id string) string {
 }
 
 // Person names a user of the policy, or shows their ID.
-func (p *page) Person(id string) string { return userName(p.doc, id) }
+func (p *page) Person(id string) string { return service.UserName(p.doc, id) }
 
 // PeopleExcept lists the policy's people but those named: whom a form may pick.
 func (p *page) PeopleExcept(ids ...string) []userRef {
