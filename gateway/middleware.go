@@ -14,34 +14,9 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"signoff/gateway/door"
 	"signoff/store"
 )
-
-type ctxKey int
-
-const (
-	keyRequest ctxKey = iota
-	keyUser
-)
-
-// requestInfo is what the access log learns while a request is served.
-type requestInfo struct {
-	id     string
-	userID string // set by authenticate
-}
-
-func requestIDFrom(ctx context.Context) string {
-	if ri, ok := ctx.Value(keyRequest).(*requestInfo); ok {
-		return ri.id
-	}
-	return ""
-}
-
-// userFrom returns the authenticated caller. Only routes behind authenticate call it.
-func userFrom(ctx context.Context) store.User {
-	u, _ := ctx.Value(keyUser).(store.User)
-	return u
-}
 
 // requestID names every request: the caller's X-Request-ID when it is short and plain (a proxy
 // in front may have set it), else a random one. The ID is echoed in the response and logged.
@@ -54,8 +29,7 @@ func (s *server) requestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-ID", id)
-		ctx := context.WithValue(r.Context(), keyRequest, &requestInfo{id: id})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(door.WithRequestID(r.Context(), id)))
 	})
 }
 
@@ -77,11 +51,7 @@ func (s *server) accessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		ri, _ := r.Context().Value(keyRequest).(*requestInfo)
-		var id, user string
-		if ri != nil {
-			id, user = ri.id, ri.userID
-		}
+		id, user := door.RequestID(r.Context()), door.SignedInID(r.Context())
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
@@ -158,10 +128,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, fmt.Errorf("authenticate: %w", err))
 			return
 		}
-		if ri, ok := r.Context().Value(keyRequest).(*requestInfo); ok {
-			ri.userID = u.ID
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyUser, u)))
+		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), u)))
 	})
 }
 

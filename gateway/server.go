@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"signoff/config"
+	"signoff/gateway/api"
 	"signoff/store"
 )
 
@@ -52,6 +53,7 @@ type server struct {
 	autoPay  bool
 	ui       *webUI
 	svc      *service.Service // the operations both doors call
+	api      *api.API         // the JSON door: handlers per domain (gateway/api)
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -90,9 +92,14 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	jsonAPI, err := api.New(svc, d.Logger, d.Gateway.ActionTimeout)
+	if err != nil {
+		return nil, err
+	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
 		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, ui: ui, svc: svc,
+		api: jsonAPI,
 	}
 	return s.routes(), nil
 }
@@ -120,9 +127,7 @@ func (s *server) routes() http.Handler {
 				r.Post("/auth/logout", s.logout)
 				r.Get("/me", s.me)
 
-				r.Get("/categories", s.categories)
-				r.Get("/budget-lines", s.budgetLines)
-				r.Get("/users", s.users)
+				s.api.Reference(r)
 
 				r.Post("/expenses", s.submitExpense)
 				r.Post("/expenses/route-preview", s.previewRoute)
@@ -136,14 +141,13 @@ func (s *server) routes() http.Handler {
 				r.Get("/cases/{id}", s.getCase)
 				r.Post("/cases/{id}/actions/{action}", s.act)
 
-				r.Get("/delegations", s.listDelegations)
-				r.Post("/delegations", s.createDelegation)
+				s.api.Delegations(r)
 				s.procurementMasterAPI(r)
-				s.registryAPI(r)
-				s.problemAPI(r)
-				s.kpiAPI(r)
-				s.boardAPI(r)
-				s.meetingAPI(r)
+				s.api.Registry(r)
+				s.api.Problems(r)
+				s.api.KPI(r)
+				s.api.Boards(r)
+				s.api.Meetings(r)
 			})
 		})
 	})

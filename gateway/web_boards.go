@@ -30,51 +30,10 @@ const boardRefreshSeconds = 60
 // boardPages mounts the boards and the assessment pages.
 func (s *server) boardPages(r chi.Router) {
 	r.Get("/boards/center", s.boardCenterPage)
-	r.Get("/boards/center.json", s.getBoardCenter)
+	r.Get("/boards/center.json", s.api.BoardCenter)
 	r.Get("/boards/models", s.boardModelsPage)
 	r.Get("/boards/execution", s.boardExecutionPage)
 	s.kpiPages(r)
-}
-
-// boardAPI registers the boards' JSON endpoints.
-func (s *server) boardAPI(r chi.Router) {
-	r.Get("/boards/center", s.getBoardCenter)
-	r.Get("/boards/models", s.getBoardModels)
-	r.Get("/boards/execution", s.getBoardExecution)
-}
-
-func (s *server) getBoardCenter(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	b, err := s.svc.CenterBoard(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, b)
-}
-
-func (s *server) getBoardModels(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	b, err := s.svc.ModelsBoard(ctx, r.URL.Query())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
-}
-
-func (s *server) getBoardExecution(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	b, err := s.svc.ExecutionBoard(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
 }
 
 // centerBoardPage is what the big screen's template reads.

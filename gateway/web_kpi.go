@@ -86,7 +86,7 @@ func (s *server) kpiExportCSV(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Set("format", "csv")
 	r.URL.RawQuery = q.Encode()
-	s.getCompletion(w, r)
+	s.api.Completion(w, r)
 }
 
 // kpiExportXLSX writes the assessment workbook: a sheet of rates (the center first, then each

@@ -241,9 +241,9 @@ func registryURL(r *http.Request, done string) string {
 // explainRegistryForm says why a registry form was refused. A refusal no form can mend (not a
 // keeper, no such post, a fault of ours) is answered with the error page, and ok is false.
 func (s *server) explainRegistryForm(w http.ResponseWriter, r *http.Request, p *page, err error) (e webError, ok bool) {
-	e = s.explain(r, p.Lang, registryFailure(err))
+	e = s.explain(r, p.Lang, err)
 	if e.Status >= 500 || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound {
-		s.errorPage(w, r, registryFailure(err))
+		s.errorPage(w, r, err)
 		return e, false
 	}
 	var overlap *service.PostOverlapError

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/store"
 )
@@ -76,9 +77,6 @@ func (s *server) webSession(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				ws.user, ws.token, ws.csrf = &u, c.Value, csrfToken(c.Value)
-				if ri, ok := r.Context().Value(keyRequest).(*requestInfo); ok {
-					ri.userID = u.ID
-				}
 			case !errors.Is(err, store.ErrNotFound):
 				s.errorPage(w, r, fmt.Errorf("web session: %w", err))
 				return
@@ -114,7 +112,7 @@ func (s *server) requireWebUser(next http.Handler) http.Handler {
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyUser, *ws.user)))
+		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), *ws.user)))
 	})
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"signoff/chain"
 	"signoff/config"
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/policy"
 	"signoff/service"
@@ -564,7 +565,7 @@ func TestWebCataloguesCoverTheTemplates(t *testing.T) {
 		policy.RoleApprover, policy.RoleCashier} {
 		keys["role."+string(r)] = true
 	}
-	for code := range refusalStatus {
+	for code := range door.RefusalStatus {
 		keys["error."+code] = true
 	}
 	for k := range keys {

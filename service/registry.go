@@ -71,13 +71,20 @@ func (e *PostOverlapError) Error() string {
 		held.ValidFrom.Format(time.DateOnly), until)
 }
 
-// As lets the doors see the overlap as the conflict it is.
+// As lets the doors see the overlap as the conflict it is, with the post already held
+// (details.post_id, valid_from, valid_to).
 func (e *PostOverlapError) As(target any) bool {
-	if t, ok := target.(**Error); ok {
-		*t = &Error{Kind: KindConflict, Code: "post_overlaps", Message: e.Error()}
-		return true
+	t, ok := target.(**Error)
+	if !ok {
+		return false
 	}
-	return false
+	held := e.Existing
+	details := map[string]any{"post_id": held.ID, "valid_from": held.ValidFrom.Format(time.DateOnly), "valid_to": nil}
+	if held.ValidTo != nil {
+		details["valid_to"] = held.ValidTo.Format(time.DateOnly)
+	}
+	*t = &Error{Kind: KindConflict, Code: "post_overlaps", Message: e.Error(), Details: details}
+	return true
 }
 
 // registryDay is the current policy and today's date in its timezone (midnight UTC).

@@ -1,4 +1,4 @@
-package gateway
+package door
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"signoff/service"
 	"strconv"
@@ -22,21 +23,21 @@ import (
 )
 
 // This file is the one place errors become HTTP responses. Handlers return whatever they got,
-// wrapped with the operation; classify decides what the client sees. Anything it does not
+// wrapped with the operation; Classify decides what the client sees. Anything it does not
 // recognise is a 500 "internal" whose cause is logged and never sent.
 
-// apiError is an error the client may see: an HTTP status, a stable code and a human sentence.
-type apiError struct {
+// Error is an error the client may see: an HTTP status, a stable code and a human sentence.
+type Error struct {
 	Status  int
 	Code    string
 	Message string
 	Details map[string]any
 }
 
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// errorBody is the JSON of every error response.
-type errorBody struct {
+// Body is the JSON of every error response.
+type Body struct {
 	Code    string         `json:"code"`
 	Message string         `json:"message"`
 	Details map[string]any `json:"details"`
@@ -44,15 +45,15 @@ type errorBody struct {
 
 // Errors handlers return as they are.
 var (
-	errUnauthorized       = &apiError{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Sign in first: the request carries no valid bearer token."}
-	errInvalidCredentials = &apiError{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "The user name or the password is wrong."}
-	errForbidden          = &apiError{Status: http.StatusForbidden, Code: "forbidden", Message: "You are not allowed to do this."}
-	errNotFound           = &apiError{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing here."}
-	errMethodNotAllowed   = &apiError{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed on this resource."}
-	errUnsupportedMedia   = &apiError{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the request body as application/json."}
-	errBodyTooLarge       = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "The request body is too large."}
-	errInternal           = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side; it has been logged. Please try again later."}
-	errTimeout            = &apiError{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "The case did not answer in time. The action may still take effect; reload the case before trying again."}
+	ErrUnauthorized       = &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "Sign in first: the request carries no valid bearer token."}
+	ErrInvalidCredentials = &Error{Status: http.StatusUnauthorized, Code: "invalid_credentials", Message: "The user name or the password is wrong."}
+	ErrForbidden          = &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "You are not allowed to do this."}
+	ErrNotFound           = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "There is nothing here."}
+	ErrMethodNotAllowed   = &Error{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed on this resource."}
+	ErrUnsupportedMedia   = &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "Send the request body as application/json."}
+	ErrBodyTooLarge       = &Error{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large", Message: "The request body is too large."}
+	ErrInternal           = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "Something went wrong on our side; it has been logged. Please try again later."}
+	ErrTimeout            = &Error{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "The case did not answer in time. The action may still take effect; reload the case before trying again."}
 )
 
 // Decoding errors that encoding/json does not name.
@@ -61,9 +62,9 @@ var (
 	errTrailingData = errors.New("data after the JSON value")
 )
 
-// refusalStatus maps the chain's refusal codes, and the typed business errors a case's workflow
+// RefusalStatus maps the chain's refusal codes, and the typed business errors a case's workflow
 // returns, to HTTP statuses.
-var refusalStatus = map[string]int{
+var RefusalStatus = map[string]int{
 	string(chain.CodeStaleRevision):  http.StatusConflict,
 	string(chain.CodeCaseClosed):     http.StatusConflict,
 	string(chain.CodeWrongOrder):     http.StatusConflict,
@@ -90,11 +91,11 @@ var kindStatus = map[service.Kind]int{
 	service.KindInvalid:   http.StatusUnprocessableEntity,
 }
 
-// classify turns any error into what the client is told.
-func classify(err error) *apiError {
+// Classify turns any error into what the client is told.
+func Classify(err error) *Error {
 	var (
 		ours     *service.InternalError
-		api      *apiError
+		api      *Error
 		svc      *service.Error
 		refused  *service.RefusedError
 		invalid  *service.ValidationError
@@ -112,41 +113,41 @@ func classify(err error) *apiError {
 	)
 	switch {
 	case errors.As(err, &ours):
-		return errInternal
+		return ErrInternal
 	case errors.As(err, &api):
 		return api
 	case errors.As(err, &svc):
-		return &apiError{Status: kindStatus[svc.Kind], Code: svc.Code, Message: svc.Message, Details: svc.Details}
+		return &Error{Status: kindStatus[svc.Kind], Code: svc.Code, Message: svc.Message, Details: svc.Details}
 	case errors.As(err, &refused):
 		details := make(map[string]any, len(refused.Fields))
 		for k, v := range refused.Fields.In(i18n.EN) {
 			details[k] = v
 		}
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "request_refused",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "request_refused",
 			Message: "The request is refused by the procurement rules; see details for each reason.", Details: details}
 	case errors.As(err, &invalid):
 		details := make(map[string]any, len(invalid.Fields))
 		for k, v := range invalid.Fields.In(i18n.EN) {
 			details[k] = v
 		}
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.", Details: details}
 
 	// Decoding.
 	case errors.As(err, &tooLarge):
-		return errBodyTooLarge
+		return ErrBodyTooLarge
 	case errors.Is(err, errEmptyBody):
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body is empty; send a JSON object."}
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body is empty; send a JSON object."}
 	case errors.Is(err, errTrailingData):
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body holds more than one JSON value."}
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body holds more than one JSON value."}
 	case errors.As(err, &syntax):
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json",
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json",
 			Message: "The request body is not valid JSON (at byte " + strconv.FormatInt(syntax.Offset, 10) + ")."}
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &apiError{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body ends in the middle of a JSON value."}
+		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body ends in the middle of a JSON value."}
 	case unknownField(err) != "":
 		field := unknownField(err)
-		return &apiError{Status: http.StatusBadRequest, Code: "unknown_field",
+		return &Error{Status: http.StatusBadRequest, Code: "unknown_field",
 			Message: fmt.Sprintf("The request has a field this endpoint does not know: %q.", field),
 			Details: map[string]any{"field": field}}
 	case errors.As(err, &typ):
@@ -155,16 +156,16 @@ func classify(err error) *apiError {
 		if field == "" {
 			field = "body"
 		}
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
 			Details: map[string]any{field: service.Problem{Key: "json_type", Args: []any{typ.Value}}.In(i18n.EN)}}
 
 	// The store.
 	case errors.Is(err, store.ErrIdempotencyMismatch):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
 			Message: "This Idempotency-Key was already used for a different request; use a new key for a new claim."}
 	case errors.As(err, &over):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "over_budget",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "over_budget",
 			Message: fmt.Sprintf("The budget line %s has %s left, and %s was requested; the policy refuses over-budget claims.",
 				over.BudgetLine, policy.Money(over.Remaining), policy.Money(over.Requested)),
 			Details: map[string]any{
@@ -173,42 +174,42 @@ func classify(err error) *apiError {
 				"remaining":   policy.Money(over.Remaining).Plain(),
 			}}
 	case errors.As(err, &attach):
-		return classify(service.FieldErrors{"attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err())
+		return Classify(service.FieldErrors{"attachments": {Key: "attachment_unavailable", Args: []any{strings.Join(attach.IDs, ", ")}}}.Err())
 	case errors.Is(err, store.ErrBadCursor):
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.",
 			Details: map[string]any{"cursor": service.Problem{Key: "cursor"}.In(i18n.EN)}}
 	case errors.Is(err, store.ErrNotFound):
-		return errNotFound
+		return ErrNotFound
 
 	// Routing.
 	case errors.As(err, &noRoute):
 		if errors.Is(err, policy.ErrOverBudget) {
-			return &apiError{Status: http.StatusUnprocessableEntity, Code: "over_budget",
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "over_budget",
 				Message: "The claim exceeds its budget line and the policy refuses over-budget claims."}
 		}
-		return &apiError{Status: http.StatusUnprocessableEntity, Code: "no_route",
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "no_route",
 			Message: "The policy cannot route this claim: " + noRouteCause(noRoute.Err) + ".",
 			Details: map[string]any{"cause": noRoute.Err.Error()}}
 
 	// Refusals: checked in the gateway (chain.Refusal) or returned by the case's workflow.
 	case errors.As(err, &refusal):
-		if status, ok := refusalStatus[string(refusal.Code)]; ok {
-			return &apiError{Status: status, Code: string(refusal.Code), Message: refusal.Message}
+		if status, ok := RefusalStatus[string(refusal.Code)]; ok {
+			return &Error{Status: status, Code: string(refusal.Code), Message: refusal.Message}
 		}
 	case errors.As(err, &app):
-		if status, ok := refusalStatus[app.Type()]; ok {
-			return &apiError{Status: status, Code: app.Type(), Message: app.Message()}
+		if status, ok := RefusalStatus[app.Type()]; ok {
+			return &Error{Status: status, Code: app.Type(), Message: app.Message()}
 		}
 
 	// Temporal.
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
 		errors.As(err, &updTO), errors.As(err, &svcTO):
-		return errTimeout
+		return ErrTimeout
 	case errors.As(err, &notFound):
-		return errNotFound
+		return ErrNotFound
 	}
-	return errInternal
+	return ErrInternal
 }
 
 // unknownField returns the field named by encoding/json's "unknown field" error, or "".
@@ -242,19 +243,19 @@ func noRouteCause(err error) string {
 	return "the policy has no chain for it"
 }
 
-// fail writes the error response for err. Server-side failures are logged with their cause;
+// Fail writes the error response for err. Server-side failures are logged with their cause;
 // the client gets only the code and a generic sentence.
-func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := classify(err)
-	attrs := []any{"request_id", requestIDFrom(r.Context()), "code", e.Code, "error", err}
+func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	e := Classify(err)
+	attrs := []any{"request_id", RequestID(r.Context()), "code", e.Code, "error", err}
 	switch {
 	case e.Status >= 500:
-		s.log.ErrorContext(r.Context(), "request failed", attrs...)
+		log.ErrorContext(r.Context(), "request failed", attrs...)
 	case e.Status == http.StatusForbidden:
 		// 越权操作 is refused and logged.
-		s.log.WarnContext(r.Context(), "request refused", attrs...)
+		log.WarnContext(r.Context(), "request refused", attrs...)
 	default:
-		s.log.DebugContext(r.Context(), "request refused", attrs...)
+		log.DebugContext(r.Context(), "request refused", attrs...)
 	}
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="signoff"`)
@@ -263,5 +264,5 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if details == nil {
 		details = map[string]any{}
 	}
-	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, Details: details})
+	WriteJSON(w, e.Status, Body{Code: e.Code, Message: e.Message, Details: details})
 }

@@ -1,4 +1,4 @@
-package gateway
+package door
 
 import (
 	"encoding/json"
@@ -8,9 +8,9 @@ import (
 	"net/http"
 )
 
-// decodeJSON reads exactly one JSON object into dst: unknown fields and anything after the
-// value are refused. Its errors are mapped by classify.
-func decodeJSON(r *http.Request, dst any) error {
+// DecodeJSON reads exactly one JSON object into dst: unknown fields and anything after the
+// value are refused. Its errors are mapped by Classify.
+func DecodeJSON(r *http.Request, dst any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -32,8 +32,8 @@ func decodeJSON(r *http.Request, dst any) error {
 	return errTrailingData
 }
 
-// writeJSON writes v as the JSON response body with the given status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as the JSON response body with the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

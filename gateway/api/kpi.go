@@ -1,4 +1,4 @@
-package gateway
+package api
 
 import (
 	"context"
@@ -9,17 +9,21 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"signoff/gateway/door"
 )
 
 // The assessment endpoints: the completion rates of a period and the problems behind one, as
 // JSON or CSV.
 
-func (s *server) getCompletion(w http.ResponseWriter, r *http.Request) {
+// Completion answers the rates of a period (format=csv for the spreadsheet); the assessment
+// page's export reuses it with the web session.
+func (a *API) Completion(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	v, err := s.svc.Completion(ctx, r.URL.Query())
+	v, err := a.svc.Completion(ctx, r.URL.Query())
 	if err != nil {
-		s.fail(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
@@ -34,15 +38,15 @@ func (s *server) getCompletion(w http.ResponseWriter, r *http.Request) {
 		writeCSV(w, fmt.Sprintf("completion-%s.csv", v.From.Format(time.DateOnly)), rows)
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	door.WriteJSON(w, http.StatusOK, v)
 }
 
-func (s *server) getCompletionProblems(w http.ResponseWriter, r *http.Request) {
+func (a *API) getCompletionProblems(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	list, err := s.svc.Behind(ctx, r.URL.Query())
+	list, err := a.svc.Behind(ctx, r.URL.Query())
 	if err != nil {
-		s.fail(w, r, err)
+		a.fail(w, r, err)
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
@@ -54,7 +58,7 @@ func (s *server) getCompletionProblems(w http.ResponseWriter, r *http.Request) {
 		writeCSV(w, fmt.Sprintf("completion-%s-%s.csv", list.Dimension, list.From.Format(time.DateOnly)), rows)
 		return
 	}
-	writeJSON(w, http.StatusOK, list)
+	door.WriteJSON(w, http.StatusOK, list)
 }
 
 func stamp(t *time.Time) string {
@@ -74,8 +78,8 @@ func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
 	_ = cw.WriteAll(rows) // the client went away: nothing to tell it
 }
 
-// kpiAPI registers the assessment endpoints.
-func (s *server) kpiAPI(r chi.Router) {
-	r.Get("/kpi/completion", s.getCompletion)
-	r.Get("/kpi/completion/problems", s.getCompletionProblems)
+// KPI mounts the assessment endpoints.
+func (a *API) KPI(r chi.Router) {
+	r.Get("/kpi/completion", a.Completion)
+	r.Get("/kpi/completion/problems", a.getCompletionProblems)
 }
