@@ -254,7 +254,7 @@ func (s *State) addSigner(a Action, now time.Time) {
 		Assignees: []string{a.Target},
 		SLA:       cur.SLA,
 		AddedBy:   a.Actor,
-		Reason:    fmt.Sprintf("%s 加签", a.Actor),
+		Why:       policy.Why{{{Key: "added_by", Args: []string{a.Actor}}}},
 	}
 	if a.Position == PositionAfter {
 		s.Steps = slices.Insert(s.Steps, s.Current+1, added)

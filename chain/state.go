@@ -66,7 +66,8 @@ type Step struct {
 	SLA       time.Duration `json:"sla"`
 	Deadline  time.Time     `json:"deadline,omitzero"`
 	AddedBy   string        `json:"added_by,omitempty"` // set on a step created by 加签
-	Reason    string        `json:"reason,omitempty"`
+	Why       policy.Why    `json:"why,omitempty"`      // why the step and its people (policy/why.go)
+	Reason    string        `json:"reason,omitempty"`   // the zh-CN sentence of a step made before Why
 	// RejectReturns: a rejection sends the case back to the submitter instead of ending it.
 	RejectReturns bool `json:"reject_returns,omitempty"`
 }
@@ -118,7 +119,7 @@ func stepsFromRoute(route policy.Route) []Step {
 		steps = append(steps, Step{
 			Key: rs.Key, Role: rs.Role, Label: rs.Label, Mode: rs.Mode, K: rs.K,
 			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool),
-			SLA: rs.SLA.D(), Reason: rs.Reason, RejectReturns: rs.RejectReturns,
+			SLA: rs.SLA.D(), Why: rs.Why, Reason: rs.Reason, RejectReturns: rs.RejectReturns,
 		})
 	}
 	return steps

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/i18n"
 	"signoff/service"
 	"strings"
 	"time"
@@ -177,7 +178,8 @@ type previewStep struct {
 	Mode      string          `json:"mode"`
 	K         int             `json:"k"`
 	Assignees []userRef       `json:"assignees"`
-	Reason    string          `json:"reason"`
+	Reason    string          `json:"reason"` // in English, as the API speaks
+	Why       policy.Why      `json:"-"`      // for the form to say it in its reader's language
 	SLA       policy.Duration `json:"sla"`
 }
 
@@ -238,7 +240,7 @@ func (s *server) preview(ctx context.Context, doc *policy.Document, u store.User
 			assignees = append(assignees, userRef{ID: id, Name: name})
 		}
 		out.Steps = append(out.Steps, previewStep{Key: st.Key, Role: string(st.Role), Label: st.Label,
-			Mode: string(st.Mode), K: st.K, Assignees: assignees, Reason: st.Reason, SLA: st.SLA})
+			Mode: string(st.Mode), K: st.K, Assignees: assignees, Reason: st.Explain(i18n.EN), Why: st.Why, SLA: st.SLA})
 	}
 	return out, nil
 }

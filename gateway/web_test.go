@@ -512,6 +512,28 @@ func TestWebLanguageSwitch(t *testing.T) {
 	}
 }
 
+// The route's reasons are said in the reader's language on the page, and in English by the API;
+// only the names, which are the policy's data, stay as they are.
+func TestRouteReasonsInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	c := h.must(h.submit("zhang.wei", claimBody("12000.00")), http.StatusCreated, "")
+	band, _ := c.Body["band"].(map[string]any)
+	if r, _ := band["reason"].(string); !strings.HasPrefix(r, "the amount 12,000.00 falls in the default authority's band") {
+		t.Errorf("API band reason = %q, want English", r)
+	}
+	w := h.browser()
+	w.signIn("zhang.wei")
+	zh := w.get("/cases/" + c.str("id"))
+	if !strings.Contains(zh.Body, "金额 12,000.00 属于默认审批权限 (5,000.00, 50,000.00] 档，审批层级：部门负责人、财务总监") {
+		t.Errorf("the zh-CN case page does not give the band's reason in Chinese")
+	}
+	w.get("/lang?to=en&next=/inbox")
+	en := w.get("/cases/" + c.str("id"))
+	if !strings.Contains(en.Body, "the amount 12,000.00 falls in the default authority&#39;s band (5,000.00, 50,000.00], signed at the levels 部门负责人, 财务总监") {
+		t.Errorf("the English case page does not give the band's reason in English")
+	}
+}
+
 // Pages that do not exist are pages, not JSON; the API's are JSON.
 func TestWebNotFound(t *testing.T) {
 	h := newHarness(t)

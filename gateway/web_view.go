@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"signoff/chain"
+	"signoff/policy"
 	"signoff/service"
 )
 
@@ -161,3 +162,7 @@ func (p *page) Size(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// Why says why a route is what it is in the reader's language; sentence is what a route resolved
+// before its reasons were phrases says instead.
+func (p *page) Why(w policy.Why, sentence string) string { return w.Or(sentence, p.Lang) }

@@ -6,14 +6,35 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"signoff/i18n"
 )
 
-// verbs finds the fmt verbs of a format, in order.
-var verbs = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[vTtbcdoOqxXUeEfFgGsp%]`)
+// verbs finds the fmt verbs of a format, in order, with their explicit argument index if any.
+var verbs = regexp.MustCompile(`%[-+# 0]*(?:\[([0-9]+)\])?[0-9]*(\.[0-9]+)?([vTtbcdoOqxXUeEfFgGsp%])`)
+
+// arguments lists which argument each verb of a format takes and how ("1s", "2d"), sorted and
+// without repeats: a translation may reorder its arguments (%[2]s) or repeat one, but it must
+// take the same ones the same way.
+func arguments(format string) []string {
+	var out []string
+	next := 1
+	for _, m := range verbs.FindAllStringSubmatch(format, -1) {
+		if m[3] == "%" {
+			continue
+		}
+		if m[1] != "" {
+			next, _ = strconv.Atoi(m[1])
+		}
+		out = append(out, strconv.Itoa(next)+m[3])
+		next++
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 func TestCataloguesHoldTheSameKeys(t *testing.T) {
 	zh, en := i18n.Keys(i18n.ZH), i18n.Keys(i18n.EN)
@@ -29,11 +50,17 @@ func TestCataloguesHoldTheSameKeys(t *testing.T) {
 	}
 }
 
-// A translation must take the same arguments in the same order, or Sprintf garbles it.
+// A translation must take the same arguments, or Sprintf garbles it.
 func TestTranslationsTakeTheSameArguments(t *testing.T) {
+	if got := arguments("%[2]s of %[1]s: %[3]s"); !slices.Equal(got, []string{"1s", "2s", "3s"}) {
+		t.Fatalf("arguments of a reordered format = %v", got)
+	}
+	if got := arguments("%s%%, %d"); !slices.Equal(got, []string{"1s", "2d"}) {
+		t.Fatalf("arguments = %v", got)
+	}
 	for _, k := range i18n.Keys(i18n.EN) {
-		en := verbs.FindAllString(i18n.Format(i18n.EN, k), -1)
-		zh := verbs.FindAllString(i18n.Format(i18n.ZH, k), -1)
+		en := arguments(i18n.Format(i18n.EN, k))
+		zh := arguments(i18n.Format(i18n.ZH, k))
 		if !slices.Equal(en, zh) {
 			t.Errorf("%q: en takes %v, zh-CN takes %v", k, en, zh)
 		}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"signoff/i18n"
 	"slices"
 	"strings"
 	"testing"
@@ -26,8 +27,8 @@ func TestProcurementRouteCountersign(t *testing.T) {
 		t.Errorf("countersign step = %+v, want all_of, reject_returns, countersigner", cs)
 	}
 	for _, name := range []string{"法务部负责人林峰", "审计部负责人马兰", "研发部负责人陈刚", "须全部同意"} {
-		if !strings.Contains(cs.Reason, name) {
-			t.Errorf("reason %q does not mention %q", cs.Reason, name)
+		if !strings.Contains(cs.Explain(i18n.ZH), name) {
+			t.Errorf("reason %q does not mention %q", cs.Explain(i18n.ZH), name)
 		}
 	}
 }
@@ -44,8 +45,8 @@ func TestProcurementCountersignHeadReplacedBySuperior(t *testing.T) {
 	if slices.Contains(cs.Assignees, "chen.gang") || !slices.Contains(cs.Assignees, "zhao.qiang") {
 		t.Errorf("countersigners = %v, want zhao.qiang instead of the requester chen.gang", cs.Assignees)
 	}
-	if !strings.Contains(cs.Reason, "改由其上级赵强") {
-		t.Errorf("reason %q does not say who replaced the head", cs.Reason)
+	if !strings.Contains(cs.Explain(i18n.ZH), "改由其上级赵强") {
+		t.Errorf("reason %q does not say who replaced the head", cs.Explain(i18n.ZH))
 	}
 }
 

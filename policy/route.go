@@ -3,8 +3,9 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"signoff/i18n"
 	"slices"
-	"strings"
+	"strconv"
 )
 
 // Errors from Route and ChooseBand. They are wrapped with the offending value; compare with
@@ -119,7 +120,7 @@ func (d *Document) ChooseBand(category string, amount Money) (BandChoice, error)
 			upTo := *b.UpTo
 			choice.UpTo = &upTo
 		}
-		choice.Reason = d.bandReason(entry.Category, amount, choice)
+		choice.Why = d.bandWhy(entry.Category, amount, choice)
 		return choice, nil
 	}
 	return BandChoice{}, fmt.Errorf("category %q, amount %s: %w", category, amount, ErrNoAuthority)
@@ -141,14 +142,9 @@ func (d *Document) authorityFor(category string) (Authority, bool) {
 	return Authority{}, false
 }
 
-// bandReason says which band applies, e.g.
-// "金额 12,000.00 属于默认审批权限 (5,000.00, 50,000.00] 档，审批层级：部门负责人、财务总监".
-func (d *Document) bandReason(entry string, amount Money, b BandChoice) string {
-	authority := "默认审批权限"
-	if entry != "*" {
-		c, _ := d.Category(entry)
-		authority = c.Name + "审批权限"
-	}
+// bandWhy says which band applies, e.g. "金额 12,000.00 属于默认审批权限 (5,000.00, 50,000.00] 档，
+// 审批层级：部门负责人、财务总监".
+func (d *Document) bandWhy(entry string, amount Money, b BandChoice) Why {
 	labels := make([]string, 0, len(b.Levels))
 	for _, key := range b.Levels {
 		label := d.Levels[key].Label
@@ -157,8 +153,12 @@ func (d *Document) bandReason(entry string, amount Money, b BandChoice) string {
 		}
 		labels = append(labels, label)
 	}
-	return fmt.Sprintf("金额 %s 属于%s %s 档，审批层级：%s",
-		amount, authority, bandRange(b.Above, b.UpTo), strings.Join(labels, "、"))
+	p := Phrase{Key: "band_default", Args: []string{amount.String(), bandRange(b.Above, b.UpTo)}, List: labels}
+	if entry != "*" {
+		c, _ := d.Category(entry)
+		p = Phrase{Key: "band_category", Args: []string{amount.String(), c.Name, bandRange(b.Above, b.UpTo)}, List: labels}
+	}
+	return Why{{p}}
 }
 
 // bandRange writes a band as an interval: "(5,000.00, 50,000.00]" or "(50,000.00, +∞)".
@@ -173,7 +173,7 @@ func bandRange(above Money, upTo *Money) string {
 type plannedStep struct {
 	step   RouteStep
 	spec   assigneeSpec
-	prefix string // why the step is on the route, if that needs saying
+	prefix Why // why the step is on the route, if that needs saying
 }
 
 // plan lists the steps that apply to the case, in chain order, with the authority step expanded
@@ -197,9 +197,9 @@ func (d *Document) plan(chain Chain, cat Category, band BandChoice, overBudget b
 			}
 			switch {
 			case st.GoodsOnly:
-				p.prefix = fmt.Sprintf("%s属于物品类，需验收", cat.Name)
+				p.prefix = Why{{phrase("goods", cat.Name)}}
 			case len(st.Categories) > 0:
-				p.prefix = fmt.Sprintf("%s适用此步骤", cat.Name)
+				p.prefix = Why{{phrase("category_step", cat.Name)}}
 			}
 			plan = append(plan, p)
 			continue
@@ -209,7 +209,7 @@ func (d *Document) plan(chain Chain, cat Category, band BandChoice, overBudget b
 			if err != nil {
 				return nil, err
 			}
-			p.prefix = "金额超出预算指标余额，需超预算审批"
+			p.prefix = Why{{phrase("over_budget")}}
 			plan = append(plan, p)
 		}
 		for _, key := range band.Levels {
@@ -227,7 +227,7 @@ func (d *Document) plan(chain Chain, cat Category, band BandChoice, overBudget b
 			}
 			plan = append(plan, plannedStep{
 				step: RouteStep{Key: st.Key + "." + key, Role: st.Role, Label: label, Mode: ModeAnyOf, SLA: st.SLA},
-				spec: spec, prefix: band.Reason,
+				spec: spec, prefix: band.Why,
 			})
 		}
 	}
@@ -259,7 +259,7 @@ type router struct {
 }
 
 func (r *router) resolve(p *plannedStep) error {
-	var who string
+	var who Why
 	var err error
 	switch p.spec.kind {
 	case AssignDepartmentHead:
@@ -272,127 +272,126 @@ func (r *router) resolve(p *plannedStep) error {
 	if err != nil {
 		return fmt.Errorf("step %s (%s): %w", p.step.Key, p.step.Role, err)
 	}
-	parts := []string{who}
-	if p.prefix != "" {
-		parts = []string{p.prefix, who}
-	}
-	p.step.Reason = strings.Join(parts, "；")
+	p.step.Why = append(slices.Clone(p.prefix), who...)
 	r.held[p.step.Role] = append(r.held[p.step.Role], p.step.Assignees...)
 	return nil
 }
 
 // departmentHead resolves to the head of the case's department, or, when the head may not sign,
 // to the nearest superior who may.
-func (r *router) departmentHead(p *plannedStep) (string, error) {
-	who, reason, err := r.headOf(r.f.Department, p.step.Role)
+func (r *router) departmentHead(p *plannedStep) (Why, error) {
+	who, why, err := r.headOf(r.f.Department, p.step.Role)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	p.step.Assignees = []string{who}
-	return reason, nil
+	return Why{why}, nil
 }
 
 // departmentHeads resolves a countersign: the head of each of the step's departments (the
 // case's own for "requester"), each replaced by a superior where they may not sign, everyone
 // once.
-func (r *router) departmentHeads(p *plannedStep) (string, error) {
-	var reasons []string
+func (r *router) departmentHeads(p *plannedStep) (Why, error) {
+	clause := Clause{phrase("countersign")}
 	p.step.Assignees = nil
 	for _, id := range p.spec.departments {
 		if id == RequesterDepartment {
 			id = r.f.Department
 		}
-		who, reason, err := r.headOf(id, p.step.Role)
+		who, why, err := r.headOf(id, p.step.Role)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if !slices.Contains(p.step.Assignees, who) {
+			if len(p.step.Assignees) > 0 {
+				clause = append(clause, phrase("and"))
+			}
 			p.step.Assignees = append(p.step.Assignees, who)
-			reasons = append(reasons, reason)
+			clause = append(clause, why...)
 		}
 	}
 	slices.Sort(p.step.Assignees)
-	reason := "会签：" + strings.Join(reasons, "、")
 	if len(p.step.Assignees) > 1 {
-		reason += "，须全部同意"
+		clause = append(clause, phrase("all_agree"))
 	}
-	return reason, nil
+	return Why{clause}, nil
 }
 
 // headOf finds who signs for a department's head in role: the head, or the nearest superior
 // who holds no incompatible role on the case.
-func (r *router) headOf(department string, role Role) (string, string, error) {
+func (r *router) headOf(department string, role Role) (string, Clause, error) {
 	dep, ok := r.d.Department(department)
 	if !ok {
-		return "", "", fmt.Errorf("%w: department %q", ErrUnknownDepartment, department)
+		return "", nil, fmt.Errorf("%w: department %q", ErrUnknownDepartment, department)
 	}
-	reason := dep.Name + "负责人" + r.d.userName(dep.Head)
+	why := Clause{phrase("head", dep.Name, r.d.userName(dep.Head))}
 	seen := map[string]bool{}
 	for cand := dep.Head; ; {
 		if cand == "" || seen[cand] {
-			return "", "", fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, reason)
+			return "", nil, fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, why.In(i18n.EN))
 		}
 		seen[cand] = true
 		held, conflict := r.d.ConflictFor(r.held, cand, role)
 		if !conflict {
-			return cand, reason + "签批", nil
+			return cand, append(why, phrase("signs")), nil
 		}
-		reason += r.why(held, role)
+		why = append(why, r.conflict(held, role))
 		cand = r.d.Superior(cand)
 		if cand != "" {
-			reason += "，改由其上级" + r.d.userName(cand)
+			why = append(why, phrase("superior", r.d.userName(cand)))
 		}
 	}
 }
 
 // holders resolves a role spec to every holder who may sign.
-func (r *router) holders(p *plannedStep) (string, error) {
+func (r *router) holders(p *plannedStep) (Why, error) {
 	var cands []string
-	var who string
+	label := r.d.RoleLabel(p.spec.role)
+	who, whom := Phrase{Key: "holders", Args: []string{label}}, label // whom names them in errors
 	switch p.spec.kind {
 	case "department_role":
 		cands = r.d.DepartmentHolders(r.f.Department, p.spec.role)
-		who = r.d.departmentName(r.f.Department) + "的" + r.d.RoleLabel(p.spec.role)
+		dep := r.d.departmentName(r.f.Department)
+		who, whom = Phrase{Key: "department_holders", Args: []string{dep, label}}, label+" of "+dep
 	default:
 		cands = r.d.Holders(p.spec.role)
-		who = r.d.RoleLabel(p.spec.role)
 	}
-	var keep, excluded []string
+	var keep []string
+	var excluded Why
 	for _, u := range cands {
 		if held, conflict := r.d.ConflictFor(r.held, u, p.step.Role); conflict {
-			excluded = append(excluded, "已排除"+r.d.userName(u)+r.why(held, p.step.Role))
+			excluded = append(excluded, Clause{phrase("excluded", r.d.userName(u)), r.conflict(held, p.step.Role)})
 			continue
 		}
 		keep = append(keep, u)
 	}
 	switch {
 	case len(cands) == 0:
-		return "", fmt.Errorf("%w: nobody is %s (%s)", ErrNoAssignee, who, p.spec.role)
+		return nil, fmt.Errorf("%w: nobody is %s (%s)", ErrNoAssignee, whom, p.spec.role)
 	case len(keep) == 0:
-		return "", fmt.Errorf("%w: every %s (%s) is excluded: %s", ErrNoAssignee, who, p.spec.role, strings.Join(excluded, "；"))
+		return nil, fmt.Errorf("%w: every %s (%s) is excluded: %s", ErrNoAssignee, whom, p.spec.role, excluded.In(i18n.EN))
 	case p.step.Mode == ModeKOfN && len(keep) < p.step.K:
-		return "", fmt.Errorf("%w: %d of %s (%s) must sign but %d may", ErrNoAssignee, p.step.K, who, p.spec.role, len(keep))
+		return nil, fmt.Errorf("%w: %d of %s (%s) must sign but %d may", ErrNoAssignee, p.step.K, whom, p.spec.role, len(keep))
 	}
 	p.step.Assignees = keep
-	names := make([]string, len(keep))
-	for i, u := range keep {
-		names[i] = r.d.userName(u)
+	for _, u := range keep {
+		who.List = append(who.List, r.d.userName(u))
 	}
-	reason := fmt.Sprintf("%s：%s", who, strings.Join(names, "、"))
+	clause := Clause{who}
 	if len(keep) > 1 {
 		switch p.step.Mode {
 		case ModeAnyOf:
-			reason += "，任一人签批即可"
+			clause = append(clause, phrase("any_of"))
 		case ModeAllOf:
-			reason += "，须全部会签"
+			clause = append(clause, phrase("all_of"))
 		case ModeKOfN:
-			reason += fmt.Sprintf("，其中%d人签批即可", p.step.K)
+			clause = append(clause, phrase("k_of", strconv.Itoa(p.step.K)))
 		}
 	}
-	return strings.Join(append([]string{reason}, excluded...), "；"), nil
+	return append(Why{clause}, excluded...), nil
 }
 
-// why says why someone may not take role, e.g. "（已是本单经办人，经办人与审核人不相容）".
-func (r *router) why(held, role Role) string {
-	return fmt.Sprintf("（已是本单%s，%s与%s不相容）", r.d.RoleLabel(held), r.d.RoleLabel(held), r.d.RoleLabel(role))
+// conflict says why someone may not take role, e.g. "（已是本单经办人，经办人与审核人不相容）".
+func (r *router) conflict(held, role Role) Phrase {
+	return phrase("conflict", r.d.RoleLabel(held), r.d.RoleLabel(role))
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"signoff/i18n"
 	"slices"
 	"strings"
 	"testing"
@@ -120,14 +121,14 @@ func TestRouteThresholds(t *testing.T) {
 					(r.Band.UpTo != nil && *r.Band.UpTo != *money(b.upTo)) {
 					t.Errorf("band = %+v, want %s (%s, %s] %v", r.Band, c.entry, b.above, b.upTo, b.levels)
 				}
-				if !strings.HasPrefix(r.Band.Reason, "金额 "+amount.String()+" 属于") {
-					t.Errorf("band reason = %q", r.Band.Reason)
+				if !strings.HasPrefix(r.Band.Explain(i18n.ZH), "金额 "+amount.String()+" 属于") {
+					t.Errorf("band reason = %q", r.Band.Explain(i18n.ZH))
 				}
 				for _, st := range r.Steps {
 					if !slices.Equal(st.Assignees, demoAssignees[st.Key]) {
 						t.Errorf("step %s: assignees %v, want %v", st.Key, st.Assignees, demoAssignees[st.Key])
 					}
-					if st.Mode != ModeAnyOf || st.K != 0 || st.SLA.D() != 4*time.Hour || st.Reason == "" || st.Label == "" {
+					if st.Mode != ModeAnyOf || st.K != 0 || st.SLA.D() != 4*time.Hour || st.Explain(i18n.ZH) == "" || st.Label == "" {
 						t.Errorf("step %s = %+v", st.Key, st)
 					}
 					for _, a := range st.Assignees {
@@ -136,8 +137,8 @@ func TestRouteThresholds(t *testing.T) {
 						}
 					}
 					if strings.HasPrefix(st.Key, "approval.") {
-						if st.Role != RoleApprover || !strings.HasPrefix(st.Reason, r.Band.Reason+"；") {
-							t.Errorf("step %s: role %s, reason %q", st.Key, st.Role, st.Reason)
+						if st.Role != RoleApprover || !strings.HasPrefix(st.Explain(i18n.ZH), r.Band.Explain(i18n.ZH)+"；") {
+							t.Errorf("step %s: role %s, reason %q", st.Key, st.Role, st.Explain(i18n.ZH))
 						}
 					}
 				}
@@ -163,17 +164,61 @@ func TestRouteReasons(t *testing.T) {
 		"approval.finance_director": band + "；财务总监：钱丽",
 		"payment":                   "出纳：吴霞",
 	}
-	if r.Band.Reason != band {
-		t.Errorf("band reason = %q, want %q", r.Band.Reason, band)
+	if r.Band.Explain(i18n.ZH) != band {
+		t.Errorf("band reason = %q, want %q", r.Band.Explain(i18n.ZH), band)
 	}
 	for key, reason := range want {
-		if got := findStep(t, r, key).Reason; got != reason {
+		if got := findStep(t, r, key).Explain(i18n.ZH); got != reason {
 			t.Errorf("step %s: reason %q, want %q", key, got, reason)
 		}
 	}
 	r, _ = Demo().Route(Facts{Kind: KindExpense, Category: "meals", Amount: *money("60000"), Submitter: "zhang.wei"})
-	if want := "金额 60,000.00 属于业务招待费审批权限 (20,000.00, +∞) 档，审批层级：部门负责人、财务总监、总经理"; r.Band.Reason != want {
-		t.Errorf("meals band reason = %q, want %q", r.Band.Reason, want)
+	if want := "金额 60,000.00 属于业务招待费审批权限 (20,000.00, +∞) 档，审批层级：部门负责人、财务总监、总经理"; r.Band.Explain(i18n.ZH) != want {
+		t.Errorf("meals band reason = %q, want %q", r.Band.Explain(i18n.ZH), want)
+	}
+}
+
+// TestRouteReasonsInEnglish reads the same route in English: every phrase comes from both
+// catalogues, and no word of the Chinese sentences is left in the English one but the names,
+// which are the policy's data.
+func TestRouteReasonsInEnglish(t *testing.T) {
+	r, err := Demo().Route(Facts{Kind: KindExpense, Category: "office", Amount: *money("5000.01"), Submitter: "zhang.wei", OverBudget: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whys := []Why{r.Band.Why}
+	for _, st := range r.Steps {
+		whys = append(whys, st.Why)
+	}
+	for _, w := range whys {
+		for _, key := range w.Keys() {
+			if !i18n.Has(i18n.ZH, key) || !i18n.Has(i18n.EN, key) {
+				t.Errorf("%s is missing from a catalogue", key)
+			}
+		}
+	}
+	want := map[string]string{
+		"witness":                  "证明人 of 销售部: 李娜, 刘洋, any one of them signs",
+		"receiver":                 "办公用品 are goods, which must be received; 验收人: 何平",
+		"approval.department_head": "the amount 5,000.01 falls in the default authority's band (5,000.00, 50,000.00], signed at the levels 部门负责人, 财务总监; 王芳 (head of 销售部) signs",
+		"over_budget":              "the amount exceeds what is left of the budget line, so it needs over-budget approval; 财务总监: 钱丽",
+	}
+	for key, reason := range want {
+		if got := findStep(t, r, key).Explain(i18n.EN); got != reason {
+			t.Errorf("step %s: reason %q, want %q", key, got, reason)
+		}
+	}
+	for _, st := range r.Steps {
+		for _, zh := range []string{"签批", "属于", "；", "，", "、", "需"} {
+			if en := st.Explain(i18n.EN); strings.Contains(en, zh) {
+				t.Errorf("step %s in English %q still says %q", st.Key, en, zh)
+			}
+		}
+	}
+	// A route resolved before its reasons were phrases says its sentence as it was.
+	old := RouteStep{Reason: "审核人：孙敏"}
+	if old.Explain(i18n.EN) != "审核人：孙敏" {
+		t.Errorf("an old step explains itself as %q", old.Explain(i18n.EN))
 	}
 }
 
@@ -189,7 +234,7 @@ func TestRouteOverBudget(t *testing.T) {
 	}
 	ob := findStep(t, r, "over_budget")
 	if ob.Role != RoleApprover || ob.Label != "超预算审批" || !slices.Equal(ob.Assignees, []string{"qian.li"}) ||
-		ob.Reason != "金额超出预算指标余额，需超预算审批；财务总监：钱丽" {
+		ob.Explain(i18n.ZH) != "金额超出预算指标余额，需超预算审批；财务总监：钱丽" {
 		t.Errorf("over-budget step = %+v", ob)
 	}
 
@@ -306,8 +351,8 @@ func TestRouteSegregationOfDuties(t *testing.T) {
 			if !slices.Equal(st.Assignees, tt.assignees) {
 				t.Errorf("assignees = %v, want %v", st.Assignees, tt.assignees)
 			}
-			if !strings.Contains(st.Reason, tt.reason) {
-				t.Errorf("reason = %q, want it to contain %q", st.Reason, tt.reason)
+			if !strings.Contains(st.Explain(i18n.ZH), tt.reason) {
+				t.Errorf("reason = %q, want it to contain %q", st.Explain(i18n.ZH), tt.reason)
 			}
 			assertNoConflicts(t, d, r, tt.facts.Submitter)
 		})
@@ -439,10 +484,10 @@ func TestRouteModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := findStep(t, r, "review"); st.Mode != ModeKOfN || st.K != 2 || !strings.HasSuffix(st.Reason, "其中2人签批即可") {
+	if st := findStep(t, r, "review"); st.Mode != ModeKOfN || st.K != 2 || !strings.HasSuffix(st.Explain(i18n.ZH), "其中2人签批即可") {
 		t.Errorf("review = %+v", st)
 	}
-	if st := findStep(t, r, "witness"); st.Mode != ModeAllOf || st.K != 0 || !strings.HasSuffix(st.Reason, "须全部会签") {
+	if st := findStep(t, r, "witness"); st.Mode != ModeAllOf || st.K != 0 || !strings.HasSuffix(st.Explain(i18n.ZH), "须全部会签") {
 		t.Errorf("witness = %+v", st)
 	}
 }

@@ -28,7 +28,11 @@ type BandChoice struct {
 	Above    Money    `json:"above"`
 	UpTo     *Money   `json:"up_to,omitempty"`
 	Levels   []string `json:"levels"`
-	Reason   string   `json:"reason"` // human sentence, zh-CN, e.g. "金额 12,000.00 属于 (5,000.00, 50,000.00] 档"
+	// Why says which band and why, in words of the catalogues (why.go).
+	Why Why `json:"why,omitempty"`
+	// Reason is the zh-CN sentence routes resolved before Why carried instead; new routes leave
+	// it empty. Read both through Explain.
+	Reason string `json:"reason,omitempty"`
 }
 
 // RouteStep is one step of an evaluated route.
@@ -41,7 +45,9 @@ type RouteStep struct {
 	Assignees []string `json:"assignees"`      // user IDs, sorted, never empty
 	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
 	SLA       Duration `json:"sla"`
-	Reason    string   `json:"reason,omitempty"` // why this step and these people
+	Why       Why      `json:"why,omitempty"` // why this step and these people (why.go)
+	// Reason is the zh-CN sentence of a route resolved before Why (see BandChoice.Reason).
+	Reason string `json:"reason,omitempty"`
 	// RejectReturns: a rejection sends the case back to the submitter (a countersign).
 	RejectReturns bool `json:"reject_returns,omitempty"`
 }

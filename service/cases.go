@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"signoff/chain"
+	"signoff/i18n"
 	"signoff/policy"
 	"signoff/store"
 )
@@ -172,7 +173,8 @@ type StepView struct {
 	Current   bool           `json:"current"`
 	Deadline  *time.Time     `json:"deadline"`
 	AddedBy   *UserRef       `json:"added_by"`
-	Reason    string         `json:"reason"`
+	Reason    string         `json:"reason"` // in English, as the API speaks
+	Why       policy.Why     `json:"-"`      // for a page to say it in its reader's language
 }
 
 // ApprovalView is one signature on a step.
@@ -188,7 +190,8 @@ type BandView struct {
 	Above    policy.Money  `json:"above"`
 	UpTo     *policy.Money `json:"up_to"` // null: unbounded
 	Levels   []string      `json:"levels"`
-	Reason   string        `json:"reason"`
+	Reason   string        `json:"reason"` // in English, as the API speaks
+	Why      policy.Why    `json:"-"`      // for a page to say it in its reader's language
 }
 
 // BandViewOf is the band a route chose, or nil.
@@ -200,7 +203,8 @@ func BandViewOf(b *policy.BandChoice) *BandView {
 	if levels == nil {
 		levels = []string{}
 	}
-	return &BandView{Category: b.Category, Above: b.Above, UpTo: b.UpTo, Levels: levels, Reason: b.Reason}
+	return &BandView{Category: b.Category, Above: b.Above, UpTo: b.UpTo, Levels: levels,
+		Reason: b.Explain(i18n.EN), Why: b.Why}
 }
 
 // Case reads the case page of id for u.
@@ -290,7 +294,7 @@ func (s *Service) CaseDetailOf(ctx context.Context, u store.User, v store.CaseVi
 		sv := StepView{
 			Key: step.Key, Role: string(step.Role), Label: step.Label, Mode: string(step.Mode), K: step.K,
 			Assignees: names.refs(step.Assignees), Approvals: []ApprovalView{}, Done: step.Done,
-			Current: cur != nil && i == st.Current, AddedBy: names.optRef(step.AddedBy), Reason: step.Reason,
+			Current: cur != nil && i == st.Current, AddedBy: names.optRef(step.AddedBy), Reason: step.Why.Or(step.Reason, i18n.EN), Why: step.Why,
 		}
 		if !step.Deadline.IsZero() && !step.Done {
 			dl := step.Deadline
