@@ -1,13 +1,12 @@
 package gateway
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/policy"
-	"signoff/service"
 )
 
 // Every route of both doors names what it needs here, in one table: nothing (public), a signed-in
@@ -181,20 +180,6 @@ func (s *server) guarded(next http.Handler) http.Handler {
 			s.failFor(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withGrants(r.Context(), grants)))
+		next.ServeHTTP(w, r.WithContext(door.WithGrants(r.Context(), grants)))
 	})
-}
-
-// Pages and handlers behind the guard find the grants it read in the request's context, so that
-// one request asks the policy and the registry once.
-type grantsKey struct{}
-
-func withGrants(ctx context.Context, g service.Grants) context.Context {
-	return context.WithValue(ctx, grantsKey{}, g)
-}
-
-// grantsFrom returns the grants the guard read for this request, if it read them.
-func grantsFrom(ctx context.Context) (service.Grants, bool) {
-	g, ok := ctx.Value(grantsKey{}).(service.Grants)
-	return g, ok
 }

@@ -8,13 +8,16 @@
 package service
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
 	"signoff/config"
+	"signoff/policy"
 	"signoff/store"
 )
 
@@ -67,3 +70,12 @@ func New(d Deps) (*Service, error) {
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
+
+// Policy is the current policy, by which pages name categories and people and read the time.
+func (s *Service) Policy(ctx context.Context) (*policy.Document, error) {
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		return nil, Internal(fmt.Errorf("policy: %w", err))
+	}
+	return doc, nil
+}

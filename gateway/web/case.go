@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"signoff/chain"
+	"signoff/gateway/door"
 	"signoff/policy"
 	"signoff/service"
 	"signoff/store"
@@ -68,7 +69,7 @@ func (v *casePageView) Countersigners() []countersigner {
 func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -111,7 +112,7 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 // back to the case (so a reload does not act twice); a refusal shows the case again with the
 // reason next to the form and what was typed still in it.
 func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	t, err := service.CaseActionType(chi.URLParam(r, "action"))
 	if err != nil {
@@ -127,7 +128,7 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	e := s.explain(r, lang, err)
 	if e.Status == http.StatusNotFound || e.Status >= 500 {
 		s.errorPage(w, r, err)
@@ -161,7 +162,7 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 		in.PaidAt = at.Format(time.RFC3339)
 	}
 	key := f.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	return in, key, nil
@@ -169,7 +170,7 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 
 // resubmitPage shows a returned claim in the form, for its submitter to correct and send again.
 func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
@@ -210,7 +211,7 @@ func (s *server) resubmitForm(u store.User, v store.CaseView) (*expenseForm, err
 
 // resubmitSubmit sends a corrected claim back into its chain.
 func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))

@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/gateway/door"
 	"signoff/service"
 	"slices"
 	"strconv"
@@ -118,7 +119,7 @@ func readExpenseForm(r *http.Request) expenseForm {
 		f.Lines = append(f.Lines, formLine{SpentOn: at(dates, i), Description: at(descs, i),
 			Amount: at(amounts, i), InvoiceNo: at(invoices, i)})
 	}
-	if len(f.Key) > maxIdempotencyKey {
+	if len(f.Key) > door.MaxIdempotencyKey {
 		f.Key = ""
 	}
 	return f
@@ -275,7 +276,7 @@ func editForm(f *expenseForm, intent string, line int) bool {
 func (s *server) showForm(w http.ResponseWriter, r *http.Request, status int, titleKey string, f *expenseForm) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	if err := s.prepare(ctx, u, f); err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -288,7 +289,7 @@ func (s *server) showForm(w http.ResponseWriter, r *http.Request, status int, ti
 
 // formFailed puts a failed submission's problems on the form and shows it again.
 func (s *server) formFailed(w http.ResponseWriter, r *http.Request, titleKey string, f *expenseForm, err error) {
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	f.refused(e)
 	s.showForm(w, r, e.Status, titleKey, f)
 }
@@ -301,7 +302,7 @@ func (s *server) newExpensePage(w http.ResponseWriter, r *http.Request) {
 
 // newExpenseSubmit files the claim, or shows the form again with what needs fixing.
 func (s *server) newExpenseSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	f, bad, err := s.acceptForm(ctx, r, u)
@@ -327,7 +328,7 @@ func (s *server) postClaimForm(w http.ResponseWriter, r *http.Request, u store.U
 	}
 	if intent, line := formIntent(r); editForm(f, intent, line) {
 		if len(bad) > 0 {
-			f.Errors = bad.In(webSessionFrom(r.Context()).lang)
+			f.Errors = bad.In(langOf(r))
 		}
 		s.showForm(w, r, http.StatusOK, titleKey, f)
 		return
@@ -363,7 +364,7 @@ func (s *server) withClaimProblems(ctx context.Context, u store.User, in claimIn
 
 // previewFragment answers the form's live route preview: the preview block alone.
 func (s *server) previewFragment(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	f := readExpenseForm(r)
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()

@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"signoff/gateway/door"
 	"signoff/service"
 	"slices"
 	"strconv"
@@ -87,9 +88,9 @@ type orderRow struct {
 
 // ordersPage lists the purchase orders, newest first, narrowed by status.
 func (s *server) ordersPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	if !holdsAny(u, orderRoles...) && !hasFinanceRole(u) {
-		s.errorPage(w, r, errForbidden)
+		s.errorPage(w, r, door.ErrForbidden)
 		return
 	}
 	p := s.newPage(r, "ui.orders.title")
@@ -266,7 +267,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	q := r.URL.Query()
 	switch done := q.Get("done"); done {
 	case "invoice", "return":
@@ -315,7 +316,7 @@ func deliveryFlash(lang i18n.Lang, d *orderPageData, id string, unsealed bool) [
 // loadOrderPage reads the order of the request for its page, with its forms empty; on failure
 // it has answered with the error page.
 func (s *server) loadOrderPage(w http.ResponseWriter, r *http.Request) (*orderPageData, bool) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	o, err := s.visibleOrder(ctx, u, chi.URLParam(r, "id"))
@@ -323,7 +324,7 @@ func (s *server) loadOrderPage(w http.ResponseWriter, r *http.Request) (*orderPa
 		s.errorPage(w, r, fmt.Errorf("order page: %w", err))
 		return nil, false
 	}
-	v, err := s.orderViewOf(ctx, o, webSessionFrom(r.Context()).lang)
+	v, err := s.orderViewOf(ctx, o, langOf(r))
 	if err != nil {
 		s.errorPage(w, r, fmt.Errorf("order page %s: %w", o.ID, err))
 		return nil, false
@@ -368,7 +369,7 @@ func (s *server) showOrder(w http.ResponseWriter, r *http.Request, status int, d
 // when the refusal is not about the form (not found, forbidden, our fault).
 func (s *server) orderFormFailed(w http.ResponseWriter, r *http.Request, d *orderPageData, form string, err error,
 	place func(fields map[string]string)) {
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	if e.Status == http.StatusNotFound || e.Status == http.StatusForbidden || e.Status >= 500 {
 		s.errorPage(w, r, err)
 		return
@@ -381,10 +382,10 @@ func (s *server) orderFormFailed(w http.ResponseWriter, r *http.Request, d *orde
 // deliverySubmit registers a delivery from the receiving form. Rows left at quantity 0 or blank
 // are not part of it.
 func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	if !holdsAny(u, roleKeeper, roleBuyer) {
-		s.errorPage(w, r, &apiError{Status: http.StatusForbidden, Code: "forbidden",
+		s.errorPage(w, r, &door.Error{Status: http.StatusForbidden, Code: "forbidden",
 			Message: "Only a keeper or a buyer may register a delivery."})
 		return
 	}
@@ -397,7 +398,7 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 			Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
 	}
 	key := r.PostForm.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
@@ -407,7 +408,7 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 		// Registered; the keeper's seal may have failed after it, which the page says.
 		next := "/orders/" + url.PathEscape(id) + "?delivery=" + url.QueryEscape(res.DeliveryID)
 		if err != nil {
-			s.log.WarnContext(ctx, "seal receipt", "request_id", requestIDFrom(ctx), "order", id, "error", err)
+			s.log.WarnContext(ctx, "seal receipt", "request_id", door.RequestID(ctx), "order", id, "error", err)
 			next += "&unsealed=1"
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
@@ -469,7 +470,7 @@ func readReceiveForm(r *http.Request) (*receiveForm, []int) {
 // invoiceSubmit registers the supplier's invoice from the invoice form. Rows left blank are not
 // part of it.
 func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	v := r.PostForm
 	f := &invoiceForm{InvoiceNo: v.Get("invoice_no"), InvoicedOn: v.Get("invoiced_on")}
@@ -486,7 +487,7 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 		in.Lines = append(in.Lines, invoiceLineInput{LineNo: row.LineNo, Quantity: typed(row.Quantity), Amount: typed(row.Amount)})
 	}
 	key := v.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
@@ -518,7 +519,7 @@ func at(list []string, i int) string {
 
 // returnSubmit settles a return task of the order with the supplier.
 func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id, task := chi.URLParam(r, "id"), chi.URLParam(r, "task")
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
@@ -534,12 +535,12 @@ func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.ContainsFunc(tasks, func(t store.ReturnTask) bool { return t.ID == n }) {
-		s.errorPage(w, r, errNotFound)
+		s.errorPage(w, r, door.ErrNotFound)
 		return
 	}
 	f := &resolveForm{Resolution: r.PostForm.Get("resolution"), Comment: r.PostForm.Get("comment")}
 	if _, err := s.resolveReturn(ctx, u, task, returnResolution{Resolution: f.Resolution, Comment: f.Comment}); err != nil {
-		var api *apiError
+		var api *door.Error
 		if errors.As(err, &api) && api.Code == "already_done" {
 			http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID)+"?done=return", http.StatusSeeOther)
 			return

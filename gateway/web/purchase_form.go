@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"signoff/gateway/door"
 	"signoff/service"
 	"slices"
 	"strconv"
@@ -171,7 +172,7 @@ func readPurchaseForm(r *http.Request) purchaseForm {
 		f.Items = append(f.Items, formItem{MaterialID: at(materials, i), Spec: at(specs, i), Quantity: at(quantities, i),
 			UnitPrice: at(prices, i), Manufacturer: at(makers, i)})
 	}
-	if len(f.Key) > maxIdempotencyKey {
+	if len(f.Key) > door.MaxIdempotencyKey {
 		f.Key = ""
 	}
 	return f
@@ -431,12 +432,12 @@ func editPurchaseForm(f *purchaseForm, intent string, line int) bool {
 func (s *server) showPurchaseForm(w http.ResponseWriter, r *http.Request, status int, titleKey string, f *purchaseForm) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	except := ""
 	if f.Resubmit != nil {
 		except = f.Resubmit.ID
 	}
-	if err := s.preparePurchase(ctx, webSessionFrom(r.Context()).lang, u, f, except); err != nil {
+	if err := s.preparePurchase(ctx, langOf(r), u, f, except); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -448,7 +449,7 @@ func (s *server) showPurchaseForm(w http.ResponseWriter, r *http.Request, status
 
 // purchaseFailed puts a failed submission's problems on the form and shows it again.
 func (s *server) purchaseFailed(w http.ResponseWriter, r *http.Request, titleKey string, f *purchaseForm, err error) {
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	f.refused(e)
 	s.showPurchaseForm(w, r, e.Status, titleKey, f)
 }
@@ -461,7 +462,7 @@ func (s *server) newPurchasePage(w http.ResponseWriter, r *http.Request) {
 
 // newPurchaseSubmit files the request, or shows the form again with what needs fixing.
 func (s *server) newPurchaseSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	f, bad, err := s.acceptPurchaseForm(ctx, r, u)
@@ -481,7 +482,7 @@ func (s *server) newPurchaseSubmit(w http.ResponseWriter, r *http.Request) {
 // whatever is wrong brings the form back with every problem at once.
 func (s *server) postPurchaseForm(w http.ResponseWriter, r *http.Request, u store.User, f *purchaseForm, bad service.FieldErrors,
 	titleKey, exceptCase string, send func(purchaseInput) (string, error)) {
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	if f.Key == "" {
 		f.Key = newKey()
 	}
@@ -547,7 +548,7 @@ func (s *server) withPurchaseProblems(ctx context.Context, u store.User, f *purc
 // purchasePreviewFragment answers the form's live route preview: the preview block alone. A
 // revision names its case, whose own quantities do not count against the plan.
 func (s *server) purchasePreviewFragment(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	f := readPurchaseForm(r)
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
@@ -563,7 +564,7 @@ func (s *server) purchasePreviewFragment(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	f.Total = f.total()
-	s.fillPurchasePreview(ctx, webSessionFrom(r.Context()).lang, doc, u, &f, except)
+	s.fillPurchasePreview(ctx, langOf(r), doc, u, &f, except)
 	p := s.newPage(r, "ui.purchase.title")
 	p.Data = &f
 	s.renderFragment(w, r, "purchase_form", "route_preview", p)
@@ -574,7 +575,7 @@ func (s *server) purchasePreviewFragment(w http.ResponseWriter, r *http.Request)
 func (s *server) purchaseResubmitForm(ctx context.Context, u store.User, v store.CaseView) (*purchaseForm, error) {
 	c := v.Case
 	if c.State == nil || c.State.Validate(chain.Action{Type: chain.ActResubmit, Actor: u.ID, Revision: c.Revision}, s.now()) != nil {
-		return nil, &apiError{Status: http.StatusConflict, Code: string(chain.CodeNotAllowedNow),
+		return nil, &door.Error{Status: http.StatusConflict, Code: string(chain.CodeNotAllowedNow),
 			Message: "Only a purchase request returned to you can be revised and resubmitted."}
 	}
 	p, err := s.store.Purchase(ctx, c.ID)

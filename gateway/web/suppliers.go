@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"signoff/gateway/door"
 	"signoff/service"
 	"strconv"
 	"time"
@@ -111,7 +112,7 @@ type newSupplierData struct {
 
 // newSupplierPage shows the create form to a buyer.
 func (s *server) newSupplierPage(w http.ResponseWriter, r *http.Request) {
-	if !isBuyer(userFrom(r.Context())) {
+	if !isBuyer(door.User(r.Context())) {
 		s.errorPage(w, r, errNotBuyer)
 		return
 	}
@@ -127,7 +128,7 @@ func (s *server) newSupplierSubmit(w http.ResponseWriter, r *http.Request) {
 	in := supplierInput{ID: f.ID, Name: f.Name, Kind: f.Kind, Grade: f.Grade, Strategic: f.Strategic, Contact: f.Contact}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	sp, err := s.newSupplier(ctx, userFrom(r.Context()), in)
+	sp, err := s.newSupplier(ctx, door.User(r.Context()), in)
 	if err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
@@ -311,7 +312,7 @@ func (s *server) supplierEditSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.changeSupplier(ctx, userFrom(r.Context()), id, in); err != nil {
+	if _, err := s.changeSupplier(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
@@ -339,7 +340,7 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.setSupplierStatus(ctx, userFrom(r.Context()), id, in); err != nil {
+	if _, err := s.setSupplierStatus(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
@@ -358,7 +359,7 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 // supplierCertificateSubmit adds a certificate with its scan. The file is stored as the upload
 // form stores it (an upload of the buyer's), so that a form sent back with mistakes keeps it.
 func (s *server) supplierCertificateSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	if !isBuyer(u) {
 		s.errorPage(w, r, errNotBuyer)
 		return
