@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -680,27 +679,5 @@ func TestWebSearch(t *testing.T) {
 	bad := staff.get("/cases?from=2026-13-01")
 	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, i18n.T(i18n.ZH, "problem.date")) {
 		t.Errorf("a bad date: %d", bad.Status)
-	}
-}
-
-// TestEveryTemplateIsAPage: the page list names every template file but the layout and the
-// partials, once, so that no page is forgotten and none is parsed twice.
-func TestEveryTemplateIsAPage(t *testing.T) {
-	entries, err := fs.ReadDir(templateFS, "web/templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		if name := strings.TrimSuffix(e.Name(), ".html"); name != "layout" && name != "partials" {
-			files = append(files, name)
-		}
-	}
-	listed := slices.Sorted(slices.Values(pageNames))
-	if !slices.Equal(listed, files) {
-		t.Errorf("pageNames %v, templates %v", listed, files)
-	}
-	if len(slices.Compact(slices.Clone(listed))) != len(listed) {
-		t.Errorf("pageNames names a page twice: %v", listed)
 	}
 }
