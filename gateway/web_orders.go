@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"signoff/i18n"
 	"signoff/policy"
+	"signoff/service"
 	"signoff/store"
 )
 
@@ -87,7 +87,7 @@ func (s *server) ordersPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	list, err := s.svc.Orders(ctx, userFrom(r.Context()), d.Status)
-	if bad := service.FieldsOf(err); bad != nil {
+	if service.FieldsOf(err) != nil {
 		e := s.explain(r, p.Lang, err)
 		d.Error = e.Fields["status"]
 		p.Data = d

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"signoff/service"
 	"strconv"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"signoff/policy"
 	"signoff/procure"
+	"signoff/service"
 	"signoff/store"
 )
 

@@ -5,7 +5,9 @@ import "testing"
 // TestCheckInvoice: an invoice needs its number and day; a line may bill 0 units but never a
 // negative or fractional number, nor an amount of nothing.
 func TestCheckInvoice(t *testing.T) {
-	line := func(q, a string) InvoiceLineInput { return InvoiceLineInput{LineNo: 1, Quantity: Typed(q), Amount: Typed(a)} }
+	line := func(q, a string) InvoiceLineInput {
+		return InvoiceLineInput{LineNo: 1, Quantity: Typed(q), Amount: Typed(a)}
+	}
 	tests := []struct {
 		name string
 		in   InvoiceInput

@@ -23,7 +23,9 @@ func TestOrderPermissionsComeFromThePolicy(t *testing.T) {
 	if err := moved.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	user := func(id string, roles ...string) store.User { return store.User{ID: id, Roles: append([]string{"staff"}, roles...)} }
+	user := func(id string, roles ...string) store.User {
+		return store.User{ID: id, Roles: append([]string{"staff"}, roles...)}
+	}
 	keeper, buyer, accountant, staff := user("he.ping", "keeper"), user("guo.hua", "buyer"), user("sun.min", "accountant"), user("huang.lei")
 	ordered := procure.OrderState{OrderID: "PO-1", Status: procure.OrderOrdered}
 	settling := procure.OrderState{OrderID: "PO-1", Status: procure.OrderSettling}
