@@ -95,11 +95,12 @@ var guards = map[string]guard{
 	"GET /delegations":                         needs(policy.CapDelegationsManage),
 	"POST /delegations":                        needs(policy.CapDelegationsManage),
 
-	// Orders: everyone working cases reads the orders of the requests they may see (orders.see_all
-	// widens the list, in the service); receiving, invoices and returns have their own.
-	"GET /api/v1/orders":                       needs(policy.CapCasesWork),
+	// Orders: everyone working cases reads the orders of the requests they may see (the service
+	// shows every order to orders.see_all, which the list needs); receiving, invoices and returns
+	// have their own.
+	"GET /api/v1/orders":                       needs(policy.CapOrdersSeeAll),
 	"GET /api/v1/orders/{id}":                  needs(policy.CapCasesWork),
-	"GET /orders":                              needs(policy.CapCasesWork),
+	"GET /orders":                              needs(policy.CapOrdersSeeAll),
 	"GET /orders/{id}":                         needs(policy.CapCasesWork),
 	"POST /api/v1/orders/{id}/deliveries":      needs(policy.CapOrdersReceive),
 	"POST /orders/{id}/deliveries":             needs(policy.CapOrdersReceive),

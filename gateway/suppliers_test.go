@@ -13,7 +13,6 @@ import (
 	"golang.org/x/net/html"
 
 	"signoff/i18n"
-	"signoff/procure"
 )
 
 // The supplier master data over real HTTP: the API, certificate scans and the pages.
@@ -295,46 +294,6 @@ func TestSupplierCertificateScan(t *testing.T) {
 	h.must(cert(theBuyer, map[string]any{"kind": "business_license", "number": "91110000MA00D", "valid_from": todayPlus(-1), "valid_to": todayPlus(1000)}), 201, "")
 	if s := h.must(h.do(call{Method: "GET", Path: "/api/v1/suppliers/SUP-C", User: "he.ping"}), 200, ""); s.str("certificate_state") != "valid" {
 		t.Errorf("after the renewal: %s", s.str("certificate_state"))
-	}
-}
-
-// TestCertificateStates pins how certificates are judged against a day.
-func TestCertificateStates(t *testing.T) {
-	t.Parallel()
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	c := certificateClock{today: day("2026-11-02"), required: []string{"business_license"}}
-	cert := func(kind, from, to string) procure.Certificate {
-		return procure.Certificate{Kind: kind, ValidFrom: day(from), ValidTo: day(to)}
-	}
-	for _, tt := range []struct {
-		from, to, want string
-	}{
-		{"2024-01-01", "2028-12-31", "valid"},
-		{"2024-01-01", "2026-12-02", "valid"},    // 30 days left
-		{"2024-01-01", "2026-12-01", "expiring"}, // 29 days left
-		{"2024-01-01", "2026-11-02", "expiring"}, // the last day
-		{"2024-01-01", "2026-11-01", "expired"},
-		{"2026-11-03", "2030-01-01", "pending"},
-		{"2026-11-02", "2030-01-01", "valid"}, // the first day
-	} {
-		if got := c.state(cert("business_license", tt.from, tt.to)); got != tt.want {
-			t.Errorf("%s – %s: %s, want %s", tt.from, tt.to, got, tt.want)
-		}
-	}
-	for name, tt := range map[string]struct {
-		certs []procure.Certificate
-		want  string
-	}{
-		"none":                 {nil, "missing"},
-		"only a production":    {[]procure.Certificate{cert("production_license", "2024-01-01", "2030-01-01")}, "missing"},
-		"valid":                {[]procure.Certificate{cert("business_license", "2024-01-01", "2030-01-01")}, "valid"},
-		"renewed":              {[]procure.Certificate{cert("business_license", "2020-01-01", "2025-01-01"), cert("business_license", "2025-01-02", "2030-01-01")}, "valid"},
-		"another kind expired": {[]procure.Certificate{cert("business_license", "2024-01-01", "2030-01-01"), cert("quality_certificate", "2020-01-01", "2025-01-01")}, "expired"},
-		"expiring":             {[]procure.Certificate{cert("business_license", "2024-01-01", "2026-11-20")}, "expiring"},
-	} {
-		if got := c.supplierState(tt.certs); got != tt.want {
-			t.Errorf("%s: %s, want %s", name, got, tt.want)
-		}
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"signoff/gateway/door"
-	"signoff/service"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +14,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/policy"
-	"signoff/procure"
+	"signoff/service"
 	"signoff/store"
 )
 
@@ -26,14 +25,10 @@ import (
 // arrived (验收), the buyer settles refused goods and registers the invoice, and everyone who may
 // see the order follows it from the request's first seal to its payment. Forms post back to the
 // order and redirect to it after success; a refused form comes back with what was typed and
-// each problem next to its field. They act through receive, resolveReturn and registerInvoice,
-// as the API does.
-
-// SeesOrders reports whether the reader may list every order: keepers, buyers, accountants and
-// the finance roles.
-func (p *page) SeesOrders() bool {
-	return p.User != nil && (holdsAny(*p.User, orderRoles...) || hasFinanceRole(*p.User))
-}
+// each problem next to its field. They read and act through the service's operations, as the
+// API does (service/orders.go, receiving.go, invoices.go, returns.go): what the reader may do is
+// the service's answer (the policy's capabilities and the order's state), and a field is marked
+// required where the operation's check demands it (service.DeliveryDemands…).
 
 // OrderStatus, Kind and Outcome name the procurement vocabulary in the reader's language.
 func (p *page) OrderStatus(s string) string { return p.T("ui.order_status." + s) }
@@ -48,7 +43,7 @@ func (p *page) Outcome(o string) string {
 // Resolution says how a return task was settled: "exchanged: 供应商换货" reads 换货：供应商换货.
 func (p *page) Resolution(text string) string {
 	word, rest, _ := strings.Cut(text, ": ")
-	if !slices.Contains(resolutions, word) {
+	if !slices.Contains(service.ReturnResolutions, word) {
 		return text
 	}
 	if rest == "" {
@@ -88,38 +83,27 @@ type orderRow struct {
 
 // ordersPage lists the purchase orders, newest first, narrowed by status.
 func (s *server) ordersPage(w http.ResponseWriter, r *http.Request) {
-	u := door.User(r.Context())
-	if !holdsAny(u, orderRoles...) && !hasFinanceRole(u) {
-		s.errorPage(w, r, door.ErrForbidden)
-		return
-	}
 	p := s.newPage(r, "ui.orders.title")
-	d := &ordersPageData{Status: r.URL.Query().Get("status"), Statuses: orderStatuses}
-	status := http.StatusOK
-	if d.Status != "" && !slices.Contains(orderStatuses, d.Status) {
-		d.Error = p.T("problem.one_of", orderStatuses)
-		status = http.StatusUnprocessableEntity
-		p.Data = d
-		s.render(w, r, status, "orders", p)
-		return
-	}
+	d := &ordersPageData{Status: r.URL.Query().Get("status"), Statuses: service.OrderStatuses}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	list, err := s.store.Orders(ctx, d.Status, 200)
+	list, err := s.svc.Orders(ctx, door.User(r.Context()), d.Status)
+	if service.FieldsOf(err) != nil {
+		e := s.explain(r, p.Lang, err)
+		d.Error = e.Fields["status"]
+		p.Data = d
+		s.render(w, r, e.Status, "orders", p)
+		return
+	} else if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	names, err := s.svc.SupplierNames(ctx)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	suppliers, err := s.store.Suppliers(ctx, store.SupplierFilter{})
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	names := map[string]string{}
-	for _, sp := range suppliers {
-		names[sp.ID] = sp.Name
-	}
-	for _, o := range list {
+	for _, o := range list.Items {
 		row := orderRow{OrderSummary: o, Supplier: o.SupplierID, Amount: policy.Money(o.Amount)}
 		if n := names[o.SupplierID]; n != "" {
 			row.Supplier = n
@@ -127,17 +111,17 @@ func (s *server) ordersPage(w http.ResponseWriter, r *http.Request) {
 		d.Items = append(d.Items, row)
 	}
 	p.Data = d
-	s.render(w, r, status, "orders", p)
+	s.render(w, r, http.StatusOK, "orders", p)
 }
 
 // orderPageData is an order's page: the order as the API shows it, what the reader may do and
 // the forms as typed.
 type orderPageData struct {
-	orderView
+	service.OrderView
 	Key        string
-	CanReceive bool // a keeper or a buyer, while deliveries are taken and something is left
-	CanInvoice bool // a buyer or an accountant, before settlement
-	CanResolve bool // a buyer
+	CanReceive bool // the service's answer, while something is left to deliver
+	CanInvoice bool
+	CanResolve bool
 	Receive    *receiveForm
 	InvoiceIn  *invoiceForm           // the invoice form (Invoice is the invoice registered)
 	Resolve    map[int64]*resolveForm // by task, the form refused last
@@ -204,6 +188,9 @@ type receiveLine struct {
 // Err returns the problem of a field of the delivery, or "".
 func (f *receiveForm) Err(field string) string { return f.Errors[field] }
 
+// Required reports whether a delivery's check demands the field of the delivery.
+func (f *receiveForm) Required(field string) bool { return service.DeliveryDemands().Required(field) }
+
 // LineErr returns the problem of a row's field, or "".
 func (f *receiveForm) LineErr(i int, field string) string {
 	return f.Errors[fmt.Sprintf("lines[%d].%s", i, field)]
@@ -227,6 +214,12 @@ type invoiceRow struct {
 // Err returns the problem of a field of the invoice, or "".
 func (f *invoiceForm) Err(field string) string { return f.Errors[field] }
 
+// Required reports whether an invoice's check demands the field of the invoice.
+func (f *invoiceForm) Required(field string) bool { return service.InvoiceDemands().Required(field) }
+
+// LineRequired reports whether an invoice's check demands the field of a line it bills.
+func (f *invoiceForm) LineRequired(field string) bool { return service.InvoiceDemands().Line(field) }
+
 // LineErr returns the problem of a row's field, or "".
 func (f *invoiceForm) LineErr(i int, field string) string {
 	return f.Errors[fmt.Sprintf("lines[%d].%s", i, field)]
@@ -234,17 +227,20 @@ func (f *invoiceForm) LineErr(i int, field string) string {
 
 // recvField is one input of a receiving form row.
 type recvField struct {
-	P     *page
-	ID    string
-	Name  string // the delivery line's field: quantity, spec, …
-	Value string
-	Mode  string // an inputmode, or "date"
-	Err   string
+	P        *page
+	ID       string
+	Name     string // the delivery line's field: quantity, spec, …
+	Value    string
+	Mode     string // an inputmode, or "date"
+	Err      string
+	Required bool // the delivery's check demands it of a line delivered
 }
 
-// RecvField is the i-th receiving row's input of a field, with its problem.
+// RecvField is the i-th receiving row's input of a field, with its problem. A row's quantity is
+// never marked required: a row left without one is not part of the delivery.
 func (p *page) RecvField(i int, name, value, mode string) recvField {
-	f := recvField{P: p, ID: fmt.Sprintf("recv-%d-%s", i, name), Name: name, Value: value, Mode: mode}
+	f := recvField{P: p, ID: fmt.Sprintf("recv-%d-%s", i, name), Name: name, Value: value, Mode: mode,
+		Required: name != "quantity" && service.DeliveryDemands().Line(name)}
 	if d, ok := p.Data.(*orderPageData); ok && d.Receive != nil {
 		f.Err = d.Receive.LineErr(i, name)
 	}
@@ -259,7 +255,10 @@ type resolveForm struct {
 }
 
 // Resolutions are the ways a return may be settled.
-func (f *resolveForm) Resolutions() []string { return resolutions }
+func (f *resolveForm) Resolutions() []string { return service.ReturnResolutions }
+
+// Required reports whether a resolution's check demands the field.
+func (f *resolveForm) Required(field string) bool { return service.ReturnDemands().Required(field) }
 
 // orderPage shows an order to someone who may see it.
 func (s *server) orderPage(w http.ResponseWriter, r *http.Request) {
@@ -282,7 +281,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) {
 // deliveryFlash summarises a delivery just registered: accepted and refused lines with the
 // reasons, and its receipt.
 func deliveryFlash(lang i18n.Lang, d *orderPageData, id string, unsealed bool) []string {
-	i := slices.IndexFunc(d.Deliveries, func(dv deliveryView) bool { return dv.ID == id })
+	i := slices.IndexFunc(d.Deliveries, func(dv service.DeliveryView) bool { return dv.ID == id })
 	if i < 0 {
 		return nil
 	}
@@ -316,31 +315,24 @@ func deliveryFlash(lang i18n.Lang, d *orderPageData, id string, unsealed bool) [
 // loadOrderPage reads the order of the request for its page, with its forms empty; on failure
 // it has answered with the error page.
 func (s *server) loadOrderPage(w http.ResponseWriter, r *http.Request) (*orderPageData, bool) {
-	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	o, err := s.visibleOrder(ctx, u, chi.URLParam(r, "id"))
+	op, err := s.svc.OrderPage(ctx, door.User(r.Context()), chi.URLParam(r, "id"), langOf(r))
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("order page: %w", err))
+		s.errorPage(w, r, err)
 		return nil, false
 	}
-	v, err := s.orderViewOf(ctx, o, langOf(r))
-	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("order page %s: %w", o.ID, err))
-		return nil, false
-	}
+	v := op.OrderView
 	today := s.now().In(s.location(ctx)).Format(time.DateOnly)
-	d := &orderPageData{orderView: v, Key: newKey(), Resolve: map[int64]*resolveForm{},
-		CanReceive: holdsAny(u, roleKeeper, roleBuyer) && o.State.Receivable(),
-		CanInvoice: holdsAny(u, roleBuyer, roleAccountant) && o.State.Invoiceable(),
-		CanResolve: holdsAny(u, roleBuyer)}
+	d := &orderPageData{OrderView: v, Key: newKey(), Resolve: map[int64]*resolveForm{},
+		CanReceive: op.May.Receive, CanInvoice: op.May.Invoice, CanResolve: op.May.ResolveReturns}
 	d.Receive = &receiveForm{DeliveredOn: today, Seal: true}
 	for _, l := range v.Lines {
 		if l.Remaining <= 0 {
 			continue
 		}
 		d.Receive.Lines = append(d.Receive.Lines, receiveLine{LineNo: l.LineNo, Material: l.MaterialName, Unit: l.Unit,
-			Remaining: l.Remaining, Spec: l.Spec, UnitPrice: l.UnitPrice.Plain(), SupplierID: o.SupplierID,
+			Remaining: l.Remaining, Spec: l.Spec, UnitPrice: l.UnitPrice.Plain(), SupplierID: v.Supplier.ID,
 			Manufacturer: l.Manufacturer})
 	}
 	// Everything delivered waits for its seals: nothing left to receive.
@@ -384,18 +376,13 @@ func (s *server) orderFormFailed(w http.ResponseWriter, r *http.Request, d *orde
 func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
-	if !holdsAny(u, roleKeeper, roleBuyer) {
-		s.errorPage(w, r, &door.Error{Status: http.StatusForbidden, Code: "forbidden",
-			Message: "Only a keeper or a buyer may register a delivery."})
-		return
-	}
 	f, rows := readReceiveForm(r)
-	in := deliveryInput{DeliveredOn: f.DeliveredOn, NoteNo: f.NoteNo, InvoiceNo: f.InvoiceNo, Seal: f.Seal}
+	in := service.DeliveryInput{DeliveredOn: f.DeliveredOn, NoteNo: f.NoteNo, InvoiceNo: f.InvoiceNo, Seal: f.Seal}
 	for _, i := range rows {
 		l := f.Lines[i]
-		in.Lines = append(in.Lines, deliveryLineInput{LineNo: l.LineNo, Quantity: typed(l.Quantity),
-			NoteQuantity: typed(l.NoteQuantity), Spec: l.Spec, UnitPrice: typed(l.UnitPrice), SupplierID: l.SupplierID,
-			Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
+		in.Lines = append(in.Lines, service.DeliveryLineInput{LineNo: l.LineNo, Quantity: service.Typed(l.Quantity),
+			NoteQuantity: service.Typed(l.NoteQuantity), Spec: l.Spec, UnitPrice: service.Typed(l.UnitPrice),
+			SupplierID: l.SupplierID, Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
 	}
 	key := r.PostForm.Get("key")
 	if len(key) > door.MaxIdempotencyKey {
@@ -403,7 +390,7 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	res, err := s.receive(ctx, u, id, in, key)
+	res, err := s.svc.Receive(ctx, u, id, in, key)
 	if res.DeliveryID != "" {
 		// Registered; the keeper's seal may have failed after it, which the page says.
 		next := "/orders/" + url.PathEscape(id) + "?delivery=" + url.QueryEscape(res.DeliveryID)
@@ -452,7 +439,7 @@ func readReceiveForm(r *http.Request) (*receiveForm, []int) {
 		Seal: v.Get("seal") != ""}
 	field := func(name string, i int) string { return at(v[name], i) }
 	var rows []int
-	for i := range min(len(v["line_no"]), maxItems) {
+	for i := range min(len(v["line_no"]), service.MaxDeliveryLines) {
 		no, _ := strconv.Atoi(field("line_no", i))
 		l := receiveLine{LineNo: no, Material: field("line_material", i), Unit: field("line_unit", i),
 			Quantity: field("line_quantity", i), NoteQuantity: field("line_note_quantity", i), Spec: field("line_spec", i),
@@ -474,9 +461,9 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 	id := chi.URLParam(r, "id")
 	v := r.PostForm
 	f := &invoiceForm{InvoiceNo: v.Get("invoice_no"), InvoicedOn: v.Get("invoiced_on")}
-	in := invoiceInput{InvoiceNo: f.InvoiceNo, InvoicedOn: f.InvoicedOn}
+	in := service.InvoiceInput{InvoiceNo: f.InvoiceNo, InvoicedOn: f.InvoicedOn}
 	var rows []int
-	for i := range min(len(v["inv_line_no"]), maxItems) {
+	for i := range min(len(v["inv_line_no"]), service.MaxDeliveryLines) {
 		row := invoiceRow{Material: at(v["inv_material"], i), Quantity: at(v["inv_quantity"], i), Amount: at(v["inv_amount"], i)}
 		row.LineNo, _ = strconv.Atoi(at(v["inv_line_no"], i))
 		f.Lines = append(f.Lines, row)
@@ -484,7 +471,8 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		rows = append(rows, i)
-		in.Lines = append(in.Lines, invoiceLineInput{LineNo: row.LineNo, Quantity: typed(row.Quantity), Amount: typed(row.Amount)})
+		in.Lines = append(in.Lines, service.InvoiceLineInput{LineNo: row.LineNo, Quantity: service.Typed(row.Quantity),
+			Amount: service.Typed(row.Amount)})
 	}
 	key := v.Get("key")
 	if len(key) > door.MaxIdempotencyKey {
@@ -492,7 +480,7 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	if _, err := s.registerInvoice(ctx, u, id, in, key); err != nil {
+	if _, err := s.svc.RegisterInvoice(ctx, u, id, in, key); err != nil {
 		d, ok := s.loadOrderPage(w, r)
 		if !ok {
 			return
@@ -519,127 +507,39 @@ func at(list []string, i int) string {
 
 // returnSubmit settles a return task of the order with the supplier.
 func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) {
-	u := door.User(r.Context())
 	id, task := chi.URLParam(r, "id"), chi.URLParam(r, "task")
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	o, err := s.visibleOrder(ctx, u, id)
-	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("resolve return: %w", err))
+	f := &resolveForm{Resolution: r.PostForm.Get("resolution"), Comment: r.PostForm.Get("comment")}
+	_, err := s.svc.ResolveOrderReturn(ctx, door.User(r.Context()), id, task,
+		service.ReturnResolution{Resolution: f.Resolution, Comment: f.Comment})
+	var settled *service.Error
+	if err == nil || errors.As(err, &settled) && settled.Code == service.CodeAlreadyDone {
+		http.Redirect(w, r, "/orders/"+url.PathEscape(id)+"?done=return", http.StatusSeeOther)
+		return
+	}
+	d, ok := s.loadOrderPage(w, r)
+	if !ok {
 		return
 	}
 	n, _ := strconv.ParseInt(task, 10, 64)
-	tasks, err := s.store.ReturnTasks(ctx, o.ID)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	if !slices.ContainsFunc(tasks, func(t store.ReturnTask) bool { return t.ID == n }) {
-		s.errorPage(w, r, door.ErrNotFound)
-		return
-	}
-	f := &resolveForm{Resolution: r.PostForm.Get("resolution"), Comment: r.PostForm.Get("comment")}
-	if _, err := s.resolveReturn(ctx, u, task, returnResolution{Resolution: f.Resolution, Comment: f.Comment}); err != nil {
-		var api *door.Error
-		if errors.As(err, &api) && api.Code == "already_done" {
-			http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID)+"?done=return", http.StatusSeeOther)
-			return
-		}
-		d, ok := s.loadOrderPage(w, r)
-		if !ok {
-			return
-		}
-		d.Resolve[n] = f
-		s.orderFormFailed(w, r, d, "return-"+task, err, func(fields map[string]string) { f.Errors = fields })
-		return
-	}
-	http.Redirect(w, r, "/orders/"+url.PathEscape(o.ID)+"?done=return", http.StatusSeeOther)
+	d.Resolve[n] = f
+	s.orderFormFailed(w, r, d, "return-"+task, err, func(fields map[string]string) { f.Errors = fields })
 }
 
-// The case page's procurement sections.
+// The case page's procurement sections, which the service reads.
 
-// receiptSection is a receipt's (GR-…) delivery: each delivered line with the keeper's verdict.
-type receiptSection struct {
-	OrderID     string
-	DeliveryID  string
-	NoteNo      string
-	InvoiceNo   string
-	DeliveredOn string
-	Outcome     string
-	Lines       []receiptLine
-}
-
-type receiptLine struct {
-	procure.DeliveryLine
-	Material string
-	Unit     string
-	Accepted bool
-	Reasons  []string
-}
-
-// settlementSection is a payment's (PAY-…) order and its three-way match.
-type settlementSection struct {
-	OrderID  string
-	Match    *procure.MatchResult
-	Problems []string
-}
+type (
+	receiptSection    = service.ReceiptSection
+	settlementSection = service.SettlementSection
+)
 
 // procurementSections fills the case page's sections of a receipt or a payment.
 func (s *server) procurementSections(ctx context.Context, lang i18n.Lang, c store.Case, pv *casePageView) error {
-	switch policy.Kind(c.Kind) {
-	case policy.KindReceipt:
-		d, err := s.store.DeliveryOfReceipt(ctx, c.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		o, err := s.store.Order(ctx, d.OrderID)
-		if err != nil {
-			return err
-		}
-		facts, err := s.purchaseFacts(ctx, "")
-		if err != nil {
-			return err
-		}
-		sec := &receiptSection{OrderID: d.OrderID, DeliveryID: d.ID, NoteNo: d.NoteNo, InvoiceNo: d.InvoiceNo,
-			DeliveredOn: d.DeliveredOn.Format(time.DateOnly), Outcome: d.Outcome}
-		for _, l := range d.Lines {
-			rl := receiptLine{DeliveryLine: l.DeliveryLine, Accepted: l.Verdict.Accepted}
-			for _, ol := range o.State.Lines {
-				if ol.LineNo == l.LineNo {
-					rl.Material, rl.Unit = facts.materials[ol.MaterialID].Name, ol.Unit
-				}
-			}
-			for _, p := range l.Verdict.Problems {
-				rl.Reasons = append(rl.Reasons, service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
-			}
-			sec.Lines = append(sec.Lines, rl)
-		}
-		pv.Receipt = sec
-	case policy.KindSettlement:
-		if c.ParentID == "" {
-			return nil
-		}
-		o, err := s.store.OrderOfCase(ctx, c.ParentID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		sec := &settlementSection{OrderID: o.ID, Match: o.State.Match}
-		if m := o.State.Match; m != nil {
-			for _, p := range m.Problems {
-				sec.Problems = append(sec.Problems, service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
-			}
-			for _, lm := range m.Lines {
-				for _, p := range lm.Problems {
-					sec.Problems = append(sec.Problems, i18n.T(lang, "ui.purchase.item_n", lm.LineNo)+" "+
-						service.Problem{Key: p.Key, Args: wholeArgs(p.Args)}.In(lang))
-				}
-			}
-		}
-		pv.Settlement = sec
+	var err error
+	if pv.Receipt, err = s.svc.ReceiptSectionOf(ctx, c, lang); err != nil {
+		return err
 	}
-	return nil
+	pv.Settlement, err = s.svc.SettlementSectionOf(ctx, c, lang)
+	return err
 }

@@ -6,23 +6,24 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"signoff/gateway/door"
-	"signoff/service"
 	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/policy"
 	"signoff/procure"
+	"signoff/service"
 	"signoff/store"
 )
 
 // The supplier pages (供应商): a list narrowed by status, text and strategic, each supplier's
-// page with its certificates and audit trail, and for buyers the forms that change them. Every
-// form posts back to the page and redirects after success; a refused form comes back with what
-// was typed and each problem next to its field. The pages change suppliers through the same
-// operations as the API (newSupplier, changeSupplier, setSupplierStatus, addCertificate).
+// page with its certificates and audit trail, and for whoever the policy lets keep suppliers
+// (suppliers.edit) the forms that change them. Every form posts back to the page and redirects
+// after success; a refused form comes back with what was typed and each problem next to its
+// field. The pages change suppliers through the same operations as the API (service/suppliers.go)
+// and mark a field required where the operation's check demands it (service.SupplierDemands…).
 
 // procurementMasterPages mounts the supplier pages.
 func (s *server) procurementMasterPages(r chi.Router) {
@@ -43,16 +44,15 @@ type supplierChoices struct {
 	CertKinds []string
 }
 
-var supplierOptions = supplierChoices{Kinds: supplierKinds, Grades: procure.Grades, Statuses: supplierStatuses,
-	CertKinds: policy.CertificateKinds}
+var supplierOptions = supplierChoices{Kinds: procure.SupplierKinds, Grades: procure.Grades,
+	Statuses: procure.SupplierStatuses, CertKinds: policy.CertificateKinds}
 
 // suppliersPageData is what the list shows.
 type suppliersPageData struct {
 	supplierChoices
 	Status, Query, Strategic string // the filter as typed
-	Items                    []supplierView
+	Items                    []service.SupplierView
 	Errors                   map[string]string
-	Buyer                    bool
 	Searched                 bool
 }
 
@@ -61,24 +61,20 @@ func (s *server) suppliersPage(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.suppliers.title")
 	q := r.URL.Query()
 	d := &suppliersPageData{supplierChoices: supplierOptions, Status: q.Get("status"), Query: q.Get("q"),
-		Strategic: q.Get("strategic"), Buyer: isBuyer(*p.User), Searched: len(q) > 0}
+		Strategic: q.Get("strategic"), Searched: len(q) > 0}
 	status := http.StatusOK
-	f, err := supplierFilter(r)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-		defer cancel()
-		var list []procure.Supplier
-		if list, err = s.store.Suppliers(ctx, f); err != nil {
-			s.errorPage(w, r, fmt.Errorf("suppliers: %w", err))
-			return
-		}
-		clock := s.certificateClock(ctx)
-		for _, sp := range list {
-			d.Items = append(d.Items, clock.view(sp))
-		}
-	} else {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	list, err := s.svc.Suppliers(ctx, q)
+	switch {
+	case service.FieldsOf(err) != nil:
 		e := s.explain(r, p.Lang, err)
 		d.Errors, status = e.Fields, e.Status
+	case err != nil:
+		s.errorPage(w, r, fmt.Errorf("suppliers: %w", err))
+		return
+	default:
+		d.Items = list.Items
 	}
 	p.Data = d
 	s.render(w, r, status, "suppliers", p)
@@ -92,16 +88,20 @@ type supplierForm struct {
 	Strategic             bool
 	Errors                map[string]string
 	Error                 string
+	Demands               service.Demands // which fields the form's check demands
 }
 
 // Err is the problem with a field, if any.
 func (f *supplierForm) Err(field string) string { return f.Errors[field] }
 
-func readSupplierForm(r *http.Request) *supplierForm {
+// Required reports whether the form's check demands the field.
+func (f *supplierForm) Required(field string) bool { return f.Demands.Required(field) }
+
+func readSupplierForm(r *http.Request, demands service.Demands) *supplierForm {
 	f := r.PostForm
 	rev, _ := strconv.Atoi(f.Get("revision"))
 	return &supplierForm{Revision: rev, ID: f.Get("id"), Name: f.Get("name"), Kind: f.Get("kind"), Grade: f.Get("grade"),
-		Contact: f.Get("contact"), Strategic: f.Get("strategic") == "true"}
+		Contact: f.Get("contact"), Strategic: f.Get("strategic") == "true", Demands: demands}
 }
 
 // newSupplierData is what the create page shows.
@@ -110,25 +110,25 @@ type newSupplierData struct {
 	Form *supplierForm
 }
 
-// newSupplierPage shows the create form to a buyer.
+// newSupplierPage shows the create form to whoever may keep suppliers.
 func (s *server) newSupplierPage(w http.ResponseWriter, r *http.Request) {
-	if !isBuyer(door.User(r.Context())) {
-		s.errorPage(w, r, errNotBuyer)
+	p := s.newPage(r, "ui.supplier_new.title")
+	if !p.Can(string(policy.CapSuppliersEdit)) {
+		s.errorPage(w, r, service.Refused(policy.CapSuppliersEdit))
 		return
 	}
-	p := s.newPage(r, "ui.supplier_new.title")
-	p.Data = &newSupplierData{supplierChoices: supplierOptions, Form: &supplierForm{}}
+	p.Data = &newSupplierData{supplierChoices: supplierOptions, Form: &supplierForm{Demands: service.SupplierDemands()}}
 	s.render(w, r, http.StatusOK, "supplier_new", p)
 }
 
 // newSupplierSubmit creates a supplier from the form.
 func (s *server) newSupplierSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.supplier_new.title")
-	f := readSupplierForm(r)
-	in := supplierInput{ID: f.ID, Name: f.Name, Kind: f.Kind, Grade: f.Grade, Strategic: f.Strategic, Contact: f.Contact}
+	f := readSupplierForm(r, service.SupplierDemands())
+	in := service.SupplierInput{ID: f.ID, Name: f.Name, Kind: f.Kind, Grade: f.Grade, Strategic: f.Strategic, Contact: f.Contact}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	sp, err := s.newSupplier(ctx, door.User(r.Context()), in)
+	sp, err := s.svc.CreateSupplier(ctx, door.User(r.Context()), in)
 	if err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
@@ -143,17 +143,17 @@ func (s *server) newSupplierSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // explainSupplierForm says why a supplier form was refused, next to the fields where it can.
-// A refusal no form can mend (not a buyer, no such supplier, a fault of ours) is answered with
+// A refusal no form can mend (not allowed, no such supplier, a fault of ours) is answered with
 // the error page, and ok is false.
 func (s *server) explainSupplierForm(w http.ResponseWriter, r *http.Request, p *page, err error) (e webError, ok bool) {
-	e = s.explain(r, p.Lang, supplierFailure(err))
+	e = s.explain(r, p.Lang, err)
 	if e.Status >= 500 || e.Status == http.StatusForbidden || e.Status == http.StatusNotFound {
-		s.errorPage(w, r, supplierFailure(err))
+		s.errorPage(w, r, err)
 		return e, false
 	}
 	var (
-		dup   *store.DuplicateError
-		stale *store.StaleRevisionError
+		dup   *service.DuplicateError
+		stale *service.StaleSupplierError
 	)
 	switch {
 	case errors.As(err, &dup):
@@ -177,6 +177,12 @@ type statusForm struct {
 
 func (f *statusForm) Err(field string) string { return f.Errors[field] }
 
+// Required reports whether the change to the form's status demands the field (a suspension's
+// reason).
+func (f *statusForm) Required(field string) bool {
+	return service.SupplierStatusDemands(f.To).Required(field)
+}
+
 // certificateForm adds a certificate; Upload is the scan uploaded with an earlier, refused post.
 type certificateForm struct {
 	Kind, Number, ValidFrom, ValidTo string
@@ -187,12 +193,16 @@ type certificateForm struct {
 
 func (f *certificateForm) Err(field string) string { return f.Errors[field] }
 
+// Required reports whether a certificate's check demands the field.
+func (f *certificateForm) Required(field string) bool {
+	return service.CertificateDemands().Required(field)
+}
+
 // supplierPageData is what a supplier's page shows.
 type supplierPageData struct {
 	supplierChoices
-	S         supplierView
+	S         service.SupplierView
 	Audit     []auditRow
-	Buyer     bool
 	Flash     string // a catalogue key: what was just done
 	Edit      *supplierForm
 	Status    *statusForm
@@ -224,21 +234,22 @@ func (s *server) supplierPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) showSupplier(w http.ResponseWriter, r *http.Request, status int, p *page, d *supplierPageData) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	detail, err := s.supplierDetailOf(ctx, chi.URLParam(r, "id"))
+	detail, err := s.svc.Supplier(ctx, chi.URLParam(r, "id"))
 	if err != nil {
-		s.errorPage(w, r, fmt.Errorf("supplier: %w", err))
+		s.errorPage(w, r, err)
 		return
 	}
-	v := detail.supplierView
+	v := detail.SupplierView
 	p.Title = v.Name + " · " + p.T("ui.supplier.title")
-	d.supplierChoices, d.S, d.Buyer = supplierOptions, v, isBuyer(*p.User)
-	d.MaxUpload = sizeText(s.cfg.MaxUploadBytes)
+	d.supplierChoices, d.S = supplierOptions, v
+	d.MaxUpload = service.SizeText(s.cfg.MaxUploadBytes)
 	for _, a := range detail.Audit {
 		d.Audit = append(d.Audit, auditRow{At: a.At, Actor: a.Actor.Name, Action: p.T("ui.supplier.audit." + a.Action),
 			Notes: auditNotes(p, a)})
 	}
 	if d.Edit == nil {
-		d.Edit = &supplierForm{Name: v.Name, Kind: v.Kind, Grade: v.Grade, Contact: v.Contact, Strategic: v.Strategic}
+		d.Edit = &supplierForm{Name: v.Name, Kind: v.Kind, Grade: v.Grade, Contact: v.Contact, Strategic: v.Strategic,
+			Demands: service.SupplierChangeDemands()}
 	}
 	if d.Edit.Revision == 0 {
 		d.Edit.Revision = v.Revision
@@ -261,7 +272,7 @@ func (s *server) showSupplier(w http.ResponseWriter, r *http.Request, status int
 }
 
 // auditNotes says what a change did, field by field.
-func auditNotes(p *page, a auditView) []string {
+func auditNotes(p *page, a service.AuditView) []string {
 	value := func(field string, v any) string {
 		switch field {
 		case "kind":
@@ -304,21 +315,21 @@ func auditNotes(p *page, a auditView) []string {
 // supplierEditSubmit saves the edit form.
 func (s *server) supplierEditSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.supplier.title")
-	f := readSupplierForm(r)
-	in := supplierPatch{Name: &f.Name, Kind: &f.Kind, Grade: &f.Grade, Contact: &f.Contact, Strategic: &f.Strategic}
+	f := readSupplierForm(r, service.SupplierChangeDemands())
+	in := service.SupplierPatch{Name: &f.Name, Kind: &f.Kind, Grade: &f.Grade, Contact: &f.Contact, Strategic: &f.Strategic}
 	if f.Revision > 0 {
 		in.Revision = &f.Revision
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.changeSupplier(ctx, door.User(r.Context()), id, in); err != nil {
+	if _, err := s.svc.ChangeSupplier(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
 		}
 		f.Errors, f.Error = e.Fields, e.Message
-		var stale *store.StaleRevisionError
+		var stale *service.StaleSupplierError
 		if errors.As(err, &stale) {
 			f.Revision = 0 // the form now stands on the supplier as it is
 		}
@@ -333,20 +344,20 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "ui.supplier.title")
 	rev, _ := strconv.Atoi(r.PostForm.Get("revision"))
 	f := &statusForm{Revision: rev, Reason: r.PostForm.Get("reason")}
-	in := statusInput{Status: r.PostForm.Get("status"), Reason: f.Reason}
+	in := service.SupplierStatusInput{Status: r.PostForm.Get("status"), Reason: f.Reason}
 	if rev > 0 {
 		in.Revision = &rev
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.setSupplierStatus(ctx, door.User(r.Context()), id, in); err != nil {
+	if _, err := s.svc.SetSupplierStatus(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
 		}
 		f.Errors, f.Error = e.Fields, e.Message
-		var stale *store.StaleRevisionError
+		var stale *service.StaleSupplierError
 		if errors.As(err, &stale) {
 			f.Revision = 0
 		}
@@ -360,45 +371,31 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 // form stores it (an upload of the buyer's), so that a form sent back with mistakes keeps it.
 func (s *server) supplierCertificateSubmit(w http.ResponseWriter, r *http.Request) {
 	u := door.User(r.Context())
-	if !isBuyer(u) {
-		s.errorPage(w, r, errNotBuyer)
-		return
-	}
 	p := s.newPage(r, "ui.supplier.title")
 	f := &certificateForm{Kind: r.PostForm.Get("kind"), Number: r.PostForm.Get("number"),
 		ValidFrom: r.PostForm.Get("valid_from"), ValidTo: r.PostForm.Get("valid_to")}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	bad := service.FieldErrors{}
-	if kept := r.PostForm.Get("attachment"); kept != "" {
-		list, err := s.store.UnlinkedAttachments(ctx, u.ID, []string{kept})
-		if err != nil {
-			s.errorPage(w, r, fmt.Errorf("certificate form: %w", err))
-			return
-		}
-		if len(list) == 1 {
-			f.Upload = &list[0]
-		}
-	}
+	var file *service.Upload
 	if r.MultipartForm != nil {
 		if files := r.MultipartForm.File["file"]; len(files) > 0 && (files[0].Filename != "" || files[0].Size > 0) {
-			if na, ok := s.readUpload(files[0], "attachment_id", bad); ok {
-				na.UploaderID = u.ID
-				a, err := s.store.SaveAttachment(ctx, na)
-				if err != nil {
-					s.errorPage(w, r, fmt.Errorf("certificate form: %w", err))
-					return
-				}
-				f.Upload = &a
-			}
+			up := door.ReadFile(files[0], s.cfg.MaxUploadBytes)
+			file = &up
 		}
 	}
-	in := certificateInput{Kind: f.Kind, Number: f.Number, ValidFrom: f.ValidFrom, ValidTo: f.ValidTo}
+	bad := service.FieldErrors{}
+	scan, err := s.svc.CertificateScan(ctx, u, r.PostForm.Get("attachment"), file, s.cfg.MaxUploadBytes, bad)
+	if err != nil {
+		s.errorPage(w, r, fmt.Errorf("certificate form: %w", err))
+		return
+	}
+	f.Upload = scan
+	in := service.CertificateInput{Kind: f.Kind, Number: f.Number, ValidFrom: f.ValidFrom, ValidTo: f.ValidTo}
 	if f.Upload != nil {
 		in.AttachmentID = f.Upload.ID
 	}
 	id := chi.URLParam(r, "id")
-	if _, err := s.addCertificate(ctx, u, id, in, bad); err != nil {
+	if _, err := s.svc.AddCertificate(ctx, u, id, in, bad); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return

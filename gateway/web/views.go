@@ -3,9 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
-	"strings"
 
 	"signoff/policy"
 	"signoff/service"
@@ -14,7 +12,7 @@ import (
 
 // The JSON shapes of cases are the service's (service/cases.go); the case page adds a purchase
 // request's procurement part, which the purchasing handlers read. The names below the case page
-// are kept for the handlers of other domains (orders, suppliers, purchases, the session) that
+// are kept for the handlers of other domains (purchases, the session) that
 // still call them; each goes once they ask the service instead.
 
 // userRef names a person (the service's UserRef).
@@ -22,7 +20,6 @@ type userRef = service.UserRef
 
 type (
 	caseSummary = service.CaseSummary
-	sealView    = service.SealView
 	bandView    = service.BandView
 )
 
@@ -60,14 +57,6 @@ func (s *server) visibleCase(ctx context.Context, u store.User, id string) (stor
 	return s.svc.VisibleCase(ctx, u, id)
 }
 
-// hasFinanceRole is kept only for the orders pages (orders.go, web_orders.go), which call it
-// until they ask the policy's orders.see_all; it reads the default grant of cases.see_all, so
-// that no role name is spelled here. Delete it once nothing calls it.
-func hasFinanceRole(u store.User) bool {
-	g := policy.DefaultGrants()[policy.CapCasesSeeAll]
-	return slices.ContainsFunc(u.Roles, func(r string) bool { return slices.Contains(g.Roles, policy.Role(r)) })
-}
-
 // nameBook resolves user IDs to names for one response (the service has its own).
 type nameBook map[string]store.User
 
@@ -91,30 +80,10 @@ func (b nameBook) ref(id string) userRef {
 	return userRef{ID: id, Name: id} // "system", or a user since removed
 }
 
-func (b nameBook) optRef(id string) *userRef {
-	if id == "" {
-		return nil
-	}
-	r := b.ref(id)
-	return &r
-}
-
 func (b nameBook) refs(ids []string) []userRef {
 	out := make([]userRef, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, b.ref(id))
 	}
 	return out
-}
-
-// temporalURL links a workflow in the Temporal UI, or is "" when no UI is configured.
-func (s *server) temporalURL(id string) string {
-	if s.tcfg.UIURL == "" {
-		return ""
-	}
-	ns := s.tcfg.Namespace
-	if ns == "" {
-		ns = "default"
-	}
-	return strings.TrimRight(s.tcfg.UIURL, "/") + "/namespaces/" + url.PathEscape(ns) + "/workflows/" + url.PathEscape(id)
 }
