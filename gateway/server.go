@@ -129,9 +129,9 @@ func (s *server) routes() http.Handler {
 
 				s.api.Reference(r)
 
-				r.Post("/expenses", s.submitExpense)
-				r.Post("/expenses/route-preview", s.previewRoute)
+				s.api.Expenses(r)
 				s.procurementAPI(r)
+				s.api.Purchases(r) // after procurementAPI, which still names the same handlers
 
 				r.Get("/attachments/{id}", s.getAttachment)
 				r.Get("/attachments/{id}/content", s.apiAttachmentContent)
