@@ -49,7 +49,7 @@ func (f *expenseForm) rows() rowEditor {
 }
 func (f *expenseForm) draftTotal() policy.Money { return f.input().DraftTotal() }
 
-// readExpenseForm reads the posted fields into f; line fields come as parallel lists.
+// read takes the posted fields; line fields come as parallel lists.
 func (f *expenseForm) read(r *http.Request) {
 	v := r.PostForm
 	f.filingForm.read(v)
@@ -118,25 +118,7 @@ func (f *expenseForm) resubmission() (actionRequest, string) {
 	return actionRequest{Edits: &in}, "edits."
 }
 
-// newExpensePage shows an empty claim form.
-func (s *server) newExpensePage(w http.ResponseWriter, r *http.Request) {
-	f := newExpenseForm("/expenses/new")
-	f.Key, f.Lines = newKey(), []formLine{{}, {}}
-	s.showFiling(w, r, http.StatusOK, "ui.form.title", f)
-}
-
-// newExpenseSubmit files the claim, or shows the form again with what needs fixing.
-func (s *server) newExpenseSubmit(w http.ResponseWriter, r *http.Request) {
-	f := newExpenseForm("/expenses/new")
-	s.fileNew(w, r, f, "ui.form.title", func(ctx context.Context, u store.User) (store.Case, error) {
-		c, _, err := s.svc.SubmitClaim(ctx, u, f.input(), f.Key)
-		return c, err
-	})
-}
-
-// expensePreview answers the claim form's live route preview.
-func (s *server) expensePreview(w http.ResponseWriter, r *http.Request) {
-	f := newExpenseForm("")
-	f.read(r)
-	s.previewFiling(w, r, f, "ui.form.title")
+func (f *expenseForm) file(ctx context.Context, s *server, u store.User) (store.Case, error) {
+	c, _, err := s.svc.SubmitClaim(ctx, u, f.input(), f.Key)
+	return c, err
 }

@@ -153,8 +153,12 @@ type filing interface {
 	kind() policy.Kind
 	rows() rowEditor
 	draftTotal() policy.Money
-	// accept reads a post: the fields (header and its own), and the files it carries, stored at
-	// once so that a form sent back keeps them; a refused file is reported in bad.
+	// read takes the posted fields, the header's and its own.
+	read(r *http.Request)
+	// file files the draft as a new case of u's.
+	file(ctx context.Context, s *server, u store.User) (store.Case, error)
+	// accept reads a post (read) and the files it carries, stored at once so that a form sent
+	// back keeps them; a refused file is reported in bad.
 	accept(ctx context.Context, s *server, r *http.Request, u store.User, bad service.FieldErrors) error
 	// pickers fills in its own choices (suppliers, plans, materials).
 	pickers(ctx context.Context, s *server, u store.User) error
@@ -401,9 +405,26 @@ func (s *server) acceptFiling(ctx context.Context, r *http.Request, u store.User
 	return bad, nil
 }
 
+// filingPages mounts a kind of form at base: the empty form (/new), its submission, and its live
+// route preview (/preview). blank makes an empty form posting to action.
+func (s *server) filingPages(r chi.Router, base, titleKey string, blank func(action string) filing) {
+	r.Get(base+"/new", func(w http.ResponseWriter, r *http.Request) {
+		f := blank(base + "/new")
+		f.head().Key = newKey()
+		f.rows().edit("add_line", 0)
+		f.rows().edit("add_line", 0)
+		s.showFiling(w, r, http.StatusOK, titleKey, f)
+	})
+	r.Post(base+"/new", func(w http.ResponseWriter, r *http.Request) { s.fileNew(w, r, blank(base+"/new"), titleKey) })
+	r.Post(base+"/preview", func(w http.ResponseWriter, r *http.Request) {
+		f := blank("")
+		f.read(r)
+		s.previewFiling(w, r, f, titleKey)
+	})
+}
+
 // fileNew files a new case from a posted form, or shows the form again with what needs fixing.
-func (s *server) fileNew(w http.ResponseWriter, r *http.Request, f filing, titleKey string,
-	file func(ctx context.Context, u store.User) (store.Case, error)) {
+func (s *server) fileNew(w http.ResponseWriter, r *http.Request, f filing, titleKey string) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
@@ -413,7 +434,7 @@ func (s *server) fileNew(w http.ResponseWriter, r *http.Request, f filing, title
 		return
 	}
 	s.postFiling(w, r, u, f, bad, titleKey, func() (string, error) {
-		c, err := file(ctx, u)
+		c, err := f.file(ctx, s, u)
 		return "/cases/" + c.ID + "?done=submit", err
 	})
 }
@@ -436,12 +457,28 @@ func (s *server) previewFiling(w http.ResponseWriter, r *http.Request, f filing,
 	s.renderFragment(w, r, f.page(), "route_preview", p)
 }
 
-// correction starts the correction form of a case the reader may resubmit now: the form of its
-// kind, posting its resubmission.
-func (s *server) correction(ctx context.Context, u store.User, v store.CaseView) (filing, error) {
-	if err := s.svc.Resubmittable(u, v.Case); err != nil {
-		return nil, err
+// correction starts the correction form of the case a request names, when the reader may
+// resubmit it now: the form of its kind, posting its resubmission. ok is false when an error
+// page was written instead.
+func (s *server) correction(ctx context.Context, w http.ResponseWriter, r *http.Request) (f filing, v store.CaseView, ok bool) {
+	u := userFrom(r.Context())
+	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
+	if err == nil {
+		err = s.svc.Resubmittable(u, v.Case)
 	}
+	if err == nil {
+		f, err = s.correctionOf(ctx, v)
+	}
+	if err != nil {
+		s.errorPage(w, r, err)
+		return nil, v, false
+	}
+	return f, v, true
+}
+
+// correctionOf is the empty form of a case's kind, posting its resubmission, with the files
+// already on the case.
+func (s *server) correctionOf(ctx context.Context, v store.CaseView) (filing, error) {
 	var f filing
 	if v.Case.Kind == string(policy.KindProcurement) {
 		pf := newPurchaseForm("")
@@ -469,17 +506,10 @@ func (s *server) correction(ctx context.Context, u store.User, v store.CaseView)
 // resubmitPage shows a returned case in its form, prefilled, for its submitter to correct and
 // send again.
 func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f, err := s.correction(ctx, u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
+	f, v, ok := s.correction(ctx, w, r)
+	if !ok {
 		return
 	}
 	c, h := v.Case, f.head()
@@ -498,14 +528,8 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f, err := s.correction(ctx, u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
+	f, v, ok := s.correction(ctx, w, r)
+	if !ok {
 		return
 	}
 	bad, err := s.acceptFiling(ctx, r, u, f)

@@ -27,9 +27,7 @@ import (
 
 // procurementPages mounts the purchase request form and the order pages.
 func (s *server) procurementPages(r chi.Router) {
-	r.Get("/purchases/new", s.newPurchasePage)
-	r.Post("/purchases/new", s.newPurchaseSubmit)
-	r.Post("/purchases/preview", s.purchasePreview)
+	s.filingPages(r, "/purchases", "ui.purchase.title", func(action string) filing { return newPurchaseForm(action) })
 	r.Get("/orders", s.ordersPage)
 	r.Get("/orders/{id}", s.orderPage)
 	r.Post("/orders/{id}/deliveries", s.deliverySubmit)
@@ -111,7 +109,7 @@ func (f *purchaseForm) rows() rowEditor {
 }
 func (f *purchaseForm) draftTotal() policy.Money { return f.input().DraftTotal() }
 
-// read reads the posted fields into f; item fields come as parallel lists.
+// read takes the posted fields; item fields come as parallel lists.
 func (f *purchaseForm) read(r *http.Request) {
 	v := r.PostForm
 	f.filingForm.read(v)
@@ -308,25 +306,7 @@ func sortedFields(bad service.FieldErrors) []fieldText {
 	return out
 }
 
-// newPurchasePage shows an empty purchase request form.
-func (s *server) newPurchasePage(w http.ResponseWriter, r *http.Request) {
-	f := newPurchaseForm("/purchases/new")
-	f.Key, f.Items = newKey(), []formItem{{}, {}}
-	s.showFiling(w, r, http.StatusOK, "ui.purchase.title", f)
-}
-
-// newPurchaseSubmit files the request, or shows the form again with what needs fixing.
-func (s *server) newPurchaseSubmit(w http.ResponseWriter, r *http.Request) {
-	f := newPurchaseForm("/purchases/new")
-	s.fileNew(w, r, f, "ui.purchase.title", func(ctx context.Context, u store.User) (store.Case, error) {
-		c, _, err := s.svc.SubmitPurchase(ctx, u, f.input(), f.Key)
-		return c, err
-	})
-}
-
-// purchasePreview answers the purchase form's live route preview.
-func (s *server) purchasePreview(w http.ResponseWriter, r *http.Request) {
-	f := newPurchaseForm("")
-	f.read(r)
-	s.previewFiling(w, r, f, "ui.purchase.title")
+func (f *purchaseForm) file(ctx context.Context, s *server, u store.User) (store.Case, error) {
+	c, _, err := s.svc.SubmitPurchase(ctx, u, f.input(), f.Key)
+	return c, err
 }

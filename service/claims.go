@@ -163,23 +163,14 @@ func (s *Service) SubmitClaim(ctx context.Context, u store.User, in ClaimInput, 
 	if err != nil {
 		return store.Case{}, false, err
 	}
-	route, err := doc.Route(policy.Facts{Kind: policy.KindExpense, Category: cl.Category, Amount: cl.Total,
-		Submitter: u.ID, Department: u.DepartmentID})
-	if err != nil {
-		return store.Case{}, false, &NoRouteError{Err: err}
-	}
 	loc, err := LoadLocation(doc.Calendar.Timezone)
 	if err != nil {
 		return store.Case{}, false, fmt.Errorf("submit expense: policy timezone: %w", err)
 	}
-	return s.fileCase(ctx, route, store.NewCase{
-		Prefix: expensePrefix, Year: s.now().In(loc).Year(), Kind: string(policy.KindExpense),
-		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, DepartmentID: u.DepartmentID,
-		BudgetLineID: cl.BudgetLineID, Amount: int64(cl.Total), Currency: doc.Currency, SubmitterID: u.ID,
-		PolicyVersion: version, Lines: cl.Lines, Attachments: cl.Attachments, CC: cl.CC,
-		AllowOverBudget: doc.RoutesOverBudget(policy.KindExpense),
-		IdempotencyKey:  key, RequestHash: cl.fingerprint(),
-	})
+	n := newCase(policy.KindExpense, doc, version, u, cl.header, cl.Total)
+	n.Prefix, n.Year, n.Lines = expensePrefix, s.now().In(loc).Year(), cl.Lines
+	n.IdempotencyKey, n.RequestHash = key, cl.fingerprint()
+	return s.fileCase(ctx, doc, n)
 }
 
 // ClaimProblems is what the validator finds wrong with a claim u is typing, under the current
@@ -210,9 +201,7 @@ func (s *Service) saveClaimEdit(ctx context.Context, doc *policy.Document, u sto
 	if err := s.CheckUploads(ctx, u, cl.Attachments, prefix); err != nil {
 		return "", err
 	}
-	return s.store.SaveEdit(ctx, c.ID, store.Edit{
-		Title: cl.Title, Purpose: cl.Purpose, Category: cl.Category, Lines: cl.Lines, Amount: int64(cl.Total),
-		Attachments:     cl.Attachments,
-		AllowOverBudget: doc.RoutesOverBudget(policy.Kind(c.Kind)),
-	})
+	e := editOf(c, doc, cl.header, cl.Total)
+	e.Lines, e.Attachments = cl.Lines, cl.Attachments
+	return s.store.SaveEdit(ctx, c.ID, e)
 }

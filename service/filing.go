@@ -24,10 +24,24 @@ import (
 // an update ID derived from it, so a retry neither starts a second workflow nor submits twice.
 // Expense claims (claims.go) and purchase requests (purchase.go) are filed through here.
 
-// fileCase writes a validated case whose route was checked and starts its workflow, returning
-// once the workflow has routed and recorded it. created is false when the idempotency key named
-// an earlier submission.
-func (s *Service) fileCase(ctx context.Context, route policy.Route, n store.NewCase) (store.Case, bool, error) {
+// newCase is the case a validated header of kind makes, of total, filed by u under a policy
+// version; the kind adds its number, its lines or purchase, and its idempotency key.
+func newCase(kind policy.Kind, doc *policy.Document, version int, u store.User, h header, total policy.Money) store.NewCase {
+	return store.NewCase{Kind: string(kind), Title: h.Title, Purpose: h.Purpose, Category: h.Category,
+		DepartmentID: u.DepartmentID, BudgetLineID: h.BudgetLineID, Amount: int64(total), Currency: doc.Currency,
+		SubmitterID: u.ID, PolicyVersion: version, Attachments: h.Attachments, CC: h.CC,
+		AllowOverBudget: doc.RoutesOverBudget(kind)}
+}
+
+// fileCase checks that doc can route a validated case, writes it and starts its workflow,
+// returning once the workflow has routed and recorded it. created is false when the
+// idempotency key named an earlier submission.
+func (s *Service) fileCase(ctx context.Context, doc *policy.Document, n store.NewCase) (store.Case, bool, error) {
+	route, err := doc.Route(policy.Facts{Kind: policy.Kind(n.Kind), Category: n.Category, Amount: policy.Money(n.Amount),
+		Submitter: n.SubmitterID, Department: n.DepartmentID})
+	if err != nil {
+		return store.Case{}, false, &NoRouteError{Err: err}
+	}
 	c, created, err := s.store.CreateCase(ctx, n)
 	var attach *store.AttachmentError
 	switch {

@@ -123,3 +123,10 @@ func checkCorrection(h header, c store.Case, prefix string) error {
 	}
 	return nil
 }
+
+// editOf is the stored correction of a case with a validated header, of total; the kind adds
+// its lines or purchase and the uploads to link.
+func editOf(c store.Case, doc *policy.Document, h header, total policy.Money) store.Edit {
+	return store.Edit{Title: h.Title, Purpose: h.Purpose, Category: h.Category, Amount: int64(total),
+		AllowOverBudget: doc.RoutesOverBudget(policy.Kind(c.Kind))}
+}

@@ -282,23 +282,11 @@ func (s *Service) SubmitPurchase(ctx context.Context, u store.User, in PurchaseI
 	if err != nil {
 		return store.Case{}, false, err
 	}
-	route, err := doc.Route(policy.Facts{Kind: policy.KindProcurement, Category: p.Category, Amount: p.Total,
-		Submitter: u.ID, Department: u.DepartmentID})
-	if err != nil {
-		return store.Case{}, false, &NoRouteError{Err: err}
-	}
-	return s.fileCase(ctx, route, store.NewCase{
-		Prefix: purchasePrefix, Year: p.RequestedOn.Year(), Kind: string(policy.KindProcurement),
-		Title: p.Title, Purpose: p.Purpose, Category: p.Category, DepartmentID: u.DepartmentID,
-		BudgetLineID: p.BudgetLineID, Amount: int64(p.Total), Currency: doc.Currency, SubmitterID: u.ID,
-		PolicyVersion: version, Attachments: p.Attachments, CC: p.CC,
-		Purchase: &p.Purchase,
-		PlanCheck: func(plan map[string]procure.PlanLine) error {
-			return checkPurchase(doc.Procurement, p, facts, plan, "")
-		},
-		AllowOverBudget: doc.RoutesOverBudget(policy.KindProcurement),
-		IdempotencyKey:  key, RequestHash: p.fingerprint(),
-	})
+	n := newCase(policy.KindProcurement, doc, version, u, p.header, p.Total)
+	n.Prefix, n.Year, n.Purchase = purchasePrefix, p.RequestedOn.Year(), &p.Purchase
+	n.PlanCheck = func(plan map[string]procure.PlanLine) error { return checkPurchase(doc.Procurement, p, facts, plan, "") }
+	n.IdempotencyKey, n.RequestHash = key, p.fingerprint()
+	return s.fileCase(ctx, doc, n)
 }
 
 // validPurchase loads the supplier, the materials and the plans a request names and validates
@@ -460,9 +448,7 @@ func (s *Service) savePurchaseEdit(ctx context.Context, doc *policy.Document, u 
 	if err := s.CheckUploads(ctx, u, uploads, prefix); err != nil {
 		return "", err
 	}
-	return s.store.SaveEdit(ctx, c.ID, store.Edit{
-		Title: p.Title, Purpose: p.Purpose, Category: p.Category, Amount: int64(p.Total),
-		Attachments: uploads, Purchase: &p.Purchase,
-		AllowOverBudget: doc.RoutesOverBudget(policy.KindProcurement),
-	})
+	e := editOf(c, doc, p.header, p.Total)
+	e.Attachments, e.Purchase = uploads, &p.Purchase
+	return s.store.SaveEdit(ctx, c.ID, e)
 }
