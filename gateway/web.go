@@ -24,7 +24,7 @@ import (
 )
 
 // The web UI: server-rendered pages for staff and signers, in Chinese first with an English
-// switch. Pages call the same operations as the JSON API (submitClaim, perform, list, detail),
+// switch. Pages call the same operations as the JSON API (the service: SubmitClaim, Act, …),
 // so both always agree; only rendering differs. Templates and assets are embedded in the binary.
 
 //go:embed web/templates/*.html

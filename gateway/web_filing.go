@@ -64,7 +64,7 @@ type filingText struct {
 	Heading, Purpose, PurposeHint, Category string
 	Goods                                   string // marks a goods category in the picker, or ""
 	PreviewIncomplete, PreviewOverBudget    string // notes in place of the route
-	PreviewPath                             string // the live preview, posted the form
+	PreviewPath                             string // where the live preview posts the form
 	Class                                   string // the form's class besides claim-form
 	TotalInPreview                          bool   // the total is worked out with the preview
 }

@@ -49,9 +49,9 @@ type purchaseForm struct {
 	Delivery   string // the delivery date, YYYY-MM-DD
 	Items      []formItem
 	ContractNo string
-	Payment    string            // payment terms
-	Shipping   string            // delivery terms
-	Warranty   string            //
+	Payment    string // payment terms
+	Shipping   string // delivery terms
+	Warranty   string
 	Contract   *store.Attachment // the contract document uploaded with this form, not yet on a case
 	Existing   *store.Attachment // resubmit: the contract document on the case, kept unless replaced
 	// The pickers besides the header's.
