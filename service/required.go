@@ -78,7 +78,12 @@ func headerFields[T any](h func(*T) *HeaderInput) []blankable[T] {
 }
 
 // ClaimRequired is the set of a claim's fields its validator refuses when blank.
-var ClaimRequired = sync.OnceValue(func() Required {
+func ClaimRequired() Required { return claimRequired() }
+
+// PurchaseRequired is the set of a purchase request's fields its validator refuses when blank.
+func PurchaseRequired() Required { return purchaseRequired() }
+
+var claimRequired = sync.OnceValue(func() Required {
 	example := ClaimInput{HeaderInput: exampleHeader, Lines: []LineInput{{SpentOn: "2026-01-02", Description: "d",
 		Amount: TypedAmount("1.00"), InvoiceNo: "i"}}}
 	line := func(in *ClaimInput) *LineInput {
@@ -97,8 +102,7 @@ var ClaimRequired = sync.OnceValue(func() Required {
 	})
 })
 
-// PurchaseRequired is the set of a purchase request's fields its validator refuses when blank.
-var PurchaseRequired = sync.OnceValue(func() Required {
+var purchaseRequired = sync.OnceValue(func() Required {
 	day := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
 	facts := purchaseFacts{supplier: procure.Supplier{ID: "example-supplier"}, plans: []string{"example-plan"},
 		materials: map[string]procure.Material{"example-material": {ID: "example-material", Spec: "s", Unit: "u"}}}
