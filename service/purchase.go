@@ -284,7 +284,9 @@ func (s *Service) SubmitPurchase(ctx context.Context, u store.User, in PurchaseI
 	}
 	n := newCase(policy.KindProcurement, doc, version, u, p.header, p.Total)
 	n.Prefix, n.Year, n.Purchase = purchasePrefix, p.RequestedOn.Year(), &p.Purchase
-	n.PlanCheck = func(plan map[string]procure.PlanLine) error { return checkPurchase(doc.Procurement, p, facts, plan, "") }
+	n.PlanCheck = func(plan map[string]procure.PlanLine) error {
+		return checkPurchase(doc.Procurement, p, facts, plan, "")
+	}
 	n.IdempotencyKey, n.RequestHash = key, p.fingerprint()
 	return s.fileCase(ctx, doc, n)
 }
