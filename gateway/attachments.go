@@ -53,7 +53,7 @@ func (s *server) saveUploads(ctx context.Context, r *http.Request, u store.User,
 		}
 		files = append(files, s.readFile(fh))
 	}
-	return s.svc.SaveUploads(ctx, u, files, maxAttachments-have, s.cfg.MaxUploadBytes, bad)
+	return s.svc.SaveUploads(ctx, u, files, service.MaxAttachments-have, s.cfg.MaxUploadBytes, bad)
 }
 
 func sizeText(n int64) string { return service.SizeText(n) }

@@ -129,11 +129,8 @@ func (s *server) routes() http.Handler {
 
 				s.api.Reference(r)
 
-				r.Post("/expenses", s.submitExpense)
-				r.Post("/expenses/route-preview", s.previewRoute)
-				// Filing purchase requests stays here until it moves to the service.
-				r.Post("/purchase-requests", s.submitPurchaseRequest)
-				r.Post("/purchase-requests/route-preview", s.previewPurchaseRoute)
+				s.api.Expenses(r)
+				s.api.Purchases(r)
 				s.api.Orders(r)
 
 				r.Get("/attachments/{id}", s.getAttachment)

@@ -10,8 +10,7 @@ import (
 	"signoff/store"
 )
 
-// The JSON shapes of cases are the service's (service/cases.go); the case page adds a purchase
-// request's procurement part, which the purchasing handlers read. The names below the case page
+// The JSON shapes of cases are the service's (service/cases.go). The names below the case page
 // are kept for the handlers of other domains (purchases, the session) that
 // still call them; each goes once they ask the service instead.
 
@@ -23,29 +22,13 @@ type (
 	bandView    = service.BandView
 )
 
-// caseDetail is the case page as the API answers it: the service's case detail and, on a
-// purchase request, its procurement part.
-type caseDetail struct {
-	service.CaseDetail
-	// Purchase is a purchase request's procurement part; absent on other kinds.
-	Purchase *purchaseView `json:"purchase,omitempty"`
-}
+// caseDetail is the case page as the API answers it (with a purchase request's procurement
+// part).
+type caseDetail = service.CaseDetail
 
 // detail builds the case page of a case view u may see.
 func (s *server) detail(ctx context.Context, u store.User, v store.CaseView) (caseDetail, error) {
-	d, err := s.svc.CaseDetailOf(ctx, u, v)
-	if err != nil {
-		return caseDetail{}, err
-	}
-	out := caseDetail{CaseDetail: d}
-	if v.Case.Kind == string(policy.KindProcurement) {
-		pv, err := s.purchaseView(ctx, v.Case.ID)
-		if err != nil {
-			return caseDetail{}, err
-		}
-		out.Purchase = &pv
-	}
-	return out, nil
+	return s.svc.CaseDetailOf(ctx, u, v)
 }
 
 func bandViewOf(b *policy.BandChoice) *bandView { return service.BandViewOf(b) }

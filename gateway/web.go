@@ -24,7 +24,7 @@ import (
 )
 
 // The web UI: server-rendered pages for staff and signers, in Chinese first with an English
-// switch. Pages call the same operations as the JSON API (submitClaim, perform, list, detail),
+// switch. Pages call the same operations as the JSON API (the service: SubmitClaim, Act, …),
 // so both always agree; only rendering differs. Templates and assets are embedded in the binary.
 
 //go:embed web/templates/*.html
@@ -34,7 +34,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates, one per file of web/templates besides the layout and the
-// partials; each is parsed with those two. TestEveryTemplateIsAPage keeps the list and the files
+// partials (partials*.html); each is parsed with those. TestEveryTemplateIsAPage keeps the list and the files
 // in step.
 var pageNames = []string{
 	"login", "error", "inbox", "search", "case", "delegations", // everyone's
@@ -62,7 +62,7 @@ func loadWebUI() (*webUI, error) {
 	ui := &webUI{pages: map[string]*template.Template{}, assets: map[string]asset{}}
 	for _, name := range pageNames {
 		t, err := template.New(name).ParseFS(templateFS, "web/templates/layout.html",
-			"web/templates/partials.html", "web/templates/"+name+".html")
+			"web/templates/partials*.html", "web/templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web ui: template %s: %w", name, err)
 		}
@@ -105,9 +105,7 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
 			r.Post("/logout", s.logoutSubmit)
 			r.Get("/inbox", s.inboxPage)
-			r.Get("/expenses/new", s.newExpensePage)
-			r.Post("/expenses/new", s.newExpenseSubmit)
-			r.Post("/expenses/preview", s.previewFragment)
+			s.filingPages(r, "/expenses", "ui.form.title", func(action string) filing { return newExpenseForm(action) })
 			r.Get("/cases", s.searchCasesPage)
 			r.Get("/cases/{id}", s.casePage)
 			r.Post("/cases/{id}/actions/{action}", s.caseActionSubmit)

@@ -2,11 +2,9 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -88,7 +86,7 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 		s.errorPage(w, r, err)
 		return
 	}
-	if pv.CasePage, err = s.svc.CasePageOf(r.Context(), u, v, d.CaseDetail); err != nil {
+	if pv.CasePage, err = s.svc.CasePageOf(r.Context(), u, v, d); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -165,94 +163,4 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 		key = ""
 	}
 	return in, key, nil
-}
-
-// resubmitPage shows a returned claim in the form, for its submitter to correct and send again.
-func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	if v.Case.Kind == string(policy.KindProcurement) {
-		s.purchaseResubmitPage(w, r, u, v)
-		return
-	}
-	f, err := s.resubmitForm(u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	c := v.Case
-	f.Key, f.Revision = newKey(), c.Revision
-	f.Title, f.Purpose, f.Category, f.BudgetLine = c.Title, c.Purpose, c.Category, c.BudgetLineID
-	for _, l := range v.Lines {
-		fl := formLine{Description: l.Description, Amount: policy.Money(l.Amount).Plain(), InvoiceNo: l.InvoiceNo}
-		if l.SpentOn != nil {
-			fl.SpentOn = l.SpentOn.Format(time.DateOnly)
-		}
-		f.Lines = append(f.Lines, fl)
-	}
-	s.showForm(w, r, http.StatusOK, "ui.resubmit.title", f)
-}
-
-// resubmitForm starts the correction form of a case the reader may resubmit now.
-func (s *server) resubmitForm(u store.User, v store.CaseView) (*expenseForm, error) {
-	if err := s.svc.Resubmittable(u, v.Case); err != nil {
-		return nil, err
-	}
-	sum := service.ViewSummary(v)
-	return &expenseForm{Action: "/cases/" + v.Case.ID + "/resubmit", Resubmit: &sum, Existing: v.Attachments}, nil
-}
-
-// resubmitSubmit sends a corrected claim back into its chain.
-func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
-	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	if v.Case.Kind == string(policy.KindProcurement) {
-		s.purchaseResubmitSubmit(w, r, u, v)
-		return
-	}
-	base, err := s.resubmitForm(u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f, bad, err := s.acceptForm(ctx, r, u)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f.Action, f.Resubmit, f.Existing, f.CC = base.Action, base.Resubmit, base.Existing, nil
-	f.BudgetLine = v.Case.BudgetLineID
-	s.postClaimForm(w, r, u, &f, bad, "ui.resubmit.title", func(edits claimInput) (string, error) {
-		rev := f.Revision
-		in := actionRequest{Revision: &rev, Comment: f.Comment, Edits: &edits}
-		if _, err := s.perform(ctx, u, v.Case.ID, chain.ActResubmit, in, f.Key); err != nil {
-			return "", stripEditsPrefix(err)
-		}
-		return "/cases/" + v.Case.ID + "?done=resubmit", nil
-	})
-}
-
-// stripEditsPrefix files a resubmission's problems ("edits.purpose") under the form's fields.
-func stripEditsPrefix(err error) error {
-	var invalid *service.ValidationError
-	if !errors.As(err, &invalid) {
-		return err
-	}
-	out := service.FieldErrors{}
-	for k, p := range invalid.Fields {
-		out[strings.TrimPrefix(k, "edits.")] = p
-	}
-	return out.Err()
 }

@@ -379,8 +379,8 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 	in := service.DeliveryInput{DeliveredOn: f.DeliveredOn, NoteNo: f.NoteNo, InvoiceNo: f.InvoiceNo, Seal: f.Seal}
 	for _, i := range rows {
 		l := f.Lines[i]
-		in.Lines = append(in.Lines, service.DeliveryLineInput{LineNo: l.LineNo, Quantity: service.Typed(l.Quantity),
-			NoteQuantity: service.Typed(l.NoteQuantity), Spec: l.Spec, UnitPrice: service.Typed(l.UnitPrice),
+		in.Lines = append(in.Lines, service.DeliveryLineInput{LineNo: l.LineNo, Quantity: service.TypedAmount(l.Quantity),
+			NoteQuantity: service.TypedAmount(l.NoteQuantity), Spec: l.Spec, UnitPrice: service.TypedAmount(l.UnitPrice),
 			SupplierID: l.SupplierID, Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
 	}
 	key := r.PostForm.Get("key")
@@ -438,7 +438,7 @@ func readReceiveForm(r *http.Request) (*receiveForm, []int) {
 		Seal: v.Get("seal") != ""}
 	field := func(name string, i int) string { return at(v[name], i) }
 	var rows []int
-	for i := range min(len(v["line_no"]), maxItems) {
+	for i := range min(len(v["line_no"]), service.MaxDeliveryLines) {
 		no, _ := strconv.Atoi(field("line_no", i))
 		l := receiveLine{LineNo: no, Material: field("line_material", i), Unit: field("line_unit", i),
 			Quantity: field("line_quantity", i), NoteQuantity: field("line_note_quantity", i), Spec: field("line_spec", i),
@@ -462,7 +462,7 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 	f := &invoiceForm{InvoiceNo: v.Get("invoice_no"), InvoicedOn: v.Get("invoiced_on")}
 	in := service.InvoiceInput{InvoiceNo: f.InvoiceNo, InvoicedOn: f.InvoicedOn}
 	var rows []int
-	for i := range min(len(v["inv_line_no"]), maxItems) {
+	for i := range min(len(v["inv_line_no"]), service.MaxDeliveryLines) {
 		row := invoiceRow{Material: at(v["inv_material"], i), Quantity: at(v["inv_quantity"], i), Amount: at(v["inv_amount"], i)}
 		row.LineNo, _ = strconv.Atoi(at(v["inv_line_no"], i))
 		f.Lines = append(f.Lines, row)
@@ -470,8 +470,8 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		rows = append(rows, i)
-		in.Lines = append(in.Lines, service.InvoiceLineInput{LineNo: row.LineNo, Quantity: service.Typed(row.Quantity),
-			Amount: service.Typed(row.Amount)})
+		in.Lines = append(in.Lines, service.InvoiceLineInput{LineNo: row.LineNo, Quantity: service.TypedAmount(row.Quantity),
+			Amount: service.TypedAmount(row.Amount)})
 	}
 	key := v.Get("key")
 	if len(key) > maxIdempotencyKey {
