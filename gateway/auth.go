@@ -135,9 +135,9 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 type meResponse struct {
-	User      sessionUser `json:"user"`
-	Email     string      `json:"email"`
-	ActingFor []userRef   `json:"acting_for"` // delegators in force now: whom the caller may act for
+	User      sessionUser       `json:"user"`
+	Email     string            `json:"email"`
+	ActingFor []service.UserRef `json:"acting_for"` // delegators in force now: whom the caller may act for
 }
 
 // me describes the caller and whom they may act for now (代理).
@@ -145,15 +145,10 @@ func (s *server) me(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	delegators, err := s.store.Delegators(ctx, u.ID, s.now())
+	actingFor, err := s.svc.ActingFor(ctx, u)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("me: %w", err))
+		s.fail(w, r, err)
 		return
 	}
-	names, err := s.names(ctx, delegators)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("me: %w", err))
-		return
-	}
-	writeJSON(w, http.StatusOK, meResponse{User: sessionUserOf(u), Email: u.Email, ActingFor: names.refs(delegators)})
+	writeJSON(w, http.StatusOK, meResponse{User: sessionUserOf(u), Email: u.Email, ActingFor: actingFor})
 }

@@ -25,6 +25,9 @@ var (
 	errTimeout            = door.ErrTimeout
 )
 
+const maxIdempotencyKey = door.MaxIdempotencyKey
+
+func idempotencyKey(r *http.Request) (string, error)     { return door.IdempotencyKey(r) }
 func classify(err error) *apiError                       { return door.Classify(err) }
 func decodeJSON(r *http.Request, dst any) error          { return door.DecodeJSON(r, dst) }
 func writeJSON(w http.ResponseWriter, status int, v any) { door.WriteJSON(w, status, v) }

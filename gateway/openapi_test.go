@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"signoff/gateway/web"
 	"signoff/service"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	t.Parallel()
 	spec := loadSpec(t)
-	s := &server{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &server{log: slog.New(slog.NewTextHandler(io.Discard, nil)), web: &web.Site{}}
 	mux, ok := s.routes().(chi.Routes)
 	if !ok {
 		t.Fatal("routes() is not a chi router")

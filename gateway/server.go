@@ -131,17 +131,13 @@ func (s *server) routes() http.Handler {
 
 				s.api.Reference(r)
 
-				r.Post("/expenses", s.submitExpense)
-				r.Post("/expenses/route-preview", s.previewRoute)
-				// Filing purchase requests stays here until it moves to the service.
-				r.Post("/purchase-requests", s.submitPurchaseRequest)
-				r.Post("/purchase-requests/route-preview", s.previewPurchaseRoute)
+				s.api.Expenses(r)
+				s.api.Purchases(r)
 				s.api.Orders(r)
 
 				s.api.Attachments(r)
 				s.api.Lists(r)
-				r.Get("/cases/{id}", s.getCase)
-				r.Post("/cases/{id}/actions/{action}", s.act)
+				s.api.Cases(r)
 
 				s.api.Delegations(r)
 				s.api.Suppliers(r)

@@ -30,23 +30,19 @@ func formWithAction(doc *html.Node, action string) *html.Node {
 	return out
 }
 
-// formControls lists the names of a form's visible controls, first of each name: what a person
-// fills in (hidden inputs, checkboxes and the CSRF token are not asked).
-func formControls(form *html.Node) []string {
+// controlNames lists the names of a form's controls a person fills in (formControls), first
+// of each name; checkboxes are choices, never asked.
+func controlNames(form *html.Node) []string {
 	var names []string
 	seen := map[string]bool{}
-	walk(form, func(n *html.Node) {
-		if n.Data != "input" && n.Data != "select" && n.Data != "textarea" {
-			return
-		}
+	for _, n := range formControls(form) {
 		name, _ := attr(n, "name")
-		typ, _ := attr(n, "type")
-		if name == "" || typ == "hidden" || typ == "checkbox" || seen[name] {
-			return
+		if typ, _ := attr(n, "type"); typ == "checkbox" || seen[name] {
+			continue
 		}
 		seen[name] = true
 		names = append(names, name)
-	})
+	}
 	return names
 }
 
@@ -60,7 +56,7 @@ func checkDemands(t *testing.T, where string, doc, form *html.Node, demands serv
 		return
 	}
 	sent := map[string]bool{}
-	for _, name := range formControls(form) {
+	for _, name := range controlNames(form) {
 		f := field(name)
 		sent[f] = true
 		demanded, known := demands[f]

@@ -36,28 +36,24 @@ func CaseActionType(name string) (chain.ActionType, error) {
 // MaxShortText bounds a short text as typed: a step key, a user ID, a bank reference.
 const MaxShortText = 200
 
-// ActionInput is an action on a case as a person sends it. Which fields matter depends on the
+// ActionInput is an action on a case as a person sends it (the API's body as it is). Which fields matter depends on the
 // action (chain.Form says which a form takes); the chain decides whether it may be taken.
 type ActionInput struct {
-	Revision   *int
-	Comment    string
-	ToStep     string
-	Target     string
-	Position   string
-	Reference  string
-	PaidAt     string // RFC 3339
-	OnBehalfOf string
+	Revision   *int   `json:"revision"`
+	Comment    string `json:"comment"`
+	ToStep     string `json:"to_step"`
+	Target     string `json:"target"`
+	Position   string `json:"position"`
+	Reference  string `json:"reference"`
+	PaidAt     string `json:"paid_at"` // RFC 3339
+	OnBehalfOf string `json:"on_behalf_of"`
 	// Edits is a resubmitted expense claim's correction, Request a resubmitted purchase
 	// request's revision (after a countersigner refused the contract, say); nil resubmits the
-	// case as it is.
-	Edits, Request Edit
-}
-
-// Edit is the corrected content a resubmission carries. The operations of its kind check it
-// with the rules of a submission, under the policy version the case keeps, and store it for the
-// workflow to apply with the resubmission's seal.
-type Edit interface {
-	Save(ctx context.Context, doc *policy.Document, u store.User, c store.Case) (editID string, err error)
+	// case as it is. Each is checked with the rules of a submission of its kind (claims.go,
+	// purchase.go), under the policy version the case keeps, and stored for the workflow to
+	// apply with the resubmission's seal.
+	Edits   *ClaimInput    `json:"edits"`
+	Request *PurchaseInput `json:"request"`
 }
 
 // Act carries out u's action of type t on a case as an Update of the case's workflow and returns
@@ -158,13 +154,13 @@ func (s *Service) saveEdit(ctx context.Context, u store.User, c store.Case, in A
 	}
 	switch {
 	case c.Kind == string(policy.KindProcurement) && in.Request != nil:
-		return in.Request.Save(ctx, doc, u, c)
+		return s.savePurchaseEdit(ctx, doc, u, c, *in.Request)
 	case c.Kind == string(policy.KindProcurement):
 		return "", FieldErrors{"edits": {Key: "edits_kind", Args: []any{"request"}}}.Err()
 	case in.Edits == nil:
 		return "", FieldErrors{"request": {Key: "edits_kind", Args: []any{"edits"}}}.Err()
 	}
-	return in.Edits.Save(ctx, doc, u, c)
+	return s.saveClaimEdit(ctx, doc, u, c, *in.Edits)
 }
 
 // Resubmittable is nil when u may correct and resubmit c now (it was returned to them), else the

@@ -9,16 +9,17 @@ import (
 	"signoff/policy"
 )
 
-// Amounts and quantities as people type them, for the operations that take them (deliveries and
-// invoices here). The gateway's claim and purchase checks still hold their own copy
-// (gateway/claim.go, purchase.go); the two are to become this one when those move to the service.
+// Amounts and quantities as people type them. Every door reads them the same way: the JSON API
+// keeps the text a client sent (a string or a number), a form keeps what was typed, and
+// ParseAmount and ParseQuantity say what is wrong with either in the same words. Claims,
+// purchase requests, deliveries and invoices all read their numbers here.
 
-// MaxQuantity bounds a quantity of units as typed.
+// MaxQuantity is the largest number of units one line may ask for.
 const MaxQuantity = 1_000_000_000
 
 // AmountText keeps an amount exactly as the client wrote it, as a JSON string or a JSON number,
 // so that it is parsed from its text by policy.ParseMoney and never passes through float64.
-// Any other JSON value is kept as not-an-amount, for the check to report with the rest.
+// Any other JSON value is kept as not-an-amount, for the validator to report with the rest.
 type AmountText struct {
 	text    string
 	present bool // the field was given and not null
@@ -44,8 +45,18 @@ func (a *AmountText) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Typed is a number as typed into a form: absent when left blank, thousands separators dropped.
-func Typed(s string) AmountText {
+// Text is the amount as written ("" when absent).
+func (a AmountText) Text() string { return a.text }
+
+// isZero reports whether the text is exactly "0", which an invoice line may say of a quantity.
+func (a AmountText) isZero() bool { return a.present && strings.TrimSpace(a.text) == "0" }
+
+// Given reports whether the field was given (and not null).
+func (a AmountText) Given() bool { return a.present }
+
+// TypedAmount is a number as typed into a form: absent when left blank, thousands separators
+// dropped.
+func TypedAmount(s string) AmountText {
 	t := strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
 	if t == "" {
 		return AmountText{}
@@ -53,11 +64,8 @@ func Typed(s string) AmountText {
 	return AmountText{text: t, present: true, valid: true}
 }
 
-// isZero reports whether the text is exactly "0", which an invoice line may say of a quantity.
-func (a AmountText) isZero() bool { return a.present && strings.TrimSpace(a.text) == "0" }
-
-// parseAmount reads a positive amount with at most two decimals, or says what is wrong with it.
-func parseAmount(a AmountText) (policy.Money, Problem) {
+// ParseAmount reads a positive amount with at most two decimals, or says what is wrong with it.
+func ParseAmount(a AmountText) (policy.Money, Problem) {
 	if !a.present {
 		return 0, Problem{Key: "required"}
 	}
@@ -83,8 +91,8 @@ func parseAmount(a AmountText) (policy.Money, Problem) {
 	return m, Problem{}
 }
 
-// parseQuantity reads a whole, positive number of units.
-func parseQuantity(a AmountText) (int64, Problem) {
+// ParseQuantity reads a whole, positive number of units.
+func ParseQuantity(a AmountText) (int64, Problem) {
 	if !a.present {
 		return 0, Problem{Key: "required"}
 	}

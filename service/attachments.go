@@ -138,6 +138,12 @@ func (s *Service) SaveUploads(ctx context.Context, u store.User, files []Upload,
 	return out, nil
 }
 
+// KeptUploads are the uploads of u that a form sent back keeps: those of ids still linked to
+// nothing.
+func (s *Service) KeptUploads(ctx context.Context, u store.User, ids []string) ([]store.Attachment, error) {
+	return s.store.UnlinkedAttachments(ctx, u.ID, distinct(ids))
+}
+
 // CheckUploads refuses attachments of an edit that the workflow could not link when it applies
 // the edit: each must be u's own upload, on no case yet. Problems are reported under
 // prefix + "attachments".

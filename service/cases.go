@@ -131,6 +131,9 @@ type CaseDetail struct {
 	Attachments       []AttachmentView              `json:"attachments"`
 	CC                []UserRef                     `json:"cc"`
 	TemporalURL       string                        `json:"temporal_url"`
+	// Purchase is a purchase request's procurement part (purchase_view.go); absent on other
+	// kinds.
+	Purchase *PurchaseView `json:"purchase,omitempty"`
 	// Forms are the actions of AllowedActions with what each form takes and needs, and
 	// OnBehalfForms those of AllowedOnBehalfOf: what a page draws its forms from.
 	Forms         []chain.Form            `json:"-"`
@@ -282,6 +285,13 @@ func (s *Service) CaseDetailOf(ctx context.Context, u store.User, v store.CaseVi
 			OnBehalfOf: names.optRef(x.OnBehalfOf), Decision: string(x.Decision), Comment: x.Comment,
 			Target: x.Target, At: x.At, PolicyVersion: x.PolicyVersion,
 		})
+	}
+	if c.Kind == string(policy.KindProcurement) {
+		pv, err := s.PurchaseView(ctx, c.ID)
+		if err != nil {
+			return CaseDetail{}, err
+		}
+		d.Purchase = &pv
 	}
 	st := c.State
 	if st == nil { // not routed yet: nothing to show or do on the chain

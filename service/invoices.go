@@ -93,11 +93,11 @@ func checkInvoice(in InvoiceInput, actor string) (workflows.InvoiceRequest, Fiel
 		il := procure.InvoiceLine{LineNo: l.LineNo}
 		var p Problem
 		if !l.Quantity.isZero() {
-			if il.Quantity, p = parseQuantity(l.Quantity); p.Key != "" {
+			if il.Quantity, p = ParseQuantity(l.Quantity); p.Key != "" {
 				bad.Add(field("quantity"), p.Key, p.Args...)
 			}
 		}
-		if il.Amount, p = parseAmount(l.Amount); p.Key != "" {
+		if il.Amount, p = ParseAmount(l.Amount); p.Key != "" {
 			bad.Add(field("amount"), p.Key, p.Args...)
 		}
 		req.Lines = append(req.Lines, il)
@@ -113,7 +113,7 @@ var invoiceFields = []string{"invoice_no", "invoiced_on", "lines[0].quantity", "
 var InvoiceDemands = sync.OnceValue(func() Demands {
 	return demandsOf(invoiceFields, func(field string) FieldErrors {
 		in := InvoiceInput{InvoiceNo: "FP-1", InvoicedOn: "2026-01-02",
-			Lines: []InvoiceLineInput{{LineNo: 1, Quantity: Typed("1"), Amount: Typed("1.00")}}}
+			Lines: []InvoiceLineInput{{LineNo: 1, Quantity: TypedAmount("1"), Amount: TypedAmount("1.00")}}}
 		switch field {
 		case "invoice_no":
 			in.InvoiceNo = ""

@@ -6,7 +6,7 @@ import "testing"
 // negative or fractional number, nor an amount of nothing.
 func TestCheckInvoice(t *testing.T) {
 	line := func(q, a string) InvoiceLineInput {
-		return InvoiceLineInput{LineNo: 1, Quantity: Typed(q), Amount: Typed(a)}
+		return InvoiceLineInput{LineNo: 1, Quantity: TypedAmount(q), Amount: TypedAmount(a)}
 	}
 	tests := []struct {
 		name string

@@ -291,7 +291,7 @@ func (s *Service) ActOnProblem(ctx context.Context, u store.User, id string, t p
 // ProblemUploads are the uploads of u a raise form sent back keeps: those still linked to
 // nothing.
 func (s *Service) ProblemUploads(ctx context.Context, u store.User, ids []string) ([]store.Attachment, error) {
-	return s.store.UnlinkedAttachments(ctx, u.ID, distinct(ids))
+	return s.KeptUploads(ctx, u, ids)
 }
 
 // WorkflowURL links a workflow in the Temporal UI, or is "" when no UI is configured.

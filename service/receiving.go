@@ -169,13 +169,13 @@ func checkDelivery(in DeliveryInput, actor string, day time.Time) (workflows.Del
 			SupplierID: strings.TrimSpace(l.SupplierID), Manufacturer: strings.TrimSpace(l.Manufacturer),
 			Batch: strings.TrimSpace(l.Batch)}
 		var p Problem
-		if dl.Quantity, p = parseQuantity(l.Quantity); p.Key != "" {
+		if dl.Quantity, p = ParseQuantity(l.Quantity); p.Key != "" {
 			bad.Add(field("quantity"), p.Key, p.Args...)
 		}
-		if dl.NoteQuantity, p = parseQuantity(l.NoteQuantity); p.Key != "" {
+		if dl.NoteQuantity, p = ParseQuantity(l.NoteQuantity); p.Key != "" {
 			bad.Add(field("note_quantity"), p.Key, p.Args...)
 		}
-		if dl.UnitPrice, p = parseAmount(l.UnitPrice); p.Key != "" {
+		if dl.UnitPrice, p = ParseAmount(l.UnitPrice); p.Key != "" {
 			bad.Add(field("unit_price"), p.Key, p.Args...)
 		}
 		for name, v := range map[string]string{"spec": dl.Spec, "supplier_id": dl.SupplierID,
@@ -217,7 +217,7 @@ var DeliveryDemands = sync.OnceValue(func() Demands {
 // deliveryExample is a well-formed delivery of one line, received on 2026-01-02.
 func deliveryExample() DeliveryInput {
 	return DeliveryInput{DeliveredOn: "2026-01-02", NoteNo: "SH-1", InvoiceNo: "FP-1", Lines: []DeliveryLineInput{{
-		LineNo: 1, Quantity: Typed("1"), NoteQuantity: Typed("1"), Spec: "spec", UnitPrice: Typed("1.00"),
+		LineNo: 1, Quantity: TypedAmount("1"), NoteQuantity: TypedAmount("1"), Spec: "spec", UnitPrice: TypedAmount("1.00"),
 		SupplierID: "SUP-1", Manufacturer: "maker", Batch: "B1", Expiry: "2027-01-01"}}}
 }
 

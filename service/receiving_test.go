@@ -27,8 +27,8 @@ func TestCheckDelivery(t *testing.T) {
 		{"not a day", change(func(in *DeliveryInput) { in.DeliveredOn = "2.1.2026" }), map[string]string{"delivered_on": "date"}},
 		{"no note, a fractional count, a bad price and expiry", change(func(in *DeliveryInput) {
 			in.NoteNo = " "
-			in.Lines[0].Quantity = Typed("1.5")
-			in.Lines[0].UnitPrice = Typed("1.005")
+			in.Lines[0].Quantity = TypedAmount("1.5")
+			in.Lines[0].UnitPrice = TypedAmount("1.005")
 			in.Lines[0].Expiry = "soon"
 		}), map[string]string{"note_no": "required", "lines[0].quantity": "quantity_integer",
 			"lines[0].unit_price": "amount_decimals", "lines[0].expiry": "date"}},

@@ -151,8 +151,9 @@ func Classify(err error) *Error {
 			Message: fmt.Sprintf("The request has a field this endpoint does not know: %q.", field),
 			Details: map[string]any{"field": field}}
 	case errors.As(err, &typ):
-		// encoding/json names a field of an embedded struct with the struct's Go name first.
-		field := strings.ReplaceAll(typ.Field, "headerInput.", "")
+		// encoding/json names a field of an embedded struct with the struct's Go name first: the
+		// header of a filed case (service.HeaderInput).
+		field := strings.ReplaceAll(typ.Field, "HeaderInput.", "")
 		if field == "" {
 			field = "body"
 		}

@@ -6,11 +6,11 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"signoff/gateway/door"
-	"text/template"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -26,7 +26,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // pageNames are the page templates, one per file of templates/ besides the layout and the
-// partials; each is parsed with those two. TestEveryTemplateIsAPage keeps the list and the files
+// partials (partials*.html); each is parsed with those. TestEveryTemplateIsAPage keeps the list and the files
 // in step.
 var pageNames = []string{
 	"login", "error", "inbox", "search", "case", "delegations", // everyone's
@@ -54,7 +54,7 @@ func loadWebUI() (*webUI, error) {
 	ui := &webUI{pages: map[string]*template.Template{}, assets: map[string]asset{}}
 	for _, name := range pageNames {
 		t, err := template.New(name).ParseFS(templateFS, "templates/layout.html",
-			"templates/partials.html", "templates/"+name+".html")
+			"templates/partials*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web ui: template %s: %w", name, err)
 		}

@@ -2,11 +2,9 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -27,21 +25,21 @@ import (
 // casePageView is the case page: the case as the API describes it, plus what the reader may do
 // and the choices each action needs.
 type casePageView struct {
-	caseDetail
+	service.CaseDetail
 	service.CasePage
 	Key           string // idempotency key of the page's action forms
 	Flash         string // the outcome of the action just taken
 	Error         string // why the action just tried was refused
 	ErrorAction   chain.ActionType
-	Typed         actionRequest      // what was typed into the refused action's form
-	PaidAtDefault string             // the pay form's time, now, as datetime-local
-	Receipt       *receiptSection    // a receipt's delivery
-	Settlement    *settlementSection // a payment's order and match
+	Typed         service.ActionInput // what was typed into the refused action's form
+	PaidAtDefault string              // the pay form's time, now, as datetime-local
+	Receipt       *receiptSection     // a receipt's delivery
+	Settlement    *settlementSection  // a payment's order and match
 }
 
 // countersigner is one signer of a countersign (会签) step and whether they agreed yet.
 type countersigner struct {
-	Who    userRef
+	Who    service.UserRef
 	Agreed bool
 	At     time.Time
 }
@@ -84,18 +82,18 @@ func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 
 // showCase renders the case page from a case view.
 func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u store.User, v store.CaseView, pv casePageView) {
-	d, err := s.detail(r.Context(), u, v)
+	d, err := s.svc.CaseDetailOf(r.Context(), u, v)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
-	if pv.CasePage, err = s.svc.CasePageOf(r.Context(), u, v, d.CaseDetail); err != nil {
+	if pv.CasePage, err = s.svc.CasePageOf(r.Context(), u, v, d); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
 	p := s.newPage(r, "ui.case.title")
 	p.Title = v.Case.ID + " · " + v.Case.Title
-	pv.caseDetail = d
+	pv.CaseDetail = d
 	if err := s.procurementSections(r.Context(), p.Lang, v.Case, &pv); err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -123,7 +121,7 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	if err == nil {
-		if _, err = s.perform(ctx, u, id, t, in, key); err == nil {
+		if _, err = s.svc.Act(ctx, u, id, t, in, key); err == nil {
 			http.Redirect(w, r, "/cases/"+id+"?done="+string(t), http.StatusSeeOther)
 			return
 		}
@@ -147,9 +145,9 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // readActionForm reads an action form's fields into the API's action request.
-func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) {
+func (s *server) readActionForm(r *http.Request) (service.ActionInput, string, error) {
 	f := r.PostForm
-	in := actionRequest{Comment: f.Get("comment"), ToStep: f.Get("to_step"), Target: f.Get("target"),
+	in := service.ActionInput{Comment: f.Get("comment"), ToStep: f.Get("to_step"), Target: f.Get("target"),
 		Position: f.Get("position"), Reference: f.Get("reference"), OnBehalfOf: f.Get("on_behalf_of")}
 	if rev, err := strconv.Atoi(f.Get("revision")); err == nil {
 		in.Revision = &rev
@@ -166,94 +164,4 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 		key = ""
 	}
 	return in, key, nil
-}
-
-// resubmitPage shows a returned claim in the form, for its submitter to correct and send again.
-func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
-	u := door.User(r.Context())
-	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	if v.Case.Kind == string(policy.KindProcurement) {
-		s.purchaseResubmitPage(w, r, u, v)
-		return
-	}
-	f, err := s.resubmitForm(u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	c := v.Case
-	f.Key, f.Revision = newKey(), c.Revision
-	f.Title, f.Purpose, f.Category, f.BudgetLine = c.Title, c.Purpose, c.Category, c.BudgetLineID
-	for _, l := range v.Lines {
-		fl := formLine{Description: l.Description, Amount: policy.Money(l.Amount).Plain(), InvoiceNo: l.InvoiceNo}
-		if l.SpentOn != nil {
-			fl.SpentOn = l.SpentOn.Format(time.DateOnly)
-		}
-		f.Lines = append(f.Lines, fl)
-	}
-	s.showForm(w, r, http.StatusOK, "ui.resubmit.title", f)
-}
-
-// resubmitForm starts the correction form of a case the reader may resubmit now.
-func (s *server) resubmitForm(u store.User, v store.CaseView) (*expenseForm, error) {
-	if err := s.svc.Resubmittable(u, v.Case); err != nil {
-		return nil, err
-	}
-	sum := service.ViewSummary(v)
-	return &expenseForm{Action: "/cases/" + v.Case.ID + "/resubmit", Resubmit: &sum, Existing: v.Attachments}, nil
-}
-
-// resubmitSubmit sends a corrected claim back into its chain.
-func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
-	u := door.User(r.Context())
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
-	defer cancel()
-	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	if v.Case.Kind == string(policy.KindProcurement) {
-		s.purchaseResubmitSubmit(w, r, u, v)
-		return
-	}
-	base, err := s.resubmitForm(u, v)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f, bad, err := s.acceptForm(ctx, r, u)
-	if err != nil {
-		s.errorPage(w, r, err)
-		return
-	}
-	f.Action, f.Resubmit, f.Existing, f.CC = base.Action, base.Resubmit, base.Existing, nil
-	f.BudgetLine = v.Case.BudgetLineID
-	s.postClaimForm(w, r, u, &f, bad, "ui.resubmit.title", func(edits claimInput) (string, error) {
-		rev := f.Revision
-		in := actionRequest{Revision: &rev, Comment: f.Comment, Edits: &edits}
-		if _, err := s.perform(ctx, u, v.Case.ID, chain.ActResubmit, in, f.Key); err != nil {
-			return "", stripEditsPrefix(err)
-		}
-		return "/cases/" + v.Case.ID + "?done=resubmit", nil
-	})
-}
-
-// stripEditsPrefix files a resubmission's problems ("edits.purpose") under the form's fields.
-func stripEditsPrefix(err error) error {
-	var invalid *service.ValidationError
-	if !errors.As(err, &invalid) {
-		return err
-	}
-	out := service.FieldErrors{}
-	for k, p := range invalid.Fields {
-		out[strings.TrimPrefix(k, "edits.")] = p
-	}
-	return out.Err()
 }

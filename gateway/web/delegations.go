@@ -16,7 +16,7 @@ import (
 // delegationPage is what the page shows.
 type delegationPage struct {
 	service.DelegationBook // the reader's own (Given) and others' (Received), current and coming
-	People                 []userRef
+	People                 []service.UserRef
 	Form                   delegationForm
 	Errors                 map[string]string
 	Error                  string

@@ -380,8 +380,8 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 	in := service.DeliveryInput{DeliveredOn: f.DeliveredOn, NoteNo: f.NoteNo, InvoiceNo: f.InvoiceNo, Seal: f.Seal}
 	for _, i := range rows {
 		l := f.Lines[i]
-		in.Lines = append(in.Lines, service.DeliveryLineInput{LineNo: l.LineNo, Quantity: service.Typed(l.Quantity),
-			NoteQuantity: service.Typed(l.NoteQuantity), Spec: l.Spec, UnitPrice: service.Typed(l.UnitPrice),
+		in.Lines = append(in.Lines, service.DeliveryLineInput{LineNo: l.LineNo, Quantity: service.TypedAmount(l.Quantity),
+			NoteQuantity: service.TypedAmount(l.NoteQuantity), Spec: l.Spec, UnitPrice: service.TypedAmount(l.UnitPrice),
 			SupplierID: l.SupplierID, Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
 	}
 	key := r.PostForm.Get("key")
@@ -471,8 +471,8 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		rows = append(rows, i)
-		in.Lines = append(in.Lines, service.InvoiceLineInput{LineNo: row.LineNo, Quantity: service.Typed(row.Quantity),
-			Amount: service.Typed(row.Amount)})
+		in.Lines = append(in.Lines, service.InvoiceLineInput{LineNo: row.LineNo, Quantity: service.TypedAmount(row.Quantity),
+			Amount: service.TypedAmount(row.Amount)})
 	}
 	key := v.Get("key")
 	if len(key) > door.MaxIdempotencyKey {

@@ -409,7 +409,7 @@ type meetingsData struct {
 	Meetings []store.Meeting
 	Form     *meetingForm
 	Kinds    []string
-	People   []userRef
+	People   []service.UserRef
 }
 
 func (s *server) meetingsPage(w http.ResponseWriter, r *http.Request) {

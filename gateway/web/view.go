@@ -8,6 +8,7 @@ import (
 	"signoff/chain"
 	"signoff/policy"
 	"signoff/service"
+	"signoff/store"
 )
 
 // Helpers the templates call on the page to hand a partial what it needs.
@@ -16,7 +17,7 @@ import (
 type rowData struct {
 	P   *page
 	C   service.CaseSummary
-	For *userRef // the person the reader stands in for, on a delegated row
+	For *service.UserRef // the person the reader stands in for, on a delegated row
 }
 
 // Row is a case list's row.
@@ -41,12 +42,7 @@ func (p *page) Line(i int, l formLine) lineData { return lineData{P: p, I: i, L:
 func (p *page) BlankLine() formLine { return formLine{} }
 
 // ID names one input of the line, unique on the page.
-func (d lineData) ID(field string) string {
-	if d.I < 0 {
-		return "line-new-" + field
-	}
-	return fmt.Sprintf("line-%d-%s", d.I, field)
-}
+func (d lineData) ID(field string) string { return rowInputID(d.I, field) }
 
 // Err is the problem of one of the line's fields.
 func (d lineData) Err(field string) string {
@@ -54,6 +50,12 @@ func (d lineData) Err(field string) string {
 		return f.LineErr(d.I, field)
 	}
 	return ""
+}
+
+// Required reports whether every line needs the field.
+func (d lineData) Required(field string) bool {
+	f, ok := d.P.Data.(*expenseForm)
+	return ok && f.Required("lines[]."+field)
 }
 
 // actsData is a set of action forms: the reader's own, or those they take for someone. Each
@@ -139,14 +141,14 @@ func (p *page) BudgetLineName(id string) string {
 func (p *page) Person(id string) string { return service.UserName(p.doc, id) }
 
 // PeopleExcept lists the policy's people but those named: whom a form may pick.
-func (p *page) PeopleExcept(ids ...string) []userRef {
-	var out []userRef
+func (p *page) PeopleExcept(ids ...string) []service.UserRef {
+	var out []service.UserRef
 	if p.doc == nil {
 		return out
 	}
 	for _, pu := range p.doc.Users {
 		if !slices.Contains(ids, pu.ID) {
-			out = append(out, userRef{ID: pu.ID, Name: pu.Name})
+			out = append(out, service.UserRef{ID: pu.ID, Name: pu.Name})
 		}
 	}
 	return out
@@ -166,3 +168,17 @@ func (p *page) Size(n int64) string {
 // Why says why a route is what it is in the reader's language; sentence is what a route resolved
 // before its reasons were phrases says instead.
 func (p *page) Why(w policy.Why, sentence string) string { return w.Or(sentence, p.Lang) }
+
+// keptData is an upload a form keeps, for the "kept_upload" partial: the checkbox's name and
+// id (or "").
+type keptData struct {
+	P    *page
+	Name string
+	For  string
+	A    store.Attachment
+}
+
+// Kept hands the "kept_upload" partial an upload.
+func (p *page) Kept(name, id string, a store.Attachment) keptData {
+	return keptData{P: p, Name: name, For: id, A: a}
+}

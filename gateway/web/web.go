@@ -70,9 +70,7 @@ func (s *Site) Public(r chi.Router) {
 func (s *Site) Pages(r chi.Router) {
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusSeeOther) })
 	r.Get("/inbox", s.inboxPage)
-	r.Get("/expenses/new", s.newExpensePage)
-	r.Post("/expenses/new", s.newExpenseSubmit)
-	r.Post("/expenses/preview", s.previewFragment)
+	s.filingPages(r, "/expenses", "ui.form.title", func(action string) filing { return newExpenseForm(action) })
 	r.Get("/cases", s.searchCasesPage)
 	r.Get("/cases/{id}", s.casePage)
 	r.Post("/cases/{id}/actions/{action}", s.caseActionSubmit)
