@@ -155,7 +155,7 @@ var guards = map[string]guard{
 }
 
 // errUnguarded refuses a route the guards table does not name.
-var errUnguarded = &apiError{Status: http.StatusForbidden, Code: "unguarded_route",
+var errUnguarded = &door.Error{Status: http.StatusForbidden, Code: "unguarded_route",
 	Message: "This route does not say who may call it, so nobody may; it has been logged."}
 
 // guarded is the middleware behind sign-in on both doors: it lets the request through only when
@@ -173,7 +173,7 @@ func (s *server) guarded(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		grants, err := s.svc.GrantsToday(r.Context(), userFrom(r.Context()))
+		grants, err := s.svc.GrantsToday(r.Context(), door.User(r.Context()))
 		if err == nil {
 			err = grants.Require(g.cap)
 		}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"signoff/gateway/door"
 	"signoff/gateway/web"
 	"signoff/service"
 	"strings"
@@ -239,7 +240,7 @@ func TestClassify(t *testing.T) {
 		{errors.New("pq: connection refused"), 500, "internal"},
 	}
 	for _, tt := range tests {
-		got := classify(tt.err)
+		got := door.Classify(tt.err)
 		if got.Status != tt.status || got.Code != tt.code {
 			t.Errorf("%v: got %d %s, want %d %s", tt.err, got.Status, got.Code, tt.status, tt.code)
 		}
@@ -247,7 +248,7 @@ func TestClassify(t *testing.T) {
 			t.Errorf("internal error leaks its cause: %q", got.Message)
 		}
 	}
-	over := classify(&store.OverBudgetError{BudgetLine: "b", Requested: 100, Remaining: -5})
+	over := door.Classify(&store.OverBudgetError{BudgetLine: "b", Requested: 100, Remaining: -5})
 	if over.Details["requested"] != "1.00" || over.Details["remaining"] != "-0.05" || over.Details["budget_line"] != "b" {
 		t.Errorf("over-budget details: %v", over.Details)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"signoff/config"
 	"signoff/gateway/api"
+	"signoff/gateway/door"
 	"signoff/gateway/web"
 	"signoff/store"
 )
@@ -110,8 +111,8 @@ func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.accessLog, s.recoverPanics)
 	// The API answers in JSON, the web UI in pages.
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errMethodNotAllowed) })
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrMethodNotAllowed) })
 
 	r.Get("/livez", s.livez)
 	r.Get("/healthz", s.healthz)
@@ -186,7 +187,7 @@ func (s *server) failFor(w http.ResponseWriter, r *http.Request, err error) {
 
 // livez answers as long as the process serves HTTP.
 func (s *server) livez(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	door.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // healthResponse is the body of /healthz.
@@ -213,5 +214,8 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	if res.Status != "ok" {
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, res)
+	door.WriteJSON(w, status, res)
 }
+
+// fail answers an error through door's one mapping.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) { door.Fail(w, r, s.log, err) }

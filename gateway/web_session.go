@@ -77,7 +77,7 @@ func (s *server) requireWebUser(next http.Handler) http.Handler {
 		ws := door.SessionOf(r.Context())
 		if ws.User == nil {
 			if r.Method != http.MethodGet {
-				s.web.ErrorPage(w, r, errUnauthorized)
+				s.web.ErrorPage(w, r, door.ErrUnauthorized)
 				return
 			}
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
