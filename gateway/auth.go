@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"signoff/gateway/door"
 	"signoff/service"
 	"strings"
 	"sync"
@@ -57,7 +58,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 // login checks a user's password and opens a session: a random bearer token, stored hashed.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	var in loginRequest
-	if err := decodeJSON(r, &in); err != nil {
+	if err := door.DecodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -85,25 +86,25 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u)})
+	door.WriteJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u)})
 }
 
-// checkPassword returns the user whose password this is, or errInvalidCredentials. The API's
+// checkPassword returns the user whose password this is, or door.ErrInvalidCredentials. The API's
 // login and the web sign-in both check through it.
 func (s *server) checkPassword(ctx context.Context, userID, password string) (store.User, error) {
 	if len(userID) > 200 || len(password) > 72 { // bcrypt reads at most 72 bytes
-		return store.User{}, errInvalidCredentials
+		return store.User{}, door.ErrInvalidCredentials
 	}
 	u, err := s.store.UserByID(ctx, userID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return store.User{}, errInvalidCredentials
+		return store.User{}, door.ErrInvalidCredentials
 	case err != nil:
 		return store.User{}, fmt.Errorf("login: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		return store.User{}, errInvalidCredentials
+		return store.User{}, door.ErrInvalidCredentials
 	}
 	return u, nil
 }
@@ -135,25 +136,20 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 type meResponse struct {
-	User      sessionUser `json:"user"`
-	Email     string      `json:"email"`
-	ActingFor []userRef   `json:"acting_for"` // delegators in force now: whom the caller may act for
+	User      sessionUser       `json:"user"`
+	Email     string            `json:"email"`
+	ActingFor []service.UserRef `json:"acting_for"` // delegators in force now: whom the caller may act for
 }
 
 // me describes the caller and whom they may act for now (代理).
 func (s *server) me(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	delegators, err := s.store.Delegators(ctx, u.ID, s.now())
+	actingFor, err := s.svc.ActingFor(ctx, u)
 	if err != nil {
-		s.fail(w, r, fmt.Errorf("me: %w", err))
+		s.fail(w, r, err)
 		return
 	}
-	names, err := s.names(ctx, delegators)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("me: %w", err))
-		return
-	}
-	writeJSON(w, http.StatusOK, meResponse{User: sessionUserOf(u), Email: u.Email, ActingFor: names.refs(delegators)})
+	door.WriteJSON(w, http.StatusOK, meResponse{User: sessionUserOf(u), Email: u.Email, ActingFor: actingFor})
 }

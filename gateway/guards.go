@@ -1,13 +1,12 @@
 package gateway
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/policy"
-	"signoff/service"
 )
 
 // Every route of both doors names what it needs here, in one table: nothing (public), a signed-in
@@ -156,7 +155,7 @@ var guards = map[string]guard{
 }
 
 // errUnguarded refuses a route the guards table does not name.
-var errUnguarded = &apiError{Status: http.StatusForbidden, Code: "unguarded_route",
+var errUnguarded = &door.Error{Status: http.StatusForbidden, Code: "unguarded_route",
 	Message: "This route does not say who may call it, so nobody may; it has been logged."}
 
 // guarded is the middleware behind sign-in on both doors: it lets the request through only when
@@ -174,7 +173,7 @@ func (s *server) guarded(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		grants, err := s.svc.GrantsToday(r.Context(), userFrom(r.Context()))
+		grants, err := s.svc.GrantsToday(r.Context(), door.User(r.Context()))
 		if err == nil {
 			err = grants.Require(g.cap)
 		}
@@ -182,20 +181,6 @@ func (s *server) guarded(next http.Handler) http.Handler {
 			s.failFor(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(withGrants(r.Context(), grants)))
+		next.ServeHTTP(w, r.WithContext(door.WithGrants(r.Context(), grants)))
 	})
-}
-
-// Pages and handlers behind the guard find the grants it read in the request's context, so that
-// one request asks the policy and the registry once.
-type grantsKey struct{}
-
-func withGrants(ctx context.Context, g service.Grants) context.Context {
-	return context.WithValue(ctx, grantsKey{}, g)
-}
-
-// grantsFrom returns the grants the guard read for this request, if it read them.
-func grantsFrom(ctx context.Context) (service.Grants, bool) {
-	g, ok := ctx.Value(grantsKey{}).(service.Grants)
-	return g, ok
 }

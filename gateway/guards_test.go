@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
+	"signoff/gateway/web"
 	"signoff/i18n"
 	"signoff/policy"
 	"signoff/service"
@@ -36,7 +37,7 @@ func (r route) path() string {
 func allRoutes(t *testing.T) []route {
 	t.Helper()
 	var out []route
-	err := chi.Walk((&server{}).routes().(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+	err := chi.Walk((&server{web: &web.Site{}}).routes().(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		out = append(out, route{method, pattern})
 		return nil
 	})

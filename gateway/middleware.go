@@ -73,9 +73,9 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 			if rec == http.ErrAbortHandler {
 				panic(rec)
 			}
-			s.log.ErrorContext(r.Context(), "panic", "request_id", requestIDFrom(r.Context()),
+			s.log.ErrorContext(r.Context(), "panic", "request_id", door.RequestID(r.Context()),
 				"panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
-			s.fail(w, r, errInternal)
+			s.fail(w, r, door.ErrInternal)
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -86,7 +86,7 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 func (s *server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
-			s.fail(w, r, errBodyTooLarge)
+			s.fail(w, r, door.ErrBodyTooLarge)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
@@ -101,7 +101,7 @@ func (s *server) requireJSON(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.ContentLength != 0 {
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != "application/json" {
-				s.fail(w, r, errUnsupportedMedia)
+				s.fail(w, r, door.ErrUnsupportedMedia)
 				return
 			}
 		}
@@ -114,7 +114,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := bearerToken(r)
 		if !ok {
-			s.fail(w, r, errUnauthorized)
+			s.fail(w, r, door.ErrUnauthorized)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
@@ -122,7 +122,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		cancel()
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			s.fail(w, r, errUnauthorized)
+			s.fail(w, r, door.ErrUnauthorized)
 			return
 		case err != nil:
 			s.fail(w, r, fmt.Errorf("authenticate: %w", err))

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"signoff/gateway/door"
+	"signoff/gateway/web"
 	"signoff/service"
 	"strings"
 	"testing"
@@ -35,7 +37,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	t.Parallel()
 	spec := loadSpec(t)
-	s := &server{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &server{log: slog.New(slog.NewTextHandler(io.Discard, nil)), web: &web.Site{}}
 	mux, ok := s.routes().(chi.Routes)
 	if !ok {
 		t.Fatal("routes() is not a chi router")
@@ -238,7 +240,7 @@ func TestClassify(t *testing.T) {
 		{errors.New("pq: connection refused"), 500, "internal"},
 	}
 	for _, tt := range tests {
-		got := classify(tt.err)
+		got := door.Classify(tt.err)
 		if got.Status != tt.status || got.Code != tt.code {
 			t.Errorf("%v: got %d %s, want %d %s", tt.err, got.Status, got.Code, tt.status, tt.code)
 		}
@@ -246,7 +248,7 @@ func TestClassify(t *testing.T) {
 			t.Errorf("internal error leaks its cause: %q", got.Message)
 		}
 	}
-	over := classify(&store.OverBudgetError{BudgetLine: "b", Requested: 100, Remaining: -5})
+	over := door.Classify(&store.OverBudgetError{BudgetLine: "b", Requested: 100, Remaining: -5})
 	if over.Details["requested"] != "1.00" || over.Details["remaining"] != "-0.05" || over.Details["budget_line"] != "b" {
 		t.Errorf("over-budget details: %v", over.Details)
 	}

@@ -1,8 +1,9 @@
-// Package gateway is Signoff's HTTP API: a JSON API under /api/v1 that people's browsers and
-// tools call to sign in, submit claims, see their inbox and act on cases. Handlers are thin:
-// decode → validate → call the store or Temporal → map the error → encode. Lists and case pages
-// are read from Postgres (the read model, already current when an action returns); decisions go
-// to the case's workflow as Temporal Updates.
+// Package gateway is Signoff's HTTP front: the router that mounts its two doors, the JSON API
+// under /api/v1 (gateway/api) and the web pages (gateway/web), and what comes before either runs:
+// request IDs, the access log, body limits, bearer and cookie sessions, CSRF, the route guard
+// that asks the policy for each route's capability (guards.go), health checks and the OpenAPI
+// document. Both doors call the same operations (service/) and map errors the one way
+// (gateway/door); nothing here holds a business rule.
 package gateway
 
 import (
@@ -19,6 +20,8 @@ import (
 
 	"signoff/config"
 	"signoff/gateway/api"
+	"signoff/gateway/door"
+	"signoff/gateway/web"
 	"signoff/store"
 )
 
@@ -51,9 +54,9 @@ type server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	autoPay  bool
-	ui       *webUI
 	svc      *service.Service // the operations both doors call
 	api      *api.API         // the JSON door: handlers per domain (gateway/api)
+	web      *web.Site        // the pages: handlers per domain (gateway/web)
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -83,23 +86,23 @@ func New(d Deps) (http.Handler, error) {
 	if now == nil {
 		now = time.Now
 	}
-	ui, err := loadWebUI()
-	if err != nil {
-		return nil, err
-	}
 	svc, err := service.New(service.Deps{Store: d.Store, Policies: d.Policies, Temporal: d.Temporal,
 		TemporalConfig: d.TemporalConfig, Logger: d.Logger, Now: now, AutoPay: d.AutoPay})
 	if err != nil {
 		return nil, err
 	}
-	jsonAPI, err := api.New(svc, d.Logger, d.Gateway.ActionTimeout)
+	jsonAPI, err := api.New(svc, d.Logger, d.Gateway)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.New(web.Deps{Service: svc, Logger: d.Logger, Gateway: d.Gateway})
 	if err != nil {
 		return nil, err
 	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, ui: ui, svc: svc,
-		api: jsonAPI,
+		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, svc: svc,
+		api: jsonAPI, web: pages,
 	}
 	return s.routes(), nil
 }
@@ -108,15 +111,15 @@ func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.accessLog, s.recoverPanics)
 	// The API answers in JSON, the web UI in pages.
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errNotFound) })
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, errMethodNotAllowed) })
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrNotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrMethodNotAllowed) })
 
 	r.Get("/livez", s.livez)
 	r.Get("/healthz", s.healthz)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		// Uploads are multipart and bounded by gateway.max_upload_bytes; everything else is JSON.
-		r.With(s.authenticate, s.guarded).Post("/attachments", s.uploadAttachment)
+		r.With(s.authenticate, s.guarded).Post("/attachments", s.api.Upload)
 		r.Group(func(r chi.Router) {
 			r.Use(s.limitBody, s.requireJSON)
 			r.Get("/openapi.yaml", s.openAPI)
@@ -133,13 +136,9 @@ func (s *server) routes() http.Handler {
 				s.api.Purchases(r)
 				s.api.Orders(r)
 
-				r.Get("/attachments/{id}", s.getAttachment)
-				r.Get("/attachments/{id}/content", s.apiAttachmentContent)
-
-				r.Get("/inbox/counts", s.inboxCounts)
-				r.Get("/cases", s.listCases)
-				r.Get("/cases/{id}", s.getCase)
-				r.Post("/cases/{id}/actions/{action}", s.act)
+				s.api.Attachments(r)
+				s.api.Lists(r)
+				s.api.Cases(r)
 
 				s.api.Delegations(r)
 				s.api.Suppliers(r)
@@ -155,18 +154,40 @@ func (s *server) routes() http.Handler {
 	return r
 }
 
+// webRoutes mounts the web UI at the root: the assets and the sign-in before a session, the
+// pages after it (gateway/web), each behind the route guard.
+func (s *server) webRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(s.webHeaders, s.webSession)
+		s.web.Public(r)
+		r.Get("/lang", s.switchLang)
+		r.Get("/login", s.loginPage)
+		r.Post("/login", s.loginSubmit)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireWebUser, s.guarded)
+			r.Post("/logout", s.logoutSubmit)
+			// The API's answers that pages read with the web session: the big screen's figures and
+			// the assessment's spreadsheet.
+			r.Get("/boards/center.json", s.api.BoardCenter)
+			r.Get("/kpi/export.csv", s.api.CompletionCSV)
+			s.web.Pages(r)
+		})
+	})
+}
+
 // failFor answers an error in the language of the path: JSON under /api/, a page elsewhere.
 func (s *server) failFor(w http.ResponseWriter, r *http.Request, err error) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		s.fail(w, r, err)
 		return
 	}
-	s.webHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, err) })).ServeHTTP(w, r)
+	s.webHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.web.ErrorPage(w, r, err) })).ServeHTTP(w, r)
 }
 
 // livez answers as long as the process serves HTTP.
 func (s *server) livez(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	door.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // healthResponse is the body of /healthz.
@@ -193,5 +214,8 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	if res.Status != "ok" {
 		status = http.StatusServiceUnavailable
 	}
-	writeJSON(w, status, res)
+	door.WriteJSON(w, status, res)
 }
+
+// fail answers an error through door's one mapping.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) { door.Fail(w, r, s.log, err) }

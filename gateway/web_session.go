@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"signoff/gateway/door"
+	"signoff/gateway/web"
 	"signoff/i18n"
 	"signoff/store"
 )
@@ -29,23 +30,6 @@ const (
 	langCookie      = "signoff_lang"
 	csrfField       = "_csrf"
 )
-
-// webSession is what webSession middleware learns of the reader.
-type webSession struct {
-	user  *store.User
-	token string
-	csrf  string
-	lang  i18n.Lang
-}
-
-type webSessionKey struct{}
-
-func webSessionFrom(ctx context.Context) *webSession {
-	if ws, ok := ctx.Value(webSessionKey{}).(*webSession); ok {
-		return ws
-	}
-	return &webSession{lang: i18n.Default}
-}
 
 // webHeaders sets the security headers of every page: no framing, no inline scripts or styles,
 // nothing loaded from elsewhere.
@@ -64,10 +48,10 @@ func (s *server) webHeaders(next http.Handler) http.Handler {
 // webSession reads the language cookie and, when there is a session cookie, the signed-in user.
 func (s *server) webSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws := &webSession{lang: i18n.Default}
+		ws := &door.Session{Lang: i18n.Default}
 		if c, err := r.Cookie(langCookie); err == nil {
 			if l, ok := i18n.Parse(c.Value); ok {
-				ws.lang = l
+				ws.Lang = l
 			}
 		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
@@ -76,13 +60,13 @@ func (s *server) webSession(next http.Handler) http.Handler {
 			cancel()
 			switch {
 			case err == nil:
-				ws.user, ws.token, ws.csrf = &u, c.Value, csrfToken(c.Value)
+				ws.User, ws.Token, ws.CSRF = &u, c.Value, csrfToken(c.Value)
 			case !errors.Is(err, store.ErrNotFound):
-				s.errorPage(w, r, fmt.Errorf("web session: %w", err))
+				s.web.ErrorPage(w, r, fmt.Errorf("web session: %w", err))
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), webSessionKey{}, ws)))
+		next.ServeHTTP(w, r.WithContext(door.WithSession(r.Context(), ws)))
 	})
 }
 
@@ -90,10 +74,10 @@ func (s *server) webSession(next http.Handler) http.Handler {
 // refuses any POST whose CSRF token does not match the session's.
 func (s *server) requireWebUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws := webSessionFrom(r.Context())
-		if ws.user == nil {
+		ws := door.SessionOf(r.Context())
+		if ws.User == nil {
 			if r.Method != http.MethodGet {
-				s.errorPage(w, r, errUnauthorized)
+				s.web.ErrorPage(w, r, door.ErrUnauthorized)
 				return
 			}
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -101,22 +85,22 @@ func (s *server) requireWebUser(next http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			if err := s.parseWebForm(w, r); err != nil {
-				s.errorPage(w, r, err)
+				s.web.ErrorPage(w, r, err)
 				return
 			}
 			if r.MultipartForm != nil {
 				defer func() { _ = r.MultipartForm.RemoveAll() }()
 			}
-			if !sameToken(formCSRF(r), ws.csrf) {
-				s.errorPage(w, r, errCSRF)
+			if !sameToken(formCSRF(r), ws.CSRF) {
+				s.web.ErrorPage(w, r, errCSRF)
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), *ws.user)))
+		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), *ws.User)))
 	})
 }
 
-var errCSRF = &apiError{Status: http.StatusForbidden, Code: "csrf",
+var errCSRF = &door.Error{Status: http.StatusForbidden, Code: "csrf",
 	Message: "The form has expired or did not come from this site; reload the page and try again."}
 
 // csrfToken derives a session's CSRF token from its session token.
@@ -139,22 +123,9 @@ func formCSRF(r *http.Request) string {
 func (s *server) parseWebForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 4*s.cfg.MaxUploadBytes+s.cfg.MaxBodyBytes)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return formError(r.ParseMultipartForm(8 << 20))
+		return door.FormError(r.ParseMultipartForm(8 << 20))
 	}
-	return formError(r.ParseForm())
-}
-
-// formError tells a body over the limit (413) from a form that cannot be read (400).
-func formError(err error) error {
-	var tooLarge *http.MaxBytesError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &tooLarge):
-		return fmt.Errorf("read form: %w", err)
-	}
-	return &apiError{Status: http.StatusBadRequest, Code: "malformed_form",
-		Message: "The form could not be read; reload the page and try again."}
+	return door.FormError(r.ParseForm())
 }
 
 func sameToken(a, b string) bool {
@@ -177,39 +148,30 @@ func localPath(next string) string {
 	return next
 }
 
-// loginForm is what the sign-in page shows.
-type loginForm struct {
-	User  string
-	Next  string
-	Error string
-	Token string // the double-submit CSRF token
-}
-
 // loginPage shows the sign-in form, or sends a signed-in reader on.
 func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 	next := localPath(r.URL.Query().Get("next"))
-	if webSessionFrom(r.Context()).user != nil {
+	if door.SessionOf(r.Context()).User != nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	s.showLogin(w, r, http.StatusOK, loginForm{Next: next})
+	s.showLogin(w, r, http.StatusOK, web.LoginForm{Next: next})
 }
 
-func (s *server) showLogin(w http.ResponseWriter, r *http.Request, status int, f loginForm) {
+// showLogin renders the sign-in page with a fresh double-submit token.
+func (s *server) showLogin(w http.ResponseWriter, r *http.Request, status int, f web.LoginForm) {
 	var raw [24]byte
 	_, _ = rand.Read(raw[:])
 	f.Token = base64.RawURLEncoding.EncodeToString(raw[:])
 	http.SetCookie(w, s.cookie(r, loginCSRFCookie, f.Token, 3600))
-	p := s.newPage(r, "ui.login.title")
-	p.Data = f
-	s.render(w, r, status, "login", p)
+	s.web.Login(w, r, status, f)
 }
 
 // loginSubmit checks the password and starts a web session.
 func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	lang := webSessionFrom(r.Context()).lang
-	f := loginForm{User: strings.TrimSpace(r.PostFormValue("user")), Next: localPath(r.PostFormValue("next"))}
+	lang := door.SessionOf(r.Context()).Lang
+	f := web.LoginForm{User: strings.TrimSpace(r.PostFormValue("user")), Next: localPath(r.PostFormValue("next"))}
 	c, err := r.Cookie(loginCSRFCookie)
 	if err != nil || !sameToken(c.Value, r.PostFormValue(csrfField)) {
 		f.Error = i18n.T(lang, "error.csrf")
@@ -237,18 +199,18 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	e := s.explain(r, lang, err)
-	f.Error = e.Message
-	s.showLogin(w, r, e.Status, f)
+	status, message := s.web.Say(r, lang, err)
+	f.Error = message
+	s.showLogin(w, r, status, f)
 }
 
 // logoutSubmit ends the session and forgets the cookie.
 func (s *server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
-	ws := webSessionFrom(r.Context())
+	ws := door.SessionOf(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	if err := s.store.DeleteSession(ctx, ws.token); err != nil {
-		s.errorPage(w, r, fmt.Errorf("logout: %w", err))
+	if err := s.store.DeleteSession(ctx, ws.Token); err != nil {
+		s.web.ErrorPage(w, r, fmt.Errorf("logout: %w", err))
 		return
 	}
 	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))

@@ -3,14 +3,10 @@ package gateway
 import (
 	"context"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,12 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
-	"signoff/chain"
 	"signoff/config"
-	"signoff/gateway/door"
 	"signoff/i18n"
-	"signoff/policy"
-	"signoff/service"
 )
 
 // Web UI tests over real HTTP: sign-in, CSRF, escaping, labels, the form without JavaScript and
@@ -71,6 +63,9 @@ func (w *webClient) send(req *http.Request) webPage {
 	}
 	return p
 }
+
+// localInput is how an <input type="datetime-local"> sends a time.
+const localInput = "2006-01-02T15:04"
 
 func (w *webClient) get(path string) webPage {
 	w.t.Helper()
@@ -549,64 +544,6 @@ func TestWebNotFound(t *testing.T) {
 	h.must(h.do(call{Method: "GET", Path: "/api/v1/nope", User: "huang.lei", Broken: true}), http.StatusNotFound, "not_found")
 }
 
-// Every sentence a template asks for is in both catalogues, and every state the chain can be in
-// has its words.
-func TestWebCataloguesCoverTheTemplates(t *testing.T) {
-	files, err := filepath.Glob("web/templates/*.html")
-	if err != nil || len(files) == 0 {
-		t.Fatal("no templates", err)
-	}
-	literal := regexp.MustCompile(`T "((?:ui|error|problem)\.[a-z_.]+)"`)
-	keys := map[string]bool{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
-			keys[m[1]] = true
-		}
-	}
-	for _, text := range []filingText{expenseText, purchaseText} { // the filing forms' shared parts
-		for _, k := range []string{text.Heading, text.Purpose, text.PurposeHint, text.Category, text.Goods,
-			text.PreviewIncomplete, text.PreviewOverBudget} {
-			if k != "" {
-				keys[k] = true
-			}
-		}
-	}
-	for _, tab := range service.InboxTabs {
-		keys["ui.tab."+string(tab)] = true
-		keys["ui.inbox.empty."+string(tab)] = true
-	}
-	for _, st := range service.CaseStatuses {
-		keys["status."+st] = true
-	}
-	for _, a := range chain.Actions {
-		keys["action."+string(a)] = true
-		keys["ui.flash."+string(a)] = true
-	}
-	for _, d := range []chain.Decision{chain.DecSubmitted, chain.DecApproved, chain.DecRejected, chain.DecReturned,
-		chain.DecResubmitted, chain.DecWithdrawn, chain.DecTransferred, chain.DecSignerAdded, chain.DecCommented,
-		chain.DecNudged, chain.DecPaid, chain.DecReminded, chain.DecEscalated} {
-		keys["decision."+string(d)] = true
-	}
-	for _, r := range []policy.Role{policy.RoleHandler, policy.RoleWitness, policy.RoleReceiver, policy.RoleReviewer,
-		policy.RoleApprover, policy.RoleCashier} {
-		keys["role."+string(r)] = true
-	}
-	for code := range door.RefusalStatus {
-		keys["error."+code] = true
-	}
-	for k := range keys {
-		for _, l := range i18n.Langs {
-			if !i18n.Has(l, k) {
-				t.Errorf("%s lacks %q", l, k)
-			}
-		}
-	}
-}
-
 // A signer names a stand-in for a period; the stand-in finds the signer's cases in their inbox
 // and signs on the signer's behalf, and the seal says so.
 func TestWebDelegation(t *testing.T) {
@@ -688,27 +625,5 @@ func TestWebSearch(t *testing.T) {
 	bad := staff.get("/cases?from=2026-13-01")
 	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, i18n.T(i18n.ZH, "problem.date")) {
 		t.Errorf("a bad date: %d", bad.Status)
-	}
-}
-
-// TestEveryTemplateIsAPage: the page list names every template file but the layout and the
-// partials (partials*.html), once, so that no page is forgotten and none is parsed twice.
-func TestEveryTemplateIsAPage(t *testing.T) {
-	entries, err := fs.ReadDir(templateFS, "web/templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		if name := strings.TrimSuffix(e.Name(), ".html"); name != "layout" && !strings.HasPrefix(name, "partials") {
-			files = append(files, name)
-		}
-	}
-	listed := slices.Sorted(slices.Values(pageNames))
-	if !slices.Equal(listed, files) {
-		t.Errorf("pageNames %v, templates %v", listed, files)
-	}
-	if len(slices.Compact(slices.Clone(listed))) != len(listed) {
-		t.Errorf("pageNames names a page twice: %v", listed)
 	}
 }

@@ -36,24 +36,24 @@ func CaseActionType(name string) (chain.ActionType, error) {
 // MaxShortText bounds a short text as typed: a step key, a user ID, a bank reference.
 const MaxShortText = 200
 
-// ActionInput is an action on a case as a person sends it. Which fields matter depends on the
+// ActionInput is an action on a case as a person sends it (the API's body as it is). Which fields matter depends on the
 // action (chain.Form says which a form takes); the chain decides whether it may be taken.
 type ActionInput struct {
-	Revision   *int
-	Comment    string
-	ToStep     string
-	Target     string
-	Position   string
-	Reference  string
-	PaidAt     string // RFC 3339
-	OnBehalfOf string
+	Revision   *int   `json:"revision"`
+	Comment    string `json:"comment"`
+	ToStep     string `json:"to_step"`
+	Target     string `json:"target"`
+	Position   string `json:"position"`
+	Reference  string `json:"reference"`
+	PaidAt     string `json:"paid_at"` // RFC 3339
+	OnBehalfOf string `json:"on_behalf_of"`
 	// Edits is a resubmitted expense claim's correction, Request a resubmitted purchase
 	// request's revision (after a countersigner refused the contract, say); nil resubmits the
 	// case as it is. Each is checked with the rules of a submission of its kind (claims.go,
 	// purchase.go), under the policy version the case keeps, and stored for the workflow to
 	// apply with the resubmission's seal.
-	Edits   *ClaimInput
-	Request *PurchaseInput
+	Edits   *ClaimInput    `json:"edits"`
+	Request *PurchaseInput `json:"request"`
 }
 
 // Act carries out u's action of type t on a case as an Update of the case's workflow and returns

@@ -266,7 +266,7 @@ func (s *Service) CaseDetailOf(ctx context.Context, u store.User, v store.CaseVi
 		OnBehalfForms:     map[string][]chain.Form{},
 		Attachments:       make([]AttachmentView, 0, len(v.Attachments)),
 		CC:                names.refs(v.Copies),
-		TemporalURL:       s.workflowUIURL(c.ID),
+		TemporalURL:       s.WorkflowURL(c.ID),
 	}
 	for _, a := range v.Attachments {
 		d.Attachments = append(d.Attachments, AttachmentViewOf(a))

@@ -139,3 +139,16 @@ func (s *Service) Delegations(ctx context.Context, u store.User) (DelegationBook
 	}
 	return b, nil
 }
+
+// ActingFor names whom u may act for now: the delegators whose delegation to u is in force (代理).
+func (s *Service) ActingFor(ctx context.Context, u store.User) ([]UserRef, error) {
+	delegators, err := s.store.Delegators(ctx, u.ID, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("acting for: %w", err)
+	}
+	names, err := s.names(ctx, delegators)
+	if err != nil {
+		return nil, fmt.Errorf("acting for: %w", err)
+	}
+	return names.refs(delegators), nil
+}

@@ -129,6 +129,15 @@ func (s *Service) InboxCounts(ctx context.Context, u store.User, limit int) (sto
 	return c, nil
 }
 
+// TodoCount is how many cases wait for u, up to limit: the navigation's badge.
+func (s *Service) TodoCount(ctx context.Context, u store.User, limit int) (int, error) {
+	n, err := s.store.TodoCount(ctx, u.ID, limit)
+	if err != nil {
+		return 0, fmt.Errorf("todo count: %w", err)
+	}
+	return min(n, limit), nil
+}
+
 // list reads one page of a list for u. On the first page of the todo scope it adds the cases
 // held by those u stands in for: the store's cursor orders one list, and a delegate's extra
 // inbox is short.

@@ -201,7 +201,7 @@ func (s *Service) OrderViewOf(ctx context.Context, o store.Order, lang i18n.Lang
 	v := OrderView{ID: o.ID, CaseID: o.CaseID, Status: o.State.Status, Amount: policy.Money(o.Amount),
 		IssuedAt: o.IssuedAt, ClosedAt: o.ClosedAt, InvoiceNo: o.State.InvoiceNo, Invoice: o.State.Invoice,
 		Match: o.State.Match, MatchIssues: map[string]string{}, Settlement: o.State.Settlement,
-		TemporalURL: s.workflowUIURL(o.ID), Lines: []OrderLineView{}, Deliveries: []DeliveryView{}, Returns: []ReturnView{}}
+		TemporalURL: s.WorkflowURL(o.ID), Lines: []OrderLineView{}, Deliveries: []DeliveryView{}, Returns: []ReturnView{}}
 	if v.Invoice == nil {
 		v.Invoice = []procure.InvoiceLine{}
 	}

@@ -44,7 +44,7 @@ func (s *Service) ProblemViewOf(ctx context.Context, u store.User, p store.Probl
 
 // problemView is the view of p for u, with the problem's state and the forms of what u may do.
 func (s *Service) problemView(ctx context.Context, u store.User, p store.Problem) (ProblemView, prb.State, []prb.Form, error) {
-	v := ProblemView{Problem: p, AllowedActions: []prb.ActionType{}, TemporalURL: s.workflowUIURL(p.ID)}
+	v := ProblemView{Problem: p, AllowedActions: []prb.ActionType{}, TemporalURL: s.WorkflowURL(p.ID)}
 	seals, err := s.store.ProblemSeals(ctx, p.ID)
 	if err != nil {
 		return ProblemView{}, prb.State{}, nil, err

@@ -294,8 +294,8 @@ func (s *Service) ProblemUploads(ctx context.Context, u store.User, ids []string
 	return s.KeptUploads(ctx, u, ids)
 }
 
-// workflowUIURL links a workflow in the Temporal UI, or is "" when no UI is configured.
-func (s *Service) workflowUIURL(id string) string {
+// WorkflowURL links a workflow in the Temporal UI, or is "" when no UI is configured.
+func (s *Service) WorkflowURL(id string) string {
 	if s.tcfg.UIURL == "" {
 		return ""
 	}

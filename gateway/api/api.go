@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"signoff/config"
 	"signoff/gateway/door"
 	"signoff/service"
 )
@@ -21,19 +22,22 @@ type API struct {
 	svc           *service.Service
 	log           *slog.Logger
 	actionTimeout time.Duration // how long an action may wait for its case's workflow
+	maxUpload     int64         // the largest file accepted, in bytes
 }
 
-// New returns the JSON door over the service.
-func New(svc *service.Service, log *slog.Logger, actionTimeout time.Duration) (*API, error) {
+// New returns the JSON door over the service; cfg bounds actions and uploads.
+func New(svc *service.Service, log *slog.Logger, cfg config.GatewayConfig) (*API, error) {
 	switch {
 	case svc == nil:
 		return nil, errors.New("api: service is required")
 	case log == nil:
 		return nil, errors.New("api: logger is required")
-	case actionTimeout <= 0:
+	case cfg.ActionTimeout <= 0:
 		return nil, errors.New("api: action timeout must be positive")
+	case cfg.MaxUploadBytes <= 0:
+		return nil, errors.New("api: upload limit must be positive")
 	}
-	return &API{svc: svc, log: log, actionTimeout: actionTimeout}, nil
+	return &API{svc: svc, log: log, actionTimeout: cfg.ActionTimeout, maxUpload: cfg.MaxUploadBytes}, nil
 }
 
 // fail answers an error through door's one mapping.

@@ -16,6 +16,14 @@ import (
 // The assessment endpoints: the completion rates of a period and the problems behind one, as
 // JSON or CSV.
 
+// CompletionCSV is Completion as a spreadsheet, for the assessment page's download.
+func (a *API) CompletionCSV(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	q.Set("format", "csv")
+	r.URL.RawQuery = q.Encode()
+	a.Completion(w, r)
+}
+
 // Completion answers the rates of a period (format=csv for the spreadsheet); the assessment
 // page's export reuses it with the web session.
 func (a *API) Completion(w http.ResponseWriter, r *http.Request) {

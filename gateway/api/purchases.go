@@ -19,9 +19,6 @@ func (a *API) Purchases(r chi.Router) {
 	r.Post("/purchase-requests/route-preview", a.postPurchasePreview)
 }
 
-// The two handlers are exported only because the gateway's procurementAPI (orders.go) still
-// mounts them by name until the orders endpoints move here; then they go back to lower case.
-
 // postPurchase files a purchase request and answers with its case page once it is routed. With
 // an Idempotency-Key, a retry returns the same case.
 func (a *API) postPurchase(w http.ResponseWriter, r *http.Request) {

@@ -1,10 +1,11 @@
-package gateway
+package web
 
 import (
 	"context"
 	"net/http"
 	"net/url"
 
+	"signoff/gateway/door"
 	"signoff/service"
 )
 
@@ -35,7 +36,7 @@ const searchPageSize = "30"
 
 // searchCasesPage runs a search from the query string and shows the form and its results.
 func (s *server) searchCasesPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	p := s.newPage(r, "ui.search.title")
 	q := r.URL.Query()
 	sp := &searchPage{Statuses: service.CaseStatuses, Searched: len(q) > 0,
@@ -46,7 +47,7 @@ func (s *server) searchCasesPage(w http.ResponseWriter, r *http.Request) {
 			sp.Departments = append(sp.Departments, departmentOption{ID: d.ID, Name: d.Name})
 		}
 	}
-	query := caseQuery(q)
+	query := door.CaseQuery(q)
 	query.Limit = searchPageSize
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()

@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ import (
 type rowData struct {
 	P   *page
 	C   service.CaseSummary
-	For *userRef // the person the reader stands in for, on a delegated row
+	For *service.UserRef // the person the reader stands in for, on a delegated row
 }
 
 // Row is a case list's row.
@@ -141,14 +141,14 @@ func (p *page) BudgetLineName(id string) string {
 func (p *page) Person(id string) string { return service.UserName(p.doc, id) }
 
 // PeopleExcept lists the policy's people but those named: whom a form may pick.
-func (p *page) PeopleExcept(ids ...string) []userRef {
-	var out []userRef
+func (p *page) PeopleExcept(ids ...string) []service.UserRef {
+	var out []service.UserRef
 	if p.doc == nil {
 		return out
 	}
 	for _, pu := range p.doc.Users {
 		if !slices.Contains(ids, pu.ID) {
-			out = append(out, userRef{ID: pu.ID, Name: pu.Name})
+			out = append(out, service.UserRef{ID: pu.ID, Name: pu.Name})
 		}
 	}
 	return out

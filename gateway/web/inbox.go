@@ -1,9 +1,10 @@
-package gateway
+package web
 
 import (
 	"context"
 	"net/http"
 
+	"signoff/gateway/door"
 	"signoff/service"
 	"signoff/store"
 )
@@ -27,7 +28,7 @@ type inboxTab struct {
 // inboxPage lists the reader's cases by tab, overdue first on the to-do tab, with the count of
 // every tab.
 func (s *server) inboxPage(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	p := s.newPage(r, "ui.inbox.title")
 	q := r.URL.Query()
 	tab := store.Scope(q.Get("tab"))

@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/policy"
 	prb "signoff/problem"
@@ -175,7 +176,7 @@ func (s *server) newProblemPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) newProblemSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	v := r.PostForm
@@ -211,7 +212,7 @@ func (s *server) newProblemSubmit(w http.ResponseWriter, r *http.Request) {
 		}
 		bad = invalid.Fields
 	}
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	f.Errors = bad.In(lang)
 	f.Error = i18n.T(lang, "error.invalid_input")
 	s.showProblemForm(w, r, http.StatusUnprocessableEntity, f)
@@ -259,7 +260,7 @@ func (s *server) problemPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) showProblem(w http.ResponseWriter, r *http.Request, status int, id string, d problemPageData) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	pp, err := s.svc.ProblemPage(ctx, userFrom(r.Context()), id)
+	pp, err := s.svc.ProblemPage(ctx, door.User(r.Context()), id)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -291,7 +292,7 @@ func (s *server) readProblemActionForm(r *http.Request) (service.ProblemActionIn
 		in.Assignments = []service.AssignmentInput{{Department: typed.Department, Representatives: typed.Representatives}}
 	}
 	key := f.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	if typed.DueAt != "" {
@@ -314,7 +315,7 @@ func localBack(v string) string {
 
 // problemActionSubmit takes an action from the problem page or the role board.
 func (s *server) problemActionSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	t, err := service.ProblemActionType(chi.URLParam(r, "action"))
 	if err != nil {
@@ -334,7 +335,7 @@ func (s *server) problemActionSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	if e.Status == http.StatusNotFound || e.Status >= 500 {
 		s.errorPage(w, r, err)
 		return
@@ -381,7 +382,7 @@ func (d *roleBoardData) VerifyN() int { return len(d.Verify) + len(d.CenterVerif
 func (s *server) roleBoardPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	b, err := s.svc.RoleBoard(ctx, userFrom(r.Context()))
+	b, err := s.svc.RoleBoard(ctx, door.User(r.Context()))
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -408,20 +409,20 @@ type meetingsData struct {
 	Meetings []store.Meeting
 	Form     *meetingForm
 	Kinds    []string
-	People   []userRef
+	People   []service.UserRef
 }
 
 func (s *server) meetingsPage(w http.ResponseWriter, r *http.Request) {
 	now := s.svc.Now().In(s.location(r.Context()))
 	s.showMeetings(w, r, http.StatusOK, &meetingForm{Kind: store.MeetingProductionDispatch,
-		HeldAt: now.Format(localInput), ChairID: userFrom(r.Context()).ID})
+		HeldAt: now.Format(localInput), ChairID: door.User(r.Context()).ID})
 }
 
 func (s *server) showMeetings(w http.ResponseWriter, r *http.Request, status int, f *meetingForm) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	p := s.newPage(r, "ui.meeting.list.title")
-	center, err := s.svc.MayRecordMeetings(ctx, userFrom(r.Context()))
+	center, err := s.svc.MayRecordMeetings(ctx, door.User(r.Context()))
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -452,12 +453,12 @@ func (s *server) meetingSubmit(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	var m store.Meeting
 	if err == nil {
-		if m, err = s.svc.RecordMeeting(ctx, userFrom(r.Context()), in); err == nil {
+		if m, err = s.svc.RecordMeeting(ctx, door.User(r.Context()), in); err == nil {
 			http.Redirect(w, r, "/meetings/"+m.ID, http.StatusSeeOther)
 			return
 		}
 	}
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	if e.Fields == nil {
 		s.errorPage(w, r, err)
 		return
@@ -504,7 +505,7 @@ func (s *server) showMeeting(w http.ResponseWriter, r *http.Request, status int,
 	p := s.newPage(r, "ui.meeting.title")
 	p.Title = md.ID + " · " + md.Title
 	d := &meetingData{Meeting: md.Meeting, Decisions: items, Form: f, Now: s.svc.Now()}
-	if d.Center, err = s.svc.MayRecordMeetings(ctx, userFrom(r.Context())); err != nil {
+	if d.Center, err = s.svc.MayRecordMeetings(ctx, door.User(r.Context())); err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -527,14 +528,14 @@ func (s *server) meetingDecisionSubmit(w http.ResponseWriter, r *http.Request) {
 		Department: v.Get("department"), Representative: v.Get("representative"), DueAt: v.Get("due_at")}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	err := s.svc.RecordDecision(ctx, userFrom(r.Context()), id, service.DecisionInput{Title: f.Title,
+	err := s.svc.RecordDecision(ctx, door.User(r.Context()), id, service.DecisionInput{Title: f.Title,
 		Description: f.Description, Severity: f.Severity, Department: f.Department, Representative: f.Representative,
 		DueAt: f.DueAt})
 	if err == nil {
 		http.Redirect(w, r, "/meetings/"+id+"?done=decision", http.StatusSeeOther)
 		return
 	}
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	if e.Status == http.StatusNotFound || e.Status == http.StatusForbidden || e.Status >= 500 {
 		s.errorPage(w, r, err)
 		return

@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/policy"
 	"signoff/procure"
 	"signoff/service"
@@ -127,7 +128,7 @@ func (s *server) newSupplierSubmit(w http.ResponseWriter, r *http.Request) {
 	in := service.SupplierInput{ID: f.ID, Name: f.Name, Kind: f.Kind, Grade: f.Grade, Strategic: f.Strategic, Contact: f.Contact}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	sp, err := s.svc.CreateSupplier(ctx, userFrom(r.Context()), in)
+	sp, err := s.svc.CreateSupplier(ctx, door.User(r.Context()), in)
 	if err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
@@ -241,7 +242,7 @@ func (s *server) showSupplier(w http.ResponseWriter, r *http.Request, status int
 	v := detail.SupplierView
 	p.Title = v.Name + " · " + p.T("ui.supplier.title")
 	d.supplierChoices, d.S = supplierOptions, v
-	d.MaxUpload = sizeText(s.cfg.MaxUploadBytes)
+	d.MaxUpload = service.SizeText(s.cfg.MaxUploadBytes)
 	for _, a := range detail.Audit {
 		d.Audit = append(d.Audit, auditRow{At: a.At, Actor: a.Actor.Name, Action: p.T("ui.supplier.audit." + a.Action),
 			Notes: auditNotes(p, a)})
@@ -322,7 +323,7 @@ func (s *server) supplierEditSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.svc.ChangeSupplier(ctx, userFrom(r.Context()), id, in); err != nil {
+	if _, err := s.svc.ChangeSupplier(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
@@ -350,7 +351,7 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	id := chi.URLParam(r, "id")
-	if _, err := s.svc.SetSupplierStatus(ctx, userFrom(r.Context()), id, in); err != nil {
+	if _, err := s.svc.SetSupplierStatus(ctx, door.User(r.Context()), id, in); err != nil {
 		e, ok := s.explainSupplierForm(w, r, p, err)
 		if !ok {
 			return
@@ -369,7 +370,7 @@ func (s *server) supplierStatusSubmit(w http.ResponseWriter, r *http.Request) {
 // supplierCertificateSubmit adds a certificate with its scan. The file is stored as the upload
 // form stores it (an upload of the buyer's), so that a form sent back with mistakes keeps it.
 func (s *server) supplierCertificateSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	p := s.newPage(r, "ui.supplier.title")
 	f := &certificateForm{Kind: r.PostForm.Get("kind"), Number: r.PostForm.Get("number"),
 		ValidFrom: r.PostForm.Get("valid_from"), ValidTo: r.PostForm.Get("valid_to")}
@@ -378,7 +379,7 @@ func (s *server) supplierCertificateSubmit(w http.ResponseWriter, r *http.Reques
 	var file *service.Upload
 	if r.MultipartForm != nil {
 		if files := r.MultipartForm.File["file"]; len(files) > 0 && (files[0].Filename != "" || files[0].Size > 0) {
-			up := s.readFile(files[0])
+			up := door.ReadFile(files[0], s.cfg.MaxUploadBytes)
 			file = &up
 		}
 	}

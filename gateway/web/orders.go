@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/policy"
 	"signoff/service"
@@ -86,7 +87,7 @@ func (s *server) ordersPage(w http.ResponseWriter, r *http.Request) {
 	d := &ordersPageData{Status: r.URL.Query().Get("status"), Statuses: service.OrderStatuses}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	list, err := s.svc.Orders(ctx, userFrom(r.Context()), d.Status)
+	list, err := s.svc.Orders(ctx, door.User(r.Context()), d.Status)
 	if service.FieldsOf(err) != nil {
 		e := s.explain(r, p.Lang, err)
 		d.Error = e.Fields["status"]
@@ -265,7 +266,7 @@ func (s *server) orderPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	q := r.URL.Query()
 	switch done := q.Get("done"); done {
 	case "invoice", "return":
@@ -316,7 +317,7 @@ func deliveryFlash(lang i18n.Lang, d *orderPageData, id string, unsealed bool) [
 func (s *server) loadOrderPage(w http.ResponseWriter, r *http.Request) (*orderPageData, bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	op, err := s.svc.OrderPage(ctx, userFrom(r.Context()), chi.URLParam(r, "id"), webSessionFrom(r.Context()).lang)
+	op, err := s.svc.OrderPage(ctx, door.User(r.Context()), chi.URLParam(r, "id"), langOf(r))
 	if err != nil {
 		s.errorPage(w, r, err)
 		return nil, false
@@ -360,7 +361,7 @@ func (s *server) showOrder(w http.ResponseWriter, r *http.Request, status int, d
 // when the refusal is not about the form (not found, forbidden, our fault).
 func (s *server) orderFormFailed(w http.ResponseWriter, r *http.Request, d *orderPageData, form string, err error,
 	place func(fields map[string]string)) {
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	if e.Status == http.StatusNotFound || e.Status == http.StatusForbidden || e.Status >= 500 {
 		s.errorPage(w, r, err)
 		return
@@ -373,7 +374,7 @@ func (s *server) orderFormFailed(w http.ResponseWriter, r *http.Request, d *orde
 // deliverySubmit registers a delivery from the receiving form. Rows left at quantity 0 or blank
 // are not part of it.
 func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	f, rows := readReceiveForm(r)
 	in := service.DeliveryInput{DeliveredOn: f.DeliveredOn, NoteNo: f.NoteNo, InvoiceNo: f.InvoiceNo, Seal: f.Seal}
@@ -384,7 +385,7 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 			SupplierID: l.SupplierID, Manufacturer: l.Manufacturer, Batch: l.Batch, Expiry: l.Expiry})
 	}
 	key := r.PostForm.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
@@ -394,7 +395,7 @@ func (s *server) deliverySubmit(w http.ResponseWriter, r *http.Request) {
 		// Registered; the keeper's seal may have failed after it, which the page says.
 		next := "/orders/" + url.PathEscape(id) + "?delivery=" + url.QueryEscape(res.DeliveryID)
 		if err != nil {
-			s.log.WarnContext(ctx, "seal receipt", "request_id", requestIDFrom(ctx), "order", id, "error", err)
+			s.log.WarnContext(ctx, "seal receipt", "request_id", door.RequestID(ctx), "order", id, "error", err)
 			next += "&unsealed=1"
 		}
 		http.Redirect(w, r, next, http.StatusSeeOther)
@@ -456,7 +457,7 @@ func readReceiveForm(r *http.Request) (*receiveForm, []int) {
 // invoiceSubmit registers the supplier's invoice from the invoice form. Rows left blank are not
 // part of it.
 func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	v := r.PostForm
 	f := &invoiceForm{InvoiceNo: v.Get("invoice_no"), InvoicedOn: v.Get("invoiced_on")}
@@ -474,7 +475,7 @@ func (s *server) invoiceSubmit(w http.ResponseWriter, r *http.Request) {
 			Amount: service.TypedAmount(row.Amount)})
 	}
 	key := v.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
@@ -510,7 +511,7 @@ func (s *server) returnSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	f := &resolveForm{Resolution: r.PostForm.Get("resolution"), Comment: r.PostForm.Get("comment")}
-	_, err := s.svc.ResolveOrderReturn(ctx, userFrom(r.Context()), id, task,
+	_, err := s.svc.ResolveOrderReturn(ctx, door.User(r.Context()), id, task,
 		service.ReturnResolution{Resolution: f.Resolution, Comment: f.Comment})
 	var settled *service.Error
 	if err == nil || errors.As(err, &settled) && settled.Code == service.CodeAlreadyDone {

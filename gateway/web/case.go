@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"signoff/chain"
+	"signoff/gateway/door"
 	"signoff/policy"
 	"signoff/service"
 	"signoff/store"
@@ -24,21 +25,21 @@ import (
 // casePageView is the case page: the case as the API describes it, plus what the reader may do
 // and the choices each action needs.
 type casePageView struct {
-	caseDetail
+	service.CaseDetail
 	service.CasePage
 	Key           string // idempotency key of the page's action forms
 	Flash         string // the outcome of the action just taken
 	Error         string // why the action just tried was refused
 	ErrorAction   chain.ActionType
-	Typed         actionRequest      // what was typed into the refused action's form
-	PaidAtDefault string             // the pay form's time, now, as datetime-local
-	Receipt       *receiptSection    // a receipt's delivery
-	Settlement    *settlementSection // a payment's order and match
+	Typed         service.ActionInput // what was typed into the refused action's form
+	PaidAtDefault string              // the pay form's time, now, as datetime-local
+	Receipt       *receiptSection     // a receipt's delivery
+	Settlement    *settlementSection  // a payment's order and match
 }
 
 // countersigner is one signer of a countersign (会签) step and whether they agreed yet.
 type countersigner struct {
-	Who    userRef
+	Who    service.UserRef
 	Agreed bool
 	At     time.Time
 }
@@ -66,7 +67,7 @@ func (v *casePageView) Countersigners() []countersigner {
 func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err != nil {
 		s.errorPage(w, r, err)
@@ -81,7 +82,7 @@ func (s *server) casePage(w http.ResponseWriter, r *http.Request) {
 
 // showCase renders the case page from a case view.
 func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u store.User, v store.CaseView, pv casePageView) {
-	d, err := s.detail(r.Context(), u, v)
+	d, err := s.svc.CaseDetailOf(r.Context(), u, v)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -92,7 +93,7 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 	}
 	p := s.newPage(r, "ui.case.title")
 	p.Title = v.Case.ID + " · " + v.Case.Title
-	pv.caseDetail = d
+	pv.CaseDetail = d
 	if err := s.procurementSections(r.Context(), p.Lang, v.Case, &pv); err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -109,7 +110,7 @@ func (s *server) showCase(w http.ResponseWriter, r *http.Request, status int, u 
 // back to the case (so a reload does not act twice); a refusal shows the case again with the
 // reason next to the form and what was typed still in it.
 func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	id := chi.URLParam(r, "id")
 	t, err := service.CaseActionType(chi.URLParam(r, "action"))
 	if err != nil {
@@ -120,12 +121,12 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	if err == nil {
-		if _, err = s.perform(ctx, u, id, t, in, key); err == nil {
+		if _, err = s.svc.Act(ctx, u, id, t, in, key); err == nil {
 			http.Redirect(w, r, "/cases/"+id+"?done="+string(t), http.StatusSeeOther)
 			return
 		}
 	}
-	lang := webSessionFrom(r.Context()).lang
+	lang := langOf(r)
 	e := s.explain(r, lang, err)
 	if e.Status == http.StatusNotFound || e.Status >= 500 {
 		s.errorPage(w, r, err)
@@ -144,9 +145,9 @@ func (s *server) caseActionSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 // readActionForm reads an action form's fields into the API's action request.
-func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) {
+func (s *server) readActionForm(r *http.Request) (service.ActionInput, string, error) {
 	f := r.PostForm
-	in := actionRequest{Comment: f.Get("comment"), ToStep: f.Get("to_step"), Target: f.Get("target"),
+	in := service.ActionInput{Comment: f.Get("comment"), ToStep: f.Get("to_step"), Target: f.Get("target"),
 		Position: f.Get("position"), Reference: f.Get("reference"), OnBehalfOf: f.Get("on_behalf_of")}
 	if rev, err := strconv.Atoi(f.Get("revision")); err == nil {
 		in.Revision = &rev
@@ -159,7 +160,7 @@ func (s *server) readActionForm(r *http.Request) (actionRequest, string, error) 
 		in.PaidAt = at.Format(time.RFC3339)
 	}
 	key := f.Get("key")
-	if len(key) > maxIdempotencyKey {
+	if len(key) > door.MaxIdempotencyKey {
 		key = ""
 	}
 	return in, key, nil

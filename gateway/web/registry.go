@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -42,7 +42,7 @@ type registryData struct {
 	Center      []postRow
 	Departments []registryDepartment
 	Form        *postForm
-	People      []userRef
+	People      []service.UserRef
 	Posts       []string
 	DeptChoices []policy.Department
 }
@@ -57,7 +57,7 @@ type registryDepartment struct {
 // postRow is a post as the page shows it, with its end form.
 type postRow struct {
 	ID       int64
-	Who      userRef
+	Who      service.UserRef
 	Post     string
 	From     time.Time
 	To       *time.Time
@@ -170,7 +170,7 @@ func (s *server) showRegistry(w http.ResponseWriter, r *http.Request, status int
 // registryRow is a post as the page shows it; end is an end form sent back, if any.
 func registryRow(p *page, e service.RegistryEntry, today time.Time, end *endFailure) postRow {
 	post := e.Post
-	row := postRow{ID: post.ID, Who: userRef{ID: post.UserID, Name: p.Person(post.UserID)}, Post: post.Post,
+	row := postRow{ID: post.ID, Who: service.UserRef{ID: post.UserID, Name: p.Person(post.UserID)}, Post: post.Post,
 		From: post.ValidFrom, To: post.ValidTo, Note: post.Note, State: e.State, Endable: e.Endable}
 	// The end form proposes today, or the first day of a post yet to begin.
 	row.EndValue = today.Format(time.DateOnly)

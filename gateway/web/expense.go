@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -113,9 +113,9 @@ func (f *expenseForm) fill(_ context.Context, _ *server, v store.CaseView) error
 	return nil
 }
 
-func (f *expenseForm) resubmission() (actionRequest, string) {
+func (f *expenseForm) resubmission() (service.ActionInput, string) {
 	in := f.input()
-	return actionRequest{Edits: &in}, "edits."
+	return service.ActionInput{Edits: &in}, "edits."
 }
 
 func (f *expenseForm) file(ctx context.Context, s *server, u store.User) (store.Case, error) {

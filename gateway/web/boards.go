@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -20,9 +20,9 @@ import (
 // kpi/board.go): open means published and not closed (solved but not verified is open), overdue
 // means open and due before now, every count over the problems that count (published, neither
 // rejected nor merged). The same JSON feeds the API (/api/v1/boards/…) and the big screen's
-// refresh (/boards/center.json, with the web session). Every figure carries the link to the
-// problems behind it: the KPI drill-down for a rate, a problems list for a count. The service
-// reads them; these handlers only answer and render them.
+// refresh (/boards/center.json: the API's handler under the web session, which the gateway
+// mounts). Every figure carries the link to the problems behind it: the KPI drill-down for a
+// rate, a problems list for a count. The service reads them; these handlers only render them.
 
 // boardRefreshSeconds is how often the big screen re-reads its figures.
 const boardRefreshSeconds = 60
@@ -30,7 +30,6 @@ const boardRefreshSeconds = 60
 // boardPages mounts the boards and the assessment pages.
 func (s *server) boardPages(r chi.Router) {
 	r.Get("/boards/center", s.boardCenterPage)
-	r.Get("/boards/center.json", s.api.BoardCenter)
 	r.Get("/boards/models", s.boardModelsPage)
 	r.Get("/boards/execution", s.boardExecutionPage)
 	s.kpiPages(r)

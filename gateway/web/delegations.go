@@ -1,10 +1,11 @@
-package gateway
+package web
 
 import (
 	"context"
 	"net/http"
 	"time"
 
+	"signoff/gateway/door"
 	"signoff/service"
 )
 
@@ -15,7 +16,7 @@ import (
 // delegationPage is what the page shows.
 type delegationPage struct {
 	service.DelegationBook // the reader's own (Given) and others' (Received), current and coming
-	People                 []userRef
+	People                 []service.UserRef
 	Form                   delegationForm
 	Errors                 map[string]string
 	Error                  string
@@ -39,7 +40,7 @@ func (s *server) delegationsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) showDelegations(w http.ResponseWriter, r *http.Request, status int, p *page, dp *delegationPage) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	book, err := s.svc.Delegations(ctx, u)
@@ -55,7 +56,7 @@ func (s *server) showDelegations(w http.ResponseWriter, r *http.Request, status 
 
 // delegationSubmit records a delegation from the form.
 func (s *server) delegationSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	p := s.newPage(r, "ui.delegations.title")
 	f := delegationForm{DelegateID: r.PostForm.Get("delegate_id"), From: r.PostForm.Get("valid_from"), To: r.PostForm.Get("valid_to")}
 	in := service.DelegationInput{DelegateID: f.DelegateID, ValidFrom: localToRFC3339(f.From, p.loc), ValidTo: localToRFC3339(f.To, p.loc)}

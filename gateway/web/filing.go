@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"signoff/chain"
+	"signoff/gateway/door"
 	"signoff/i18n"
 	"signoff/policy"
 	"signoff/service"
@@ -74,9 +75,9 @@ type filingText struct {
 type filingForm struct {
 	formState
 	Text        filingText
-	Action      string       // where the form posts
-	Resubmit    *caseSummary // the returned case being corrected, or nil for a new one
-	Revision    int          // resubmit: the case revision the form was made from
+	Action      string               // where the form posts
+	Resubmit    *service.CaseSummary // the returned case being corrected, or nil for a new one
+	Revision    int                  // resubmit: the case revision the form was made from
 	Title       string
 	Purpose     string
 	Category    string
@@ -89,8 +90,8 @@ type filingForm struct {
 	Refusals    []string // what the rules refuse of the draft so far (purchase requests)
 	Categories  []service.CategoryView
 	BudgetLines []budgetOption
-	People      []userRef // whom the case may be copied to
-	MaxUpload   string    // the size limit of one file, e.g. "10 MB"
+	People      []service.UserRef // whom the case may be copied to
+	MaxUpload   string            // the size limit of one file, e.g. "10 MB"
 	required    service.Required
 	previewCase string // the case a live preview revises, once the reader may revise it
 }
@@ -136,7 +137,7 @@ func (f *filingForm) read(v url.Values) {
 	f.Key, f.Title, f.Purpose, f.Category = v.Get("key"), v.Get("title"), v.Get("purpose"), v.Get("category")
 	f.BudgetLine, f.Comment, f.CC = v.Get("budget_line_id"), v.Get("comment"), v["cc"]
 	f.Revision, _ = strconv.Atoi(v.Get("revision"))
-	if len(f.Key) > maxIdempotencyKey {
+	if len(f.Key) > door.MaxIdempotencyKey {
 		f.Key = ""
 	}
 }
@@ -170,7 +171,7 @@ type filing interface {
 	fill(ctx context.Context, s *server, v store.CaseView) error
 	// resubmission is the resubmit action carrying the draft, and the prefix of its fields'
 	// paths in the service's problems ("edits.").
-	resubmission() (actionRequest, string)
+	resubmission() (service.ActionInput, string)
 }
 
 // rowEditor edits a form's repeated rows (a claim's lines, a request's items).
@@ -323,7 +324,7 @@ func (s *server) fillPreview(ctx context.Context, lang i18n.Lang, u store.User, 
 func (s *server) showFiling(w http.ResponseWriter, r *http.Request, status int, titleKey string, f filing) {
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	if err := s.prepareFiling(ctx, u, f); err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -337,7 +338,7 @@ func (s *server) showFiling(w http.ResponseWriter, r *http.Request, status int, 
 
 // filingFailed puts a failed submission's problems on the form and shows it again.
 func (s *server) filingFailed(w http.ResponseWriter, r *http.Request, titleKey string, f filing, err error) {
-	e := s.explain(r, webSessionFrom(r.Context()).lang, err)
+	e := s.explain(r, langOf(r), err)
 	f.head().refused(e)
 	s.showFiling(w, r, e.Status, titleKey, f)
 }
@@ -359,7 +360,7 @@ func (s *server) postFiling(w http.ResponseWriter, r *http.Request, u store.User
 			}
 		}
 		if len(bad) > 0 {
-			h.Errors = bad.In(webSessionFrom(r.Context()).lang)
+			h.Errors = bad.In(langOf(r))
 		}
 		s.showFiling(w, r, http.StatusOK, titleKey, f)
 		return
@@ -425,7 +426,7 @@ func (s *server) filingPages(r chi.Router, base, titleKey string, blank func(act
 
 // fileNew files a new case from a posted form, or shows the form again with what needs fixing.
 func (s *server) fileNew(w http.ResponseWriter, r *http.Request, f filing, titleKey string) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	bad, err := s.acceptFiling(ctx, r, u, f)
@@ -442,7 +443,7 @@ func (s *server) fileNew(w http.ResponseWriter, r *http.Request, f filing, title
 // previewFiling answers a form's live route preview: the preview block alone. A revision names
 // its case (PreviewURL), which counts only when the reader filed it.
 func (s *server) previewFiling(w http.ResponseWriter, r *http.Request, f filing, titleKey string) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
 	if id := r.URL.Query().Get("case"); id != "" {
@@ -461,7 +462,7 @@ func (s *server) previewFiling(w http.ResponseWriter, r *http.Request, f filing,
 // resubmit it now: the form of its kind, posting its resubmission. ok is false when an error
 // page was written instead.
 func (s *server) correction(ctx context.Context, w http.ResponseWriter, r *http.Request) (f filing, v store.CaseView, ok bool) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	v, err := s.svc.VisibleCase(ctx, u, chi.URLParam(r, "id"))
 	if err == nil {
 		err = s.svc.Resubmittable(u, v.Case)
@@ -525,7 +526,7 @@ func (s *server) resubmitPage(w http.ResponseWriter, r *http.Request) {
 // resubmitSubmit sends a corrected case back into its chain. Its budget line and copies stay as
 // they were.
 func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
+	u := door.User(r.Context())
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
 	f, v, ok := s.correction(ctx, w, r)
@@ -543,7 +544,7 @@ func (s *server) resubmitSubmit(w http.ResponseWriter, r *http.Request) {
 		in, prefix := f.resubmission()
 		rev := h.Revision
 		in.Revision, in.Comment = &rev, h.Comment
-		if _, err := s.perform(ctx, u, c.ID, chain.ActResubmit, in, h.Key); err != nil {
+		if _, err := s.svc.Act(ctx, u, c.ID, chain.ActResubmit, in, h.Key); err != nil {
 			return "", stripFieldPrefix(err, prefix)
 		}
 		return "/cases/" + c.ID + "?done=resubmit", nil

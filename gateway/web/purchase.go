@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"cmp"
@@ -218,9 +218,9 @@ func (f *purchaseForm) fill(ctx context.Context, s *server, v store.CaseView) er
 	return nil
 }
 
-func (f *purchaseForm) resubmission() (actionRequest, string) {
+func (f *purchaseForm) resubmission() (service.ActionInput, string) {
 	in := f.input()
-	return actionRequest{Request: &in}, "request."
+	return service.ActionInput{Request: &in}, "request."
 }
 
 // itemData is one item line of the form for the "item" template.

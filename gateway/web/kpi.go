@@ -1,4 +1,4 @@
-package gateway
+package web
 
 import (
 	"context"
@@ -17,13 +17,12 @@ import (
 
 // The assessment page (考核): the completion rate (生产问题协调完成率) of a period for the center,
 // every department and every representative, each number linking to the problems behind it, and
-// the downloads: CSV (the API's) and XLSX (rates, then the problems behind the center's rate).
+// the downloads: CSV (the API's, /kpi/export.csv, mounted by the gateway) and XLSX (rates, then the problems behind the center's rate).
 
 // kpiPages mounts the assessment pages.
 func (s *server) kpiPages(r chi.Router) {
 	r.Get("/kpi", s.kpiPage)
 	r.Get("/kpi/problems", s.kpiProblemsPage)
-	r.Get("/kpi/export.csv", s.kpiExportCSV)
 	r.Get("/kpi/export.xlsx", s.kpiExportXLSX)
 }
 
@@ -79,14 +78,6 @@ func (s *server) kpiProblemsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, http.StatusOK, "kpi_problems", p)
-}
-
-// kpiExportCSV is the API's CSV of the rates, for a browser with a session.
-func (s *server) kpiExportCSV(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	q.Set("format", "csv")
-	r.URL.RawQuery = q.Encode()
-	s.api.Completion(w, r)
 }
 
 // kpiExportXLSX writes the assessment workbook: a sheet of rates (the center first, then each

@@ -1,0 +1,76 @@
+package door
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+
+	"signoff/service"
+	"signoff/store"
+)
+
+// Files at the door: they arrive as multipart form data, through the API or a page's form, are
+// read here up to the upload limit and handed to the service (service/attachments.go), which
+// checks their type and size and stores them; their bytes go back inline under their stored type.
+
+// ReadFile reads one uploaded file, at most one byte past limit. A file that cannot be read is
+// sent on empty, which the service refuses as such.
+func ReadFile(fh *multipart.FileHeader, limit int64) service.Upload {
+	up := service.Upload{Filename: fh.Filename}
+	f, err := fh.Open()
+	if err != nil {
+		return up
+	}
+	defer f.Close()
+	if up.Content, err = io.ReadAll(io.LimitReader(f, limit+1)); err != nil {
+		up.Content = nil
+	}
+	return up
+}
+
+// FormFiles reads the files of a parsed multipart form's field, skipping a file input left
+// empty.
+func FormFiles(r *http.Request, field string, limit int64) []service.Upload {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	var files []service.Upload
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		files = append(files, ReadFile(fh, limit))
+	}
+	return files
+}
+
+// FormError tells a body over the limit (413) from a form that cannot be read (400).
+func FormError(err error) error {
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &tooLarge):
+		return fmt.Errorf("read form: %w", err)
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "malformed_form",
+		Message: "The form could not be read; reload the page and try again."}
+}
+
+// SendAttachment writes an attachment's bytes inline under their stored type, which was read
+// from the content: the browser shows the PDF or image and is told not to guess otherwise.
+func SendAttachment(w http.ResponseWriter, r *http.Request, a store.Attachment, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", a.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	// FormatMediaType writes a non-ASCII name as RFC 2231's filename*=utf-8''….
+	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": a.Filename}))
+	h.Set("Cache-Control", "private, max-age=3600")
+	h.Set("ETag", `"`+a.Hex()+`"`)
+	http.ServeContent(w, r, "", a.CreatedAt, bytes.NewReader(body))
+}
