@@ -34,8 +34,9 @@ const (
 	maxLineText      = 200 // spec, supplier, manufacturer, batch
 )
 
-// receiptSealComment is the comment of the keeper's seal put on a receipt at once.
-const receiptSealComment = "验收合格"
+// receiptSealComment is the comment of the keeper's seal put on a receipt at once, in the
+// organisation's language: the seal keeps it as written.
+var receiptSealComment = i18n.T(i18n.Default, "system.receipt.sealed")
 
 // DeliveryInput is a delivery as the keeper types it.
 type DeliveryInput struct {
