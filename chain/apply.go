@@ -249,7 +249,7 @@ func (s *State) addSigner(a Action, now time.Time) {
 	added := Step{
 		Key:       fmt.Sprintf("%s.added%d", cur.Key, s.Seq),
 		Role:      cur.Role,
-		Label:     cur.Label + " (加签)",
+		Label:     cur.Label, // the page says who added it (ui.step.added_by)
 		Mode:      policy.ModeAnyOf,
 		Assignees: []string{a.Target},
 		SLA:       cur.SLA,

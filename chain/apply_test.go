@@ -2,11 +2,11 @@ package chain_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"signoff/chain"
+	"signoff/i18n"
 	"signoff/policy"
 )
 
@@ -287,7 +287,7 @@ func TestAddSignerPositions(t *testing.T) {
 			if tt.position != chain.PositionParallel {
 				added := step(t, st, "witness.added2")
 				if added.AddedBy != witness1 || added.Role != policy.RoleWitness || added.Mode != policy.ModeAnyOf ||
-					!slices.Equal(added.Assignees, []string{outsider}) || !strings.Contains(added.Label, "加签") {
+					!slices.Equal(added.Assignees, []string{outsider}) || added.Label != "证明人" || added.Why.In(i18n.ZH) != witness1+" 加签" {
 					t.Errorf("added step = %+v", added)
 				}
 			}
