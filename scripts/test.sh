@@ -57,3 +57,15 @@ echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [[ $status -ne 0 ]]; then
 	fail "go test failed (exit $status); full log in $log"
 fi
+
+# Every fuzz target (func FuzzX in a _test.go file) for a bounded time on top of its committed
+# corpus, which go test above already ran as ordinary tests. A finding fails the run; go test
+# writes the input under the package's testdata/fuzz/, to commit as a regression case once fixed.
+echo "== fuzz"
+fuzztime=${FUZZTIME:-10s}
+while IFS=: read -r file name; do
+	pkg=$(dirname "$file")
+	echo "fuzz $name ($pkg, $fuzztime)"
+	go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" >>"$log" 2>&1 ||
+		fail "fuzz $name in $pkg failed; see $log"
+done < <(go_files | xargs -0 grep -Ho '^func Fuzz[A-Za-z0-9_]*' | grep '_test\.go:' | sed 's/:func /:/' | sort)
