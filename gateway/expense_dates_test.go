@@ -3,6 +3,8 @@ package gateway
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +98,28 @@ func TestLineDatesAreCheckedAgainstThePolicy(t *testing.T) {
 		})
 	}
 	h.must(h.act("zhang.wei", id, "resubmit", map[string]any{"revision": rev, "edits": edits(date(oldest))}), http.StatusOK, "")
+}
+
+// The claim form says the same at the line's date, in its reader's language, and keeps the line.
+func TestWebClaimFormRefusesAFutureDateAtTheLine(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	w := h.browser()
+	w.signIn("zhang.wei")
+	form := w.get("/expenses/new")
+	p := w.post("/expenses/new", url.Values{"_csrf": {inputValue(form.Doc, "_csrf")}, "key": {inputValue(form.Doc, "key")},
+		"purpose": {"拜访客户"}, "category": {"travel"}, "budget_line_id": {"2026-sales-travel"},
+		"line_spent_on": {"9999-12-31"}, "line_description": {"高铁"}, "line_amount": {"120.00"}, "line_invoice_no": {"INV-1"}})
+	if p.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a claim dated 9999-12-31: %d", p.Status)
+	}
+	if !strings.Contains(p.Body, `aria-invalid="true"`) || !strings.Contains(p.Body, "消费日期不能晚于今天") {
+		t.Errorf("the form does not mark the line's date: %s", p.Body)
+	}
+	if inputValue(p.Doc, "line_spent_on") != "9999-12-31" {
+		t.Error("the typed date was lost")
+	}
+	if got := h.written(); got.Cases != 0 {
+		t.Errorf("a refused form wrote %+v", got)
+	}
 }
