@@ -57,27 +57,32 @@ func TestDevRestartsAfterKill9(t *testing.T) {
 		t.Fatalf("the Temporal dev server (pid %d) outlived a kill -9 of `signoff dev`: %v", pid, err)
 	}
 
-	leftover := d.plantLeftover(t)
-	third := d.start(t)
-	if !strings.Contains(third.out.String(), fmt.Sprintf("Stopped the leftover Temporal dev server (pid %d)", leftover)) {
-		t.Errorf("the third start does not say it stopped the leftover server %d:\n%s", leftover, third.out.String())
-	}
-	if id, alive, _ := processIdentity(leftover); alive && servesDatabase(id.Args, d.dbFile) {
-		t.Errorf("the leftover server %d still runs", leftover)
-	}
-	if strings.Contains(third.out.String(), "zhang.wei") || strings.Contains(third.out.String(), "password") {
-		t.Errorf("demo data is off, yet the banner names demo users:\n%s", third.out.String())
-	}
-
-	third.interrupt(t)
-	if _, err := os.Stat(d.pidFile); !os.IsNotExist(err) {
-		t.Errorf("pid file after a clean stop: %v", err)
+	// A leftover named by the pid file, and one from before there were pid files, found as the
+	// listener on the port.
+	for _, byPidFile := range []bool{true, false} {
+		leftover := d.plantLeftover(t, byPidFile)
+		next := d.start(t)
+		out := next.out.String()
+		if !strings.Contains(out, fmt.Sprintf("Stopped the leftover Temporal dev server (pid %d)", leftover)) {
+			t.Errorf("the start does not say it stopped the leftover server %d:\n%s", leftover, out)
+		}
+		if id, alive, _ := processIdentity(leftover); alive && servesDatabase(id.Args, d.dbFile) {
+			t.Errorf("the leftover server %d still runs", leftover)
+		}
+		if strings.Contains(out, "zhang.wei") || strings.Contains(out, "password") {
+			t.Errorf("demo data is off, yet the banner names demo users:\n%s", out)
+		}
+		next.interrupt(t)
+		if _, err := os.Stat(d.pidFile); !os.IsNotExist(err) {
+			t.Errorf("pid file after a clean stop: %v", err)
+		}
 	}
 }
 
 // devRun is one data directory, database and set of ports that `signoff dev` is started on.
 type devRun struct {
 	bin, dir, pidFile, dbFile, health string
+	temporalPort                      int
 	env                               []string
 }
 
@@ -101,9 +106,10 @@ func newDevRun(t *testing.T) *devRun {
 	dbURL := scratchDatabase(t)
 	d := &devRun{
 		bin: bin, dir: dir,
-		pidFile: filepath.Join(dir, ".signoff", "temporal.pid"),
-		dbFile:  filepath.Join(dir, ".signoff", "temporal.db"),
-		health:  fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[0]),
+		pidFile:      filepath.Join(dir, ".signoff", "temporal.pid"),
+		dbFile:       filepath.Join(dir, ".signoff", "temporal.db"),
+		health:       fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[0]),
+		temporalPort: ports[1],
 	}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "SIGNOFF_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
@@ -124,7 +130,7 @@ func newDevRun(t *testing.T) *devRun {
 	)
 	// Whatever a failure leaves, nothing outlives the test: the server a pid file names is ended
 	// by the same check a start makes.
-	t.Cleanup(func() { _ = endLeftoverDevServer(d.pidFile, d.dbFile, io.Discard) })
+	t.Cleanup(func() { _ = endLeftoverDevServer(d.pidFile, d.dbFile, d.temporalPort, io.Discard) })
 	return d
 }
 
@@ -212,9 +218,9 @@ func (d *devRun) serverPid(t *testing.T) (int, string) {
 }
 
 // plantLeftover starts the dev server on this data directory as `signoff dev` does but without
-// the parent-death signal and records it in the pid file: what a crash leaves where the system
-// cannot kill a dead parent's children.
-func (d *devRun) plantLeftover(t *testing.T) int {
+// the parent-death signal, and records it in the pid file if asked: what a crash leaves where the
+// system cannot kill a dead parent's children, or what one left before there were pid files.
+func (d *devRun) plantLeftover(t *testing.T, withPidFile bool) int {
 	t.Helper()
 	cfg, err := config.Load("", d.env)
 	if err != nil {
@@ -232,8 +238,10 @@ func (d *devRun) plantLeftover(t *testing.T) int {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 	})
-	if err := writeDevServerPid(d.pidFile, cmd.Process.Pid); err != nil {
-		t.Fatal(err)
+	if withPidFile {
+		if err := writeDevServerPid(d.pidFile, cmd.Process.Pid); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// It must hold the port, as a real leftover does, before the next start looks.
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Dev.TemporalPort))

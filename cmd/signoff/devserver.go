@@ -53,7 +53,7 @@ func startDevServer(ctx context.Context, cfg config.Config, log *slog.Logger, ou
 	}
 	dbFile := filepath.Join(dataDir, "temporal.db")
 	pidFile := filepath.Join(dataDir, "temporal.pid")
-	if err := endLeftoverDevServer(pidFile, dbFile, out); err != nil {
+	if err := endLeftoverDevServer(pidFile, dbFile, cfg.Dev.TemporalPort, out); err != nil {
 		return nil, err
 	}
 	hostPort := net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Dev.TemporalPort))
@@ -160,11 +160,11 @@ func (s *devServer) Stop() error {
 	if s.client != nil {
 		s.client.Close()
 	}
-	defer os.Remove(s.pidFile)
 	// Where the interrupt cannot be sent (Windows), the kill below is the stop.
 	if err := signalGroup(s.cmd.Process.Pid, interruptSignal); err == nil || errors.Is(err, os.ErrProcessDone) {
 		select {
 		case <-s.exited:
+			os.Remove(s.pidFile)
 			return nil // an interrupted server exits non-zero; that is the stop asked for
 		case <-time.After(devServerStopTimeout):
 		}
@@ -172,8 +172,10 @@ func (s *devServer) Stop() error {
 	_ = signalGroup(s.cmd.Process.Pid, killSignal)
 	select {
 	case <-s.exited:
+		os.Remove(s.pidFile)
 		return fmt.Errorf("temporal dev server killed after not stopping within %s", devServerStopTimeout)
 	case <-time.After(5 * time.Second):
+		// The pid file stays, so that the next start can recognise the server and end it.
 		return fmt.Errorf("temporal dev server (pid %d) did not die", s.cmd.Process.Pid)
 	}
 }

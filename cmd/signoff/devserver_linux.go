@@ -77,3 +77,52 @@ func processIdentity(pid int) (id procIdentity, alive bool, err error) {
 	args := strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00")
 	return procIdentity{Start: fields[19], Group: pgid, Args: args}, true, nil
 }
+
+// listenerPid finds the process listening on a TCP port of this machine, by the socket's inode
+// in /proc/net/tcp{,6} and the process holding it among /proc/*/fd. ok is false when no process
+// this user may inspect holds it.
+func listenerPid(port int) (pid int, ok bool, err error) {
+	inodes := map[string]bool{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		raw, err := os.ReadFile(table)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		for _, line := range strings.Split(string(raw), "\n")[1:] {
+			f := strings.Fields(line)
+			if len(f) < 10 || f[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			_, hexPort, found := strings.Cut(f[1], ":")
+			if p, err := strconv.ParseUint(hexPort, 16, 16); found && err == nil && int(p) == port && f[9] != "0" {
+				inodes["socket:["+f[9]+"]"] = true
+			}
+		}
+	}
+	if len(inodes) == 0 {
+		return 0, false, nil
+	}
+	procs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, false, err
+	}
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		fds, err := os.ReadDir("/proc/" + p.Name() + "/fd")
+		if err != nil {
+			continue // another user's, or gone
+		}
+		for _, fd := range fds {
+			if target, err := os.Readlink("/proc/" + p.Name() + "/fd/" + fd.Name()); err == nil && inodes[target] {
+				return pid, true, nil
+			}
+		}
+	}
+	return 0, false, nil
+}

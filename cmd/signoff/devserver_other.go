@@ -33,3 +33,6 @@ func signalProcess(pid int, sig os.Signal) error {
 func processIdentity(int) (procIdentity, bool, error) {
 	return procIdentity{}, false, errors.ErrUnsupported
 }
+
+// listenerPid is not known here.
+func listenerPid(int) (int, bool, error) { return 0, false, errors.ErrUnsupported }

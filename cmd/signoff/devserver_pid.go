@@ -38,43 +38,68 @@ func writeDevServerPid(path string, pid int) error {
 }
 
 // endLeftoverDevServer ends the dev server that an earlier `signoff dev` of this data directory
-// left running (its pid file says which), and says on out what it did. It ends a process only
-// when the process is the one that wrote the file (same start time) and is serving this data
-// directory's database (dbFile among its arguments): never one that is not ours.
-func endLeftoverDevServer(pidFile, dbFile string, out io.Writer) error {
+// left running, and says on out what it did. It is found by the pid file, or, for one started
+// before there were pid files, as the process listening on port. It ends a process only when the
+// process is serving this data directory's database (dbFile among its arguments) and, found by the
+// pid file, is the very process that wrote it (same start time): never one that is not ours.
+func endLeftoverDevServer(pidFile, dbFile string, port int, out io.Writer) error {
 	raw, err := os.ReadFile(pidFile)
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("temporal dev server pid file: %w", err)
+	default:
+		if pid, start, ok := parseDevServerPid(string(raw)); ok {
+			id, alive, err := processIdentity(pid)
+			if err != nil {
+				return fmt.Errorf("check the dev server an earlier run left (pid %d): %w", pid, err)
+			}
+			// Not alive, or not the same process: it stopped, and the pid may be someone else's now.
+			if alive && id.Start == start && servesDatabase(id.Args, dbFile) {
+				if err := endDevServer(pid, id, dbFile, "pid file", out); err != nil {
+					return err
+				}
+			}
+		} else {
+			fmt.Fprintf(out, "Ignoring %s: not a pid file this program wrote.\n", pidFile)
+		}
+		if err := os.Remove(pidFile); err != nil {
+			return fmt.Errorf("temporal dev server pid file: %w", err)
+		}
+	}
+	if port == 0 {
+		return nil
+	}
+	pid, ok, err := listenerPid(port)
+	if errors.Is(err, errors.ErrUnsupported) || !ok {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("temporal dev server pid file: %w", err)
-	}
-	pid, start, ok := parseDevServerPid(string(raw))
-	if !ok {
-		fmt.Fprintf(out, "Ignoring %s: not a pid file this program wrote.\n", pidFile)
-		return os.Remove(pidFile)
+		return fmt.Errorf("find who listens on port %d: %w", port, err)
 	}
 	id, alive, err := processIdentity(pid)
-	if err != nil {
-		return fmt.Errorf("check the dev server an earlier run left (pid %d): %w", pid, err)
+	if err != nil || !alive || !servesDatabase(id.Args, dbFile) {
+		return nil // someone else's: startDevServer says the port is taken
 	}
-	if !alive || id.Start != start || !servesDatabase(id.Args, dbFile) {
-		// Stopped cleanly enough to die, or the pid now belongs to someone else.
-		return os.Remove(pidFile)
-	}
-	fmt.Fprintf(out, "A Temporal dev server an earlier `signoff dev` left running on %s (pid %d) is being stopped.\n", dbFile, pid)
+	return endDevServer(pid, id, dbFile, fmt.Sprintf("port %d", port), out)
+}
+
+// endDevServer interrupts a leftover server, and kills it if it does not stop in time.
+func endDevServer(pid int, id procIdentity, dbFile, foundBy string, out io.Writer) error {
+	fmt.Fprintf(out, "A Temporal dev server an earlier `signoff dev` left running on %s (pid %d, found by its %s) is being stopped.\n",
+		dbFile, pid, foundBy)
 	signal := signalProcess
 	if id.Group == pid { // it leads its own group, as ownedChildAttr asks: end what it started too
 		signal = signalGroup
 	}
-	if err := waitGone(pid, start, devServerStopTimeout, func() error { return signal(pid, interruptSignal) }); err != nil {
+	if err := waitGone(pid, id.Start, devServerStopTimeout, func() error { return signal(pid, interruptSignal) }); err != nil {
 		fmt.Fprintf(out, "It did not stop within %s; killing it.\n", devServerStopTimeout)
-		if err := waitGone(pid, start, 5*time.Second, func() error { return signal(pid, killSignal) }); err != nil {
+		if err := waitGone(pid, id.Start, 5*time.Second, func() error { return signal(pid, killSignal) }); err != nil {
 			return fmt.Errorf("end the dev server an earlier run left (pid %d): %w", pid, err)
 		}
 	}
 	fmt.Fprintf(out, "Stopped the leftover Temporal dev server (pid %d).\n", pid)
-	return os.Remove(pidFile)
+	return nil
 }
 
 func parseDevServerPid(raw string) (pid int, start string, ok bool) {

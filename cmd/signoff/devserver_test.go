@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,7 +30,7 @@ func TestLeftoverCheckNeverEndsAProcessNotOurs(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		if err := endLeftoverDevServer(pidFile, filepath.Join(dir, "temporal.db"), &out); err != nil {
+		if err := endLeftoverDevServer(pidFile, filepath.Join(dir, "temporal.db"), 0, &out); err != nil {
 			t.Fatal(err)
 		}
 		if out.Len() > 0 {
@@ -38,6 +39,30 @@ func TestLeftoverCheckNeverEndsAProcessNotOurs(t *testing.T) {
 		if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
 			t.Errorf("a pid file naming no server of ours is kept: %v", err)
 		}
+	}
+}
+
+// Nor does a listener on the port: here the test binary holds it.
+func TestLeftoverCheckLeavesAnotherListenerAlone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("listenerPid is Linux's")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	if pid, ok, err := listenerPid(port); err != nil || !ok || pid != os.Getpid() {
+		t.Fatalf("listenerPid(%d) = %d %v %v, want this test binary %d", port, pid, ok, err, os.Getpid())
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := endLeftoverDevServer(filepath.Join(dir, "temporal.pid"), filepath.Join(dir, "temporal.db"), port, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() > 0 {
+		t.Errorf("it took the test binary for a leftover server: %s", out.String())
 	}
 }
 
