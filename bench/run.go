@@ -102,6 +102,9 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 		tokens[u] = tok
 	}
 	run := fmt.Sprintf("%d", time.Now().UnixNano())
+	// Yesterday in UTC is never after the policy calendar's today, whatever its timezone, and
+	// within any expense.max_age_days of two days or more.
+	spentOn := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
 	res := newResult("signoff", "submit", "approve", "pay")
 	var failures atomic.Int64
 	start := time.Now()
@@ -109,7 +112,7 @@ func runSignoff(ctx context.Context, o Options) (Result, error) {
 		t0 := time.Now()
 		c, err := a.Submit(ctx, tokens["zhang.wei"], fmt.Sprintf("bench-%s-%d", run, i), apiclient.Claim{
 			Purpose: "基准测试：客户拜访交通费", Category: "travel", BudgetLineID: "2026-sales-travel",
-			Lines: []apiclient.Line{{SpentOn: "2026-11-02", Description: "出租车", Amount: o.Amount, InvoiceNo: fmt.Sprint(i)}},
+			Lines: []apiclient.Line{{SpentOn: spentOn, Description: "出租车", Amount: o.Amount, InvoiceNo: fmt.Sprint(i)}},
 		})
 		if err != nil {
 			failures.Add(1)

@@ -65,8 +65,11 @@ type Document struct {
 	Chains        map[Kind]Chain       `json:"chains" yaml:"chains"`
 	Calendar      Calendar             `json:"calendar" yaml:"calendar"`
 	Notifications NotificationRules    `json:"notifications" yaml:"notifications"`
-	Procurement   Procurement          `json:"procurement" yaml:"procurement"`
-	Production    Production           `json:"production" yaml:"production"`
+	// Expense is left out of the JSON when unset, so that documents stored before it keep their
+	// checksums.
+	Expense     Expense     `json:"expense,omitzero" yaml:"expense"`
+	Procurement Procurement `json:"procurement" yaml:"procurement"`
+	Production  Production  `json:"production" yaml:"production"`
 }
 
 // RoleDef declares a role name that users may hold and rules may refer to.

@@ -37,6 +37,7 @@ func (d *Document) Validate() error {
 	v.grants()
 	v.chains()
 	v.procurement()
+	v.problems = append(v.problems, d.Expense.problems()...)
 	v.problems = append(v.problems, d.Production.problems()...)
 	v.problems = append(v.problems, d.Calendar.problems()...)
 	if len(v.problems) > 0 {

@@ -63,9 +63,10 @@ func (in ClaimInput) DraftTotal() policy.Money {
 	return sum
 }
 
-// validateClaim checks a claim against the policy document for a submitter and reports every
-// problem at once, each under its field's path (prefixed with prefix, e.g. "edits.").
-func validateClaim(in ClaimInput, doc *policy.Document, submitter store.User, prefix string) (claim, error) {
+// validateClaim checks a claim against the policy document for a submitter on today (the day in
+// the policy calendar's timezone, Service.Today) and reports every problem at once, each under
+// its field's path (prefixed with prefix, e.g. "edits.").
+func validateClaim(in ClaimInput, doc *policy.Document, submitter store.User, today time.Time, prefix string) (claim, error) {
 	bad := FieldErrors{}
 	field := func(name string) string { return prefix + name }
 	out := claim{header: validateHeader(in.HeaderInput, doc, submitter, prefix, bad)}
@@ -76,7 +77,7 @@ func validateClaim(in ClaimInput, doc *policy.Document, submitter store.User, pr
 		bad.Add(field("lines"), "lines_too_many", MaxLines)
 	default:
 		for i, l := range in.Lines {
-			sl, problems := validateLine(l, i+1)
+			sl, problems := validateLine(l, i+1, doc.Expense, today)
 			for name, p := range problems {
 				bad[field(fmt.Sprintf("lines[%d].%s", i, name))] = p
 			}
@@ -93,8 +94,9 @@ func validateClaim(in ClaimInput, doc *policy.Document, submitter store.User, pr
 	return out, nil
 }
 
-// validateLine checks one line item; problems are keyed by the line's field names.
-func validateLine(l LineInput, no int) (store.Line, map[string]Problem) {
+// validateLine checks one line item, its date against the policy's expense rules on today;
+// problems are keyed by the line's field names.
+func validateLine(l LineInput, no int, rules policy.Expense, today time.Time) (store.Line, map[string]Problem) {
 	problems := map[string]Problem{}
 	out := store.Line{No: no, Description: strings.TrimSpace(l.Description), InvoiceNo: strings.TrimSpace(l.InvoiceNo)}
 	switch n := utf8.RuneCountInString(out.Description); {
@@ -110,6 +112,8 @@ func validateLine(l LineInput, no int) (store.Line, map[string]Problem) {
 		day, err := time.Parse(time.DateOnly, s)
 		if err != nil {
 			problems["spent_on"] = Problem{Key: "date"}
+		} else if key, limit := rules.CheckSpentOn(day, today); key != "" {
+			problems["spent_on"] = Problem{Key: key, Args: []any{limit.Format(time.DateOnly)}}
 		} else {
 			out.SpentOn = &day
 		}
@@ -159,7 +163,11 @@ func (s *Service) SubmitClaim(ctx context.Context, u store.User, in ClaimInput, 
 	if err != nil {
 		return store.Case{}, false, Internal(fmt.Errorf("submit expense: %w", err))
 	}
-	cl, err := validateClaim(in, doc, u, "")
+	today, err := s.Today(doc)
+	if err != nil {
+		return store.Case{}, false, err
+	}
+	cl, err := validateClaim(in, doc, u, today, "")
 	if err != nil {
 		return store.Case{}, false, err
 	}
@@ -180,7 +188,11 @@ func (s *Service) ClaimProblems(ctx context.Context, u store.User, in ClaimInput
 	if err != nil {
 		return nil
 	}
-	_, err = validateClaim(in, doc, u, "")
+	today, err := s.Today(doc)
+	if err != nil {
+		return nil
+	}
+	_, err = validateClaim(in, doc, u, today, "")
 	return FieldsOf(err)
 }
 
@@ -191,7 +203,11 @@ func (s *Service) saveClaimEdit(ctx context.Context, doc *policy.Document, u sto
 	if strings.TrimSpace(edits.BudgetLineID) == "" {
 		edits.BudgetLineID = c.BudgetLineID
 	}
-	cl, err := validateClaim(edits, doc, u, prefix)
+	today, err := s.Today(doc)
+	if err != nil {
+		return "", err
+	}
+	cl, err := validateClaim(edits, doc, u, today, prefix)
 	if err != nil {
 		return "", err
 	}

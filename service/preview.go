@@ -43,7 +43,11 @@ func (s *Service) PreviewClaim(ctx context.Context, u store.User, in ClaimInput)
 	if err != nil {
 		return RoutePreview{}, Internal(fmt.Errorf("route preview: %w", err))
 	}
-	cl, err := validateClaim(in, doc, u, "")
+	today, err := s.Today(doc)
+	if err != nil {
+		return RoutePreview{}, err
+	}
+	cl, err := validateClaim(in, doc, u, today, "")
 	if err != nil {
 		return RoutePreview{}, err
 	}

@@ -97,13 +97,16 @@ var claimRequired = sync.OnceValue(func() Required {
 		blankable[ClaimInput]{"lines[].invoice_no", func(in *ClaimInput) { line(in).InvoiceNo = "" }},
 	)
 	return requiredOf(example, fields, func(in ClaimInput) error {
-		_, err := validateClaim(in, exampleDoc, exampleSubmitter, "")
+		_, err := validateClaim(in, exampleDoc, exampleSubmitter, exampleDay, "")
 		return err
 	})
 })
 
+// exampleDay is the day the examples are checked on: the day the example line is dated.
+var exampleDay = time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+
 var purchaseRequired = sync.OnceValue(func() Required {
-	day := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	day := exampleDay
 	facts := purchaseFacts{supplier: procure.Supplier{ID: "example-supplier"}, plans: []string{"example-plan"},
 		materials: map[string]procure.Material{"example-material": {ID: "example-material", Spec: "s", Unit: "u"}}}
 	example := PurchaseInput{HeaderInput: exampleHeader, SupplierID: "example-supplier", PlanID: "example-plan",

@@ -8,17 +8,13 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"path/filepath"
-	"strconv"
-	"time"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"go.temporal.io/sdk/testsuite"
 
 	"signoff/config"
 	"signoff/store"
-	"signoff/workflows"
 )
 
 // runDev starts everything on one machine: a Temporal dev server whose data file survives
@@ -34,7 +30,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := migrate(ctx, cfg, log); err != nil {
 		return err
 	}
-	srv, err := startDevServer(ctx, cfg, log)
+	srv, err := startDevServer(ctx, cfg, log, os.Stdout)
 	if err != nil {
 		return err
 	}
@@ -76,18 +72,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	}
 	ln.Close()
 
-	fmt.Printf(`
-Signoff is running.
-  Web UI       %s/   (sign in as zhang.wei, li.na, sun.min, wang.fang, wu.xia …)
-  API          %s/api/v1   (OpenAPI: %s/api/v1/openapi.yaml)
-  Temporal UI  %s
-  Temporal     %s (namespace %s, task queue %s)
-  Data         %s (Temporal), %s (PostgreSQL)
-Demo users sign in with password "signoff" (see README). Ctrl-C stops everything.
-
-`, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL, cfg.Gateway.PublicURL,
-		fmt.Sprintf("http://127.0.0.1:%d", cfg.Dev.UIPort), cfg.Temporal.Address, cfg.Temporal.Namespace,
-		cfg.Temporal.TaskQueue, cfg.Dev.DataDir, redactURL(cfg.Database.URL))
+	fmt.Print(devBanner(cfg))
 	if cfg.Dev.Demo {
 		go func() {
 			if err := seedDemo(ctx, s, cfg.Gateway.PublicURL, log); err != nil {
@@ -96,49 +81,6 @@ Demo users sign in with password "signoff" (see README). Ctrl-C stops everything
 		}()
 	}
 	return serve(ctx, httpSrv, cfg.Gateway.ShutdownTimeout)
-}
-
-// startDevServer runs the Temporal CLI's dev server with the UI and a persistent data file.
-func startDevServer(ctx context.Context, cfg config.Config, log *slog.Logger) (*testsuite.DevServer, error) {
-	cli, err := filepath.Abs(cfg.Dev.TemporalCLI)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(cli); err != nil {
-		return nil, fmt.Errorf("temporal CLI %s not found (run `make tools`): %w", cli, err)
-	}
-	hostPort := net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Dev.TemporalPort))
-	if conn, err := net.DialTimeout("tcp", hostPort, time.Second); err == nil {
-		conn.Close()
-		return nil, fmt.Errorf("port %s is in use: is another Temporal server or `signoff dev` running?", hostPort)
-	}
-	logFile, err := os.OpenFile(filepath.Join(cfg.Dev.DataDir, "temporal.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	log.Info("starting temporal dev server", "address", hostPort, "ui_port", cfg.Dev.UIPort)
-	opts := temporalOptions(cfg.Temporal, hostPort, log)
-	srv, err := testsuite.StartDevServer(startCtx, testsuite.DevServerOptions{
-		ExistingPath:  cli,
-		ClientOptions: &opts,
-		DBFilename:    filepath.Join(cfg.Dev.DataDir, "temporal.db"),
-		EnableUI:      true,
-		UIPort:        strconv.Itoa(cfg.Dev.UIPort),
-		LogLevel:      "warn",
-		Stdout:        logFile,
-		Stderr:        logFile,
-		// Registered at start too, so they exist before the first workflow does.
-		SearchAttributes: workflows.SearchAttributeSchema(),
-		// SQLite's write-ahead log: the one-machine store commits without rewriting its journal
-		// on every transaction. Still crash-safe for the process; production runs on PostgreSQL.
-		ExtraArgs: []string{"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("temporal dev server: %w (log: %s)", err, logFile.Name())
-	}
-	return srv, nil
 }
 
 // ensureDatabase creates the configured database if the server does not have it yet.
@@ -174,4 +116,25 @@ func redactURL(raw string) string {
 		return "(unparsable url)"
 	}
 	return u.Redacted()
+}
+
+// devBanner says where everything is. The demo users are named only when demo data is seeded:
+// with a company's own policy and dev.demo off they do not exist.
+func devBanner(cfg config.Config) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSignoff is running.\n")
+	if cfg.Dev.Demo {
+		fmt.Fprintf(&b, "  Web UI       %s/   (sign in as zhang.wei, li.na, sun.min, wang.fang, wu.xia …)\n", cfg.Gateway.PublicURL)
+	} else {
+		fmt.Fprintf(&b, "  Web UI       %s/\n", cfg.Gateway.PublicURL)
+	}
+	fmt.Fprintf(&b, "  API          %s/api/v1   (OpenAPI: %s/api/v1/openapi.yaml)\n", cfg.Gateway.PublicURL, cfg.Gateway.PublicURL)
+	fmt.Fprintf(&b, "  Temporal UI  http://127.0.0.1:%d\n", cfg.Dev.UIPort)
+	fmt.Fprintf(&b, "  Temporal     127.0.0.1:%d (namespace %s, task queue %s)\n", cfg.Dev.TemporalPort, cfg.Temporal.Namespace, cfg.Temporal.TaskQueue)
+	fmt.Fprintf(&b, "  Data         %s (Temporal), %s (PostgreSQL)\n", cfg.Dev.DataDir, redactURL(cfg.Database.URL))
+	if cfg.Dev.Demo {
+		b.WriteString(`Demo users sign in with password "signoff" (see README). `)
+	}
+	b.WriteString("Ctrl-C stops everything.\n\n")
+	return b.String()
 }
