@@ -60,6 +60,23 @@ func TestStrictDecodingRefusesHostileClaims(t *testing.T) {
 	}
 }
 
+// TestRoutePreviewRefusesWhatSubmissionRefuses: the preview of a claim whose purpose holds a
+// NUL is refused as its submission is, at the same field with the same problem.
+func TestRoutePreviewRefusesWhatSubmissionRefuses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, purpose := range []string{"差旅\x00", "差旅\x7f", "\u0085"} {
+		body := claimBody("10.00")
+		body["purpose"] = purpose
+		sub := h.do(call{Method: http.MethodPost, Path: "/api/v1/expenses", User: "zhang.wei", Body: body, Broken: true})
+		pre := h.do(call{Method: http.MethodPost, Path: "/api/v1/expenses/route-preview", User: "zhang.wei", Body: body, Broken: true})
+		if sub.Status != 422 || pre.Status != sub.Status || pre.code() != sub.code() ||
+			pre.details()["purpose"] == nil || pre.details()["purpose"] != sub.details()["purpose"] {
+			t.Errorf("purpose %q: submission %d %s, preview %d %s", purpose, sub.Status, sub.Raw, pre.Status, pre.Raw)
+		}
+	}
+}
+
 // TestHostileTextElsewhereIsRefused: a NUL in an action's comment, a sign-in, a problem and a
 // delegation is a 422 at its field, answered at once (never after the case's workflow is held),
 // and nothing is written.

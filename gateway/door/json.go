@@ -2,10 +2,12 @@ package door
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -57,10 +59,12 @@ type TextError struct{ Key string }
 
 func (e *TextError) Error() string { return "text refused: " + e.Key }
 
-// decodeText decodes a JSON string into a Go string and applies the text rule. Anything other
-// than a string is left to the default decoder, which reports the type mismatch.
-func decodeText(dec *jsontext.Decoder, v *string) error {
-	if dec.PeekKind() != '"' {
+// decodeText decodes a JSON string into any Go string (a named string type, such as an action
+// type, included) and applies the text rule. Anything else, and a type that decodes itself, is
+// left to the default decoder, which also reports a type mismatch.
+func decodeText(dec *jsontext.Decoder, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.String || decodesItself(v) || dec.PeekKind() != '"' {
 		return jsonv2.SkipFunc
 	}
 	tok, err := dec.ReadToken()
@@ -71,8 +75,17 @@ func decodeText(dec *jsontext.Decoder, v *string) error {
 	if key := text.Check(s); key != "" {
 		return &TextError{Key: key}
 	}
-	*v = s
+	rv.Elem().SetString(s)
 	return nil
+}
+
+// decodesItself reports whether v has its own decoding method, which then reads its text.
+func decodesItself(v any) bool {
+	switch v.(type) {
+	case json.Unmarshaler, jsonv2.Unmarshaler, jsonv2.UnmarshalerFrom, encoding.TextUnmarshaler:
+		return true
+	}
+	return false
 }
 
 // FieldPath turns a JSON pointer ("/lines/0/description") into the field path the service's
