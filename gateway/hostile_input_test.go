@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"signoff/i18n"
 )
 
 // Hostile input (issue 12): text the store would refuse or alter, JSON a validator and Signoff
@@ -172,12 +174,12 @@ func TestHostileFormsAreRefused(t *testing.T) {
 	w := h.browser()
 	w.signIn("zhang.wei")
 	token := w.csrf()
-	for _, bad := range []string{"扭矩\x00超差", "a\xffb"} {
+	for bad, key := range map[string]string{"扭矩\x00超差": "problem.text_control", "a\xffb": "problem.text_encoding"} {
 		before := h.fingerprint()
 		p := w.post("/problems/new", url.Values{"_csrf": {token}, "title": {bad}, "description": {"d"}, "model": {"XH-7"},
 			"batch": {"B2026-11"}, "severity": {"normal"}})
-		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "title") {
-			t.Errorf("problem form with %q: %d", bad, p.Status)
+		if want := "title: " + i18n.T(i18n.Default, key); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, want) {
+			t.Errorf("problem form with %q: %d, want 422 saying %q", bad, p.Status, want)
 		}
 		if after := h.fingerprint(); after != before {
 			t.Errorf("problem form with %q wrote", bad)
