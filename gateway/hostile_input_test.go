@@ -155,6 +155,16 @@ func TestHostilePathsAndQueries(t *testing.T) {
 			}
 		})
 	}
+	// A token or an Idempotency-Key of stray bytes is refused as such, not by the store.
+	if r := h.do(call{Method: http.MethodGet, Path: "/api/v1/me", Token: "\xff\xfe", Broken: true}); r.Status != http.StatusUnauthorized {
+		t.Errorf("token of stray bytes: %d %s", r.Status, r.Raw)
+	}
+	before := h.written()
+	r := h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/expenses", User: "zhang.wei", Body: claimBody("1.00"),
+		Headers: map[string]string{"Idempotency-Key": "k\xff"}, Broken: true}), http.StatusUnprocessableEntity, "invalid_input")
+	if r.details()["Idempotency-Key"] == nil || h.written() != before {
+		t.Errorf("Idempotency-Key of stray bytes: %s, or it wrote", r.Raw)
+	}
 	// The pages answer the same statuses, as pages.
 	w := h.browser()
 	w.signIn("zhang.wei")
