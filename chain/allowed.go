@@ -9,8 +9,9 @@ import (
 // with a well-formed example of each action: a UI offers and marks exactly what the validator
 // accepts and demands, and there is no second list of rules to drift.
 
-// anySigner is the example's added signer: no real user is named so.
-const anySigner = "\x00any"
+// anySigner is the example's added signer: no real user is named so (a user ID has no spaces
+// or brackets), and it is storable text, which the validator demands of every target.
+const anySigner = "<any signer>"
 
 // Example is a well-formed action of type t by user (standing in for onBehalfOf, if set) now:
 // what they send once they have filled in everything its form takes. Forms tries it on Validate,

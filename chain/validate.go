@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"signoff/policy"
+	"signoff/text"
 )
 
 // Validate decides whether the action may be taken now. It reads the state and never changes
@@ -23,6 +24,9 @@ func (s *State) Validate(a Action, now time.Time) error {
 	}
 	if utf8.RuneCountInString(a.Comment) > MaxCommentLen {
 		return refuse(CodeInvalidAction, "comment is longer than %d characters", MaxCommentLen)
+	}
+	if err := validText(a); err != nil {
+		return err
 	}
 	if a.Type.OnStep() {
 		return s.validateStepAction(a)
@@ -152,6 +156,20 @@ func (s *State) validateAddSigner(a Action, st *Step) error {
 	}
 	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
 		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)
+	}
+	return nil
+}
+
+// validText refuses an action carrying text the store would refuse (a NUL, another control
+// character, invalid UTF-8), so that nothing unstorable ever enters a case's history.
+func validText(a Action) error {
+	for _, f := range []struct{ name, v string }{
+		{"actor", a.Actor}, {"on_behalf_of", a.OnBehalfOf}, {"comment", a.Comment}, {"to_step", a.ToStep},
+		{"target", a.Target}, {"position", a.Position}, {"reference", a.Reference}, {"edit_id", a.EditID},
+	} {
+		if !text.Valid(f.v) {
+			return refuse(CodeInvalidAction, "%s holds a control character or invalid UTF-8", f.name)
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"signoff/gateway/door"
 	"signoff/store"
+	"signoff/text"
 )
 
 // requestID names every request: the caller's X-Request-ID when it is short and plain (a proxy
@@ -140,4 +142,35 @@ func bearerToken(r *http.Request) (string, bool) {
 	}
 	token = strings.TrimSpace(token)
 	return token, token != "" && len(token) <= 256
+}
+
+// plainRequest refuses a path or query the text rule refuses (a %00, another control character,
+// invalid UTF-8) before any handler reads it: nothing is named so, and such a byte would
+// otherwise reach the store as a lookup key and fail there as a 500. A bad path is a 404 (no
+// resource has that name); a bad or unreadable query is a 400 naming the parameter.
+func (s *server) plainRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !text.Valid(r.URL.Path) { // decoded: a %00 or %ff is here as its byte
+			s.failFor(w, r, door.ErrNotFound)
+			return
+		}
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			s.failFor(w, r, door.ErrMalformedQuery(""))
+			return
+		}
+		for k, vs := range q {
+			if !text.Valid(k) {
+				s.failFor(w, r, door.ErrMalformedQuery(""))
+				return
+			}
+			for _, v := range vs {
+				if !text.Valid(v) {
+					s.failFor(w, r, door.ErrMalformedQuery(k))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

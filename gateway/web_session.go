@@ -17,6 +17,7 @@ import (
 	"signoff/gateway/web"
 	"signoff/i18n"
 	"signoff/store"
+	"signoff/text"
 )
 
 // Web sessions: the API's session tokens, carried in an HttpOnly, SameSite=Lax cookie (Secure
@@ -95,6 +96,10 @@ func (s *server) requireWebUser(next http.Handler) http.Handler {
 				s.web.ErrorPage(w, r, errCSRF)
 				return
 			}
+			if err := door.FormText(r); err != nil {
+				s.web.ErrorPage(w, r, err)
+				return
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), *ws.User)))
 	})
@@ -122,10 +127,13 @@ func formCSRF(r *http.Request) string {
 // Uploads beyond the in-memory share spill to temporary files, removed when the request ends.
 func (s *server) parseWebForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 4*s.cfg.MaxUploadBytes+s.cfg.MaxBodyBytes)
+	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return door.FormError(r.ParseMultipartForm(8 << 20))
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
 	}
-	return door.FormError(r.ParseForm())
+	return door.FormError(err)
 }
 
 func sameToken(a, b string) bool {
@@ -179,6 +187,12 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	password := r.PostFormValue("password")
+	if !text.Valid(f.User) || !text.Valid(password) {
+		// No user is named so and no password holds it: refused before the store is asked.
+		f.User, f.Error = "", i18n.T(lang, "error.invalid_credentials")
+		s.showLogin(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
 	if f.User == "" || password == "" {
 		f.Error = i18n.T(lang, "ui.login.missing")
 		s.showLogin(w, r, http.StatusUnprocessableEntity, f)

@@ -7,7 +7,7 @@ import "time"
 // accepts and demands, and there is no second list of rules to drift.
 
 // anyone is an example publication that no real one equals.
-var anyone = []Assignment{{Department: "\x00any", Representatives: []string{"\x00any"}}}
+var anyone = []Assignment{{Department: "<any department>", Representatives: []string{"<any representative>"}}}
 
 // Example is a well-formed action of type t by actor now: what a person sends once they have
 // filled in everything its form takes. Allowed and Forms try it on Validate, so they never

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"signoff/text"
 )
 
 // Validate decides whether the action may be taken now. It reads the state and never changes
@@ -21,6 +23,9 @@ func (s *State) Validate(a Action, now time.Time) error {
 	}
 	if utf8.RuneCountInString(a.Comment) > MaxCommentLen {
 		return refuse(CodeInvalidAction, "comment is longer than %d characters", MaxCommentLen)
+	}
+	if err := validText(a); err != nil {
+		return err
 	}
 	switch a.Type {
 	case ActPublish:
@@ -99,6 +104,22 @@ func (s *State) byRaiserOrCenter(a Action) error {
 func (s *State) notBySolver(a Action) error {
 	if a.Actor.ID == s.SolvedBy {
 		return refuse(CodeSoDConflict, "%s reported the problem solved and may not verify it", a.Actor.ID)
+	}
+	return nil
+}
+
+// validText refuses an action carrying text the store would refuse (a NUL, another control
+// character, invalid UTF-8), so that nothing unstorable ever enters a problem's history.
+func validText(a Action) error {
+	texts := []string{a.Actor.ID, a.Comment, a.MergeInto}
+	for _, x := range a.Assignments {
+		texts = append(texts, x.Department)
+		texts = append(texts, x.Representatives...)
+	}
+	for _, v := range texts {
+		if !text.Valid(v) {
+			return refuse(CodeInvalidAction, "the action holds a control character or invalid UTF-8")
+		}
 	}
 	return nil
 }

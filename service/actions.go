@@ -111,10 +111,12 @@ func actionOf(t chain.ActionType, u store.User, in ActionInput) (chain.Action, e
 	case t != chain.ActComment && t != chain.ActNudge:
 		bad.Add("revision", "revision_required")
 	}
+	checkPlain(bad, "comment", in.Comment)
 	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
 		bad.Add("comment", "too_long", chain.MaxCommentLen)
 	}
 	for name, v := range map[string]string{"to_step": a.ToStep, "target": a.Target, "reference": a.Reference, "on_behalf_of": a.OnBehalfOf} {
+		checkPlain(bad, name, v)
 		if len(v) > MaxShortText {
 			bad.Add(name, "too_long", MaxShortText)
 		}

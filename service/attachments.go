@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"signoff/store"
+	"signoff/text"
 )
 
 // Attachments: receipts and invoices as PDF, JPEG or PNG. The type is read from the file's first
@@ -42,11 +43,13 @@ func sniffType(head []byte) string {
 // maxFilename bounds a stored file name, in characters.
 const maxFilename = 200
 
-// cleanFilename keeps the base name a browser sent, without directories or control characters.
+// cleanFilename keeps the base name a browser sent, without directories, control characters or
+// invalid UTF-8 (the text rule's, package text): a name is not typed by the person, so it is
+// cleaned rather than refused.
 func cleanFilename(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = filepath.Base(strings.ReplaceAll(strings.ToValidUTF8(name, ""), `\`, "/"))
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if r < 0x20 || text.Control(r) { // no line breaks or tabs in a name either
 			return -1
 		}
 		return r

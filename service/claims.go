@@ -99,13 +99,16 @@ func validateClaim(in ClaimInput, doc *policy.Document, submitter store.User, to
 func validateLine(l LineInput, no int, rules policy.Expense, today time.Time) (store.Line, map[string]Problem) {
 	problems := map[string]Problem{}
 	out := store.Line{No: no, Description: strings.TrimSpace(l.Description), InvoiceNo: strings.TrimSpace(l.InvoiceNo)}
+	checkPlain(FieldErrors(problems), "description", out.Description)
+	checkPlain(FieldErrors(problems), "invoice_no", out.InvoiceNo)
 	switch n := utf8.RuneCountInString(out.Description); {
+	case problems["description"].Key != "":
 	case n == 0:
 		problems["description"] = Problem{Key: "required"}
 	case n > maxDescription:
 		problems["description"] = Problem{Key: "too_long", Args: []any{maxDescription}}
 	}
-	if utf8.RuneCountInString(out.InvoiceNo) > MaxInvoiceNo {
+	if utf8.RuneCountInString(out.InvoiceNo) > MaxInvoiceNo && problems["invoice_no"].Key == "" {
 		problems["invoice_no"] = Problem{Key: "too_long", Args: []any{MaxInvoiceNo}}
 	}
 	if s := strings.TrimSpace(l.SpentOn); s != "" {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"signoff/store"
+	"signoff/text"
 )
 
 // Delegations (代理): a person names a colleague who may act for them during a period, so that no
@@ -38,6 +39,8 @@ func (s *Service) Delegate(ctx context.Context, u store.User, in DelegationInput
 	in.DelegateID = strings.TrimSpace(in.DelegateID)
 	var delegate store.User
 	switch {
+	case !text.Valid(in.DelegateID):
+		checkPlain(bad, "delegate_id", in.DelegateID) // refused here: the store cannot look it up
 	case in.DelegateID == "":
 		bad.Add("delegate_id", "required")
 	case in.DelegateID == u.ID:

@@ -54,6 +54,9 @@ func validateHeader(in HeaderInput, doc *policy.Document, submitter store.User, 
 		BudgetLineID: strings.TrimSpace(in.BudgetLineID),
 	}
 
+	for name, v := range map[string]string{"purpose": out.Purpose, "title": out.Title, "category": out.Category, "budget_line_id": out.BudgetLineID} {
+		checkPlain(bad, field(name), v)
+	}
 	switch n := utf8.RuneCountInString(out.Purpose); {
 	case n == 0:
 		bad.Add(field("purpose"), "purpose_required")

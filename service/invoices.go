@@ -74,6 +74,7 @@ func (s *Service) RegisterInvoice(ctx context.Context, u store.User, orderID str
 func checkInvoice(in InvoiceInput, actor string) (workflows.InvoiceRequest, FieldErrors) {
 	bad := FieldErrors{}
 	req := workflows.InvoiceRequest{Actor: actor, InvoiceNo: strings.TrimSpace(in.InvoiceNo)}
+	checkPlain(bad, "invoice_no", req.InvoiceNo)
 	switch n := utf8.RuneCountInString(req.InvoiceNo); {
 	case n == 0:
 		bad.Add("invoice_no", "required")

@@ -232,6 +232,8 @@ func (s *Service) ActOnProblem(ctx context.Context, u store.User, id string, t p
 	case t != prb.ActComment && t != prb.ActProgress:
 		bad.Add("revision", "revision_required")
 	}
+	checkPlain(bad, "comment", in.Comment)
+	checkPlain(bad, "merge_into", in.MergeInto)
 	if utf8.RuneCountInString(in.Comment) > prb.MaxCommentLen {
 		bad.Add("comment", "too_long", prb.MaxCommentLen)
 	}

@@ -137,6 +137,8 @@ func validatePurchase(in PurchaseInput, doc *policy.Document, submitter store.Us
 	out.ContractTerms = store.ContractTerms{PaymentTerms: strings.TrimSpace(c.PaymentTerms),
 		DeliveryTerms: strings.TrimSpace(c.DeliveryTerms), Warranty: strings.TrimSpace(c.Warranty)}
 	out.ContractAttachmentID = strings.TrimSpace(c.AttachmentID)
+	checkPlain(bad, field("contract.no"), out.ContractNo)
+	checkPlain(bad, field("contract.attachment_id"), out.ContractAttachmentID)
 	switch n := utf8.RuneCountInString(out.ContractNo); {
 	case n == 0:
 		bad.Add(field("contract.no"), "required")
@@ -145,6 +147,7 @@ func validatePurchase(in PurchaseInput, doc *policy.Document, submitter store.Us
 	}
 	for name, v := range map[string]string{"payment_terms": out.ContractTerms.PaymentTerms,
 		"delivery_terms": out.ContractTerms.DeliveryTerms, "warranty": out.ContractTerms.Warranty} {
+		checkPlain(bad, field("contract."+name), v)
 		if utf8.RuneCountInString(v) > maxTerms {
 			bad.Add(field("contract."+name), "too_long", maxTerms)
 		}
@@ -205,19 +208,24 @@ func validateItem(in ItemInput, materials map[string]procure.Material) (procure.
 	if it.Unit == "" {
 		it.Unit = m.Unit
 	}
+	for name, v := range map[string]string{"spec": it.Spec, "unit": it.Unit, "manufacturer": it.Manufacturer} {
+		checkPlain(FieldErrors(problems), name, v)
+	}
 	switch {
+	case problems["spec"].Key != "":
 	case utf8.RuneCountInString(it.Spec) > MaxSpec:
 		problems["spec"] = Problem{Key: "too_long", Args: []any{MaxSpec}}
 	case it.Spec == "" && known:
 		problems["spec"] = Problem{Key: "required"}
 	}
 	switch {
+	case problems["unit"].Key != "":
 	case utf8.RuneCountInString(it.Unit) > maxUnit:
 		problems["unit"] = Problem{Key: "too_long", Args: []any{maxUnit}}
 	case known && it.Unit != m.Unit:
 		problems["unit"] = Problem{Key: "unit_differs", Args: []any{m.Unit}}
 	}
-	if utf8.RuneCountInString(it.Manufacturer) > MaxSpec {
+	if utf8.RuneCountInString(it.Manufacturer) > MaxSpec && problems["manufacturer"].Key == "" {
 		problems["manufacturer"] = Problem{Key: "too_long", Args: []any{MaxSpec}}
 	}
 	q, p := ParseQuantity(in.Quantity)

@@ -152,6 +152,8 @@ func checkDelivery(in DeliveryInput, actor string, day time.Time) (workflows.Del
 	default:
 		req.DeliveredOn = d
 	}
+	checkPlain(bad, "note_no", req.NoteNo)
+	checkPlain(bad, "invoice_no", req.InvoiceNo)
 	switch n := utf8.RuneCountInString(req.NoteNo); {
 	case n == 0:
 		bad.Add("note_no", "required")
@@ -181,6 +183,7 @@ func checkDelivery(in DeliveryInput, actor string, day time.Time) (workflows.Del
 		}
 		for name, v := range map[string]string{"spec": dl.Spec, "supplier_id": dl.SupplierID,
 			"manufacturer": dl.Manufacturer, "batch": dl.Batch} {
+			checkPlain(bad, field(name), v)
 			if utf8.RuneCountInString(v) > maxLineText {
 				bad.Add(field(name), "too_long", maxLineText)
 			}

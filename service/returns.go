@@ -88,6 +88,7 @@ func checkResolution(in ReturnResolution) (string, FieldErrors) {
 	if !slices.Contains(ReturnResolutions, res) {
 		bad.Add("resolution", "one_of", ReturnResolutions)
 	}
+	checkPlain(bad, "comment", in.Comment)
 	if utf8.RuneCountInString(in.Comment) > chain.MaxCommentLen {
 		bad.Add("comment", "too_long", chain.MaxCommentLen)
 	}

@@ -5,20 +5,33 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"signoff/text"
 )
 
 // Checks of typed text shared by every form: each adds its problem to bad under field.
 
-// checkText trims a text and checks it is present when required and at most max characters.
+// checkText trims a text and checks it obeys the text rule (package text: valid UTF-8, no NUL
+// or other control character), is present when required and is at most max characters.
 func checkText(bad FieldErrors, field, v string, max int, required bool) string {
 	v = strings.TrimSpace(v)
-	switch {
+	switch key := text.Check(v); {
+	case key != "":
+		bad.Add(field, key)
 	case v == "" && required:
 		bad.Add(field, "required")
 	case utf8.RuneCountInString(v) > max:
 		bad.Add(field, "too_long", max)
 	}
 	return v
+}
+
+// checkPlain checks a value that is not free text (an ID, a reference, a choice) obeys the text
+// rule, so that it is refused at its field rather than by the store.
+func checkPlain(bad FieldErrors, field, v string) {
+	if key := text.Check(v); key != "" {
+		bad.Add(field, key)
+	}
 }
 
 // checkChoice checks a value is one of the allowed ones.

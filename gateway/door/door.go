@@ -12,6 +12,7 @@ import (
 
 	"signoff/service"
 	"signoff/store"
+	"signoff/text"
 )
 
 type ctxKey int
@@ -71,6 +72,9 @@ func IdempotencyKey(r *http.Request) (string, error) {
 	key := r.Header.Get("Idempotency-Key")
 	if utf8.RuneCountInString(key) > MaxIdempotencyKey {
 		return "", service.FieldErrors{"Idempotency-Key": {Key: "too_long", Args: []any{MaxIdempotencyKey}}}.Err()
+	}
+	if bad := text.Check(key); bad != "" {
+		return "", service.FieldErrors{"Idempotency-Key": {Key: bad}}.Err()
 	}
 	return key, nil
 }

@@ -2,16 +2,15 @@ package door
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"signoff/service"
-	"strconv"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -56,11 +55,19 @@ var (
 	ErrTimeout            = &Error{Status: http.StatusGatewayTimeout, Code: "timeout", Message: "The case did not answer in time. The action may still take effect; reload the case before trying again."}
 )
 
-// Decoding errors that encoding/json does not name.
-var (
-	errEmptyBody    = errors.New("empty request body")
-	errTrailingData = errors.New("data after the JSON value")
-)
+// ErrMalformedQuery is a query string that cannot be read, or whose parameter (when named)
+// holds text the text rule refuses.
+func ErrMalformedQuery(param string) *Error {
+	e := &Error{Status: http.StatusBadRequest, Code: "malformed_query",
+		Message: "The query string cannot be read, or holds a control character or invalid UTF-8.", Details: map[string]any{}}
+	if param != "" {
+		e.Details["field"] = param
+	}
+	return e
+}
+
+// errEmptyBody: a body with nothing in it, which the decoder would call an unexpected end.
+var errEmptyBody = errors.New("empty request body")
 
 // RefusalStatus maps the chain's refusal codes, and the typed business errors a case's workflow
 // returns, to HTTP statuses.
@@ -105,8 +112,9 @@ func Classify(err error) *Error {
 		refusal  *chain.Refusal
 		app      *temporal.ApplicationError
 		tooLarge *http.MaxBytesError
-		syntax   *json.SyntaxError
-		typ      *json.UnmarshalTypeError
+		syntax   *jsontext.SyntacticError
+		semantic *jsonv2.SemanticError
+		text     *TextError
 		notFound *serviceerror.NotFound
 		updTO    *client.WorkflowUpdateServiceTimeoutOrCanceledError
 		svcTO    *serviceerror.DeadlineExceeded
@@ -133,34 +141,17 @@ func Classify(err error) *Error {
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
 			Message: "Some fields are not valid; see details.", Details: details}
 
-	// Decoding.
+	// Decoding (see json.go).
 	case errors.As(err, &tooLarge):
 		return ErrBodyTooLarge
 	case errors.Is(err, errEmptyBody):
 		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body is empty; send a JSON object."}
-	case errors.Is(err, errTrailingData):
-		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body holds more than one JSON value."}
+	case errors.As(err, &text) && errors.As(err, &semantic):
+		return textRefused(FieldPath(semantic.JSONPointer), text.Key)
+	case errors.As(err, &semantic):
+		return decodeRefused(semantic)
 	case errors.As(err, &syntax):
-		return &Error{Status: http.StatusBadRequest, Code: "malformed_json",
-			Message: "The request body is not valid JSON (at byte " + strconv.FormatInt(syntax.Offset, 10) + ")."}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &Error{Status: http.StatusBadRequest, Code: "malformed_json", Message: "The request body ends in the middle of a JSON value."}
-	case unknownField(err) != "":
-		field := unknownField(err)
-		return &Error{Status: http.StatusBadRequest, Code: "unknown_field",
-			Message: fmt.Sprintf("The request has a field this endpoint does not know: %q.", field),
-			Details: map[string]any{"field": field}}
-	case errors.As(err, &typ):
-		// encoding/json names a field of an embedded struct with the struct's Go name first: the
-		// header of a filed case (service.HeaderInput).
-		field := strings.ReplaceAll(typ.Field, "HeaderInput.", "")
-		if field == "" {
-			field = "body"
-		}
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_input",
-			Message: "Some fields are not valid; see details.",
-			Details: map[string]any{field: service.Problem{Key: "json_type", Args: []any{typ.Value}}.In(i18n.EN)}}
-
+		return syntaxRefused(syntax)
 	// The store.
 	case errors.Is(err, store.ErrIdempotencyMismatch):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
@@ -211,18 +202,6 @@ func Classify(err error) *Error {
 		return ErrNotFound
 	}
 	return ErrInternal
-}
-
-// unknownField returns the field named by encoding/json's "unknown field" error, or "".
-// encoding/json reports it only as text, so the text is read here and nowhere else.
-func unknownField(err error) string {
-	const prefix = `json: unknown field "`
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if msg := e.Error(); strings.HasPrefix(msg, prefix) && strings.HasSuffix(msg, `"`) {
-			return strings.TrimSuffix(strings.TrimPrefix(msg, prefix), `"`)
-		}
-	}
-	return ""
 }
 
 // noRouteCause names what stops a claim from being routed, in words a submitter can act on.

@@ -11,6 +11,7 @@ import (
 
 	"signoff/service"
 	"signoff/store"
+	"signoff/text"
 )
 
 // Files at the door: they arrive as multipart form data, through the API or a page's form, are
@@ -59,6 +60,28 @@ func FormError(err error) error {
 	}
 	return &Error{Status: http.StatusBadRequest, Code: "malformed_form",
 		Message: "The form could not be read; reload the page and try again."}
+}
+
+// FormText checks every value of a parsed form against the text rule: a NUL, another control
+// character or invalid UTF-8 is refused at its field (422 invalid_input), before any handler
+// reads the form or the store sees it. Uploaded files' names are cleaned by the service instead.
+func FormText(r *http.Request) error {
+	bad := service.FieldErrors{}
+	check := func(field, v string) {
+		if key := text.Check(v); key != "" {
+			bad.Add(field, key)
+		}
+	}
+	for k, vs := range r.Form {
+		check(k, k)
+		for _, v := range vs {
+			check(k, v)
+		}
+	}
+	if len(bad) > 0 {
+		return bad.Err()
+	}
+	return nil
 }
 
 // SendAttachment writes an attachment's bytes inline under their stored type, which was read
