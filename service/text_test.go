@@ -2,7 +2,9 @@ package service
 
 import (
 	"testing"
+	"time"
 
+	"signoff/policy"
 	"signoff/text"
 )
 
@@ -16,7 +18,7 @@ func TestTextRuleAtEveryField(t *testing.T) {
 		if fe["title"].Key != want {
 			t.Errorf("checkText(%q) = %v, want %s", bad, fe, want)
 		}
-		if _, problems := validateLine(LineInput{Description: bad, InvoiceNo: bad, Amount: TypedAmount("1.00")}, 1); problems["description"].Key != want || problems["invoice_no"].Key != want {
+		if _, problems := validateLine(LineInput{Description: bad, InvoiceNo: bad, Amount: TypedAmount("1.00")}, 1, policy.Expense{}, time.Now()); problems["description"].Key != want || problems["invoice_no"].Key != want {
 			t.Errorf("validateLine with %q: %v", bad, problems)
 		}
 		if _, fe := checkResolution(ReturnResolution{Resolution: ReturnResolutions[0], Comment: bad}); fe["comment"].Key != want {
