@@ -9,7 +9,8 @@ import (
 // with a well-formed example of each action: a UI offers and marks exactly what the validator
 // accepts and demands, and there is no second list of rules to drift.
 
-// anySigner is the example's added signer: no real user is named so.
+// anySigner is the example's added signer in a case that does not know the organisation's
+// members (submitted before they were kept): no real user is named so.
 const anySigner = "\x00any"
 
 // Example is a well-formed action of type t by user (standing in for onBehalfOf, if set) now:
@@ -21,7 +22,7 @@ func (s *State) Example(t ActionType, user, onBehalfOf string, now time.Time) Ac
 	case ActTransfer:
 		a.Target = s.transferCandidate(a.Principal())
 	case ActAddSigner:
-		a.Target, a.Position = anySigner, PositionParallel
+		a.Target, a.Position = s.signerCandidate(user), PositionParallel
 	case ActPay:
 		a.Reference, a.PaidAt = "-", now
 	}
@@ -115,6 +116,27 @@ func (s *State) transferCandidate(principal string) string {
 		}
 		if _, bad := s.conflict(p, st.Role, ""); !bad {
 			return p
+		}
+	}
+	return ""
+}
+
+// signerCandidate returns a member of the organisation who could be added to the current step
+// (not on it, not the actor, free of any segregation-of-duties conflict), or "".
+func (s *State) signerCandidate(actor string) string {
+	st := s.CurrentStep()
+	if st == nil {
+		return ""
+	}
+	if len(s.Members) == 0 {
+		return anySigner
+	}
+	for _, m := range s.Members {
+		if m == actor || slices.Contains(st.Assignees, m) {
+			continue
+		}
+		if _, bad := s.conflict(m, st.Role, ""); !bad {
+			return m
 		}
 	}
 	return ""

@@ -140,6 +140,9 @@ func (s *State) Apply(a Action, now time.Time) Outcome {
 	case ActTransfer:
 		o.Seals = append(o.Seals, s.seal(DecTransferred, st.Key, st.Role, a.Actor, a.OnBehalfOf, a.Comment, a.Target, now))
 		st.Assignees = replaceSorted(st.Assignees, a.Principal(), a.Target)
+		if slices.Contains(st.Added, a.Principal()) {
+			st.Added = replaceSorted(st.Added, a.Principal(), a.Target)
+		}
 		s.restartClock(st, now)
 		s.addParticipant(a.Target)
 		o.Notices = append(o.Notices, Notice{Kind: "todo", Recipients: []string{a.Target}})
@@ -238,12 +241,17 @@ func (s *State) restartClock(st *Step, now time.Time) {
 	s.Reminded, s.Escalated, s.Overdue = false, false, false
 }
 
+// addSigner adds a signature the case needs: in parallel, one more signer the current step
+// waits for besides its own mode (Step.Added); before or after, a step of its own. The step that
+// holds the authority stays, so an added signer never stands in for it.
 func (s *State) addSigner(a Action, now time.Time) {
 	cur := &s.Steps[s.Current]
 	s.addParticipant(a.Target)
 	switch a.Position {
 	case PositionParallel:
+		// One more signature on the step, never one in place of its routed holders'.
 		cur.Assignees = insertSorted(cur.Assignees, a.Target)
+		cur.Added = insertSorted(cur.Added, a.Target)
 		return
 	}
 	added := Step{
@@ -262,6 +270,15 @@ func (s *State) addSigner(a Action, now time.Time) {
 	}
 	s.Steps = slices.Insert(s.Steps, s.Current, added)
 	s.enter(s.Current, now)
+}
+
+// CountAddedAsRouted makes the current step count its signers added in parallel like its routed
+// assignees, as every case did before Step.Added: a workflow replaying a history from then
+// calls it after applying such an add-signer, so that the history replays as it ran.
+func (s *State) CountAddedAsRouted() {
+	if st := s.CurrentStep(); st != nil {
+		st.Added = nil
+	}
 }
 
 // Rebase replaces the steps after a resubmission whose edits changed the route (for example a

@@ -50,17 +50,25 @@ type State struct {
 	LastNudge     time.Time          `json:"last_nudge,omitzero"` // rate-limits nudges
 	Band          *policy.BandChoice `json:"band,omitempty"`
 	Participants  []string           `json:"participants"` // everyone who was ever assigned or acted (sorted)
+	// Members are the organisation's people (user IDs, sorted) when the case was submitted: the
+	// only people a step may be transferred to or a signer added. Empty in cases submitted before
+	// it was kept, which then check transfers against their steps' pools alone.
+	Members []string `json:"members,omitempty"`
 }
 
 // Step is one step of a case's chain.
 type Step struct {
-	Key       string        `json:"key"`
-	Role      policy.Role   `json:"role"`
-	Label     string        `json:"label"`
-	Mode      policy.Mode   `json:"mode"`
-	K         int           `json:"k,omitempty"`
-	Assignees []string      `json:"assignees"`
-	Pool      []string      `json:"pool,omitempty"` // who may take the step over by transfer
+	Key       string      `json:"key"`
+	Role      policy.Role `json:"role"`
+	Label     string      `json:"label"`
+	Mode      policy.Mode `json:"mode"`
+	K         int         `json:"k,omitempty"`
+	Assignees []string    `json:"assignees"`
+	Pool      []string    `json:"pool,omitempty"` // who may take the step over by transfer
+	// Added are the signers added to the step in parallel (加签), also among Assignees. Each adds
+	// a signature the step needs besides its own mode among the routed assignees: an added
+	// signer never completes a step in place of the people who hold its authority.
+	Added     []string      `json:"added,omitempty"`
 	Approvals []Approval    `json:"approvals,omitempty"`
 	Done      bool          `json:"done"`
 	SLA       time.Duration `json:"sla"`
@@ -84,11 +92,17 @@ type Approval struct {
 type Rules struct {
 	Incompatible [][2]policy.Role `json:"incompatible"`
 	Calendar     policy.Calendar  `json:"calendar"`
+	Members      []string         `json:"members,omitempty"` // the organisation's user IDs, sorted
 }
 
 // RulesOf extracts the rules from a policy document.
 func RulesOf(doc *policy.Document) Rules {
-	return Rules{Incompatible: slices.Clone(doc.Incompatible), Calendar: doc.Calendar}
+	members := make([]string, 0, len(doc.Users))
+	for _, u := range doc.Users {
+		members = append(members, u.ID)
+	}
+	slices.Sort(members)
+	return Rules{Incompatible: slices.Clone(doc.Incompatible), Calendar: doc.Calendar, Members: slices.Compact(members)}
 }
 
 // New builds the state of a freshly submitted case from its evaluated route. The submission
@@ -105,6 +119,7 @@ func New(caseID, submitter string, policyVersion int, rules Rules, route policy.
 		SLA:           route.SLA.D(),
 		ReminderLead:  route.ReminderBefore.D(),
 		Band:          route.Band,
+		Members:       slices.Clone(rules.Members),
 	}
 	s.Steps = stepsFromRoute(route)
 	s.ChainDeadline = s.Calendar.AddWorking(now, s.SLA)
@@ -131,10 +146,12 @@ func (s *State) Clone() *State {
 	c := *s
 	c.Incompatible = slices.Clone(s.Incompatible)
 	c.Participants = slices.Clone(s.Participants)
+	c.Members = slices.Clone(s.Members)
 	c.Steps = make([]Step, len(s.Steps))
 	for i, st := range s.Steps {
 		st.Assignees = slices.Clone(st.Assignees)
 		st.Pool = slices.Clone(st.Pool)
+		st.Added = slices.Clone(st.Added)
 		st.Approvals = slices.Clone(st.Approvals)
 		c.Steps[i] = st
 	}
@@ -233,20 +250,39 @@ func (st *Step) approvedBy(user string) bool {
 	})
 }
 
-// satisfied reports whether the step's countersign mode is met.
+// satisfied reports whether the step is complete: its countersign mode is met among the
+// assignees it was routed to (or their transferees), and every signer added to it has signed.
 func (st *Step) satisfied() bool {
-	n := 0
+	n, routed := 0, 0
 	for _, a := range st.Assignees {
-		if st.approvedBy(a) {
+		signed := st.approvedBy(a)
+		if slices.Contains(st.Added, a) {
+			if !signed {
+				return false
+			}
+			continue
+		}
+		routed++
+		if signed {
 			n++
 		}
 	}
 	switch st.Mode {
 	case policy.ModeAllOf:
-		return n == len(st.Assignees)
+		return n == routed
 	case policy.ModeKOfN:
-		return n >= min(st.K, len(st.Assignees))
+		return n >= min(st.K, routed)
 	default:
 		return n >= 1
 	}
+}
+
+// member reports whether user is one of the organisation's people. A case submitted before the
+// members were kept knows none, and then takes the step's pool as the only check.
+func (s *State) member(user string) bool {
+	if len(s.Members) == 0 {
+		return true
+	}
+	_, found := slices.BinarySearch(s.Members, user)
+	return found
 }

@@ -126,14 +126,20 @@ func (s *State) validateStepAction(a Action) error {
 	return nil
 }
 
+// validateTransfer: a step's authority never passes to someone who does not hold it. The
+// target must be in the step's pool (whoever routing could have given the step to for this case:
+// policy.Route), a member of the organisation, and free of segregation-of-duties conflicts on the
+// case as it stands now.
 func (s *State) validateTransfer(a Action, st *Step) error {
 	switch {
 	case a.Target == "" || a.Target == a.Principal():
 		return refuse(CodeInvalidTarget, "name a colleague to transfer to")
 	case slices.Contains(st.Assignees, a.Target):
 		return refuse(CodeInvalidTarget, "%s is already on step %q", a.Target, st.Label)
+	case !s.member(a.Target):
+		return refuse(CodeInvalidTarget, "%s is not a member of the organisation", a.Target)
 	case !slices.Contains(st.Pool, a.Target):
-		return refuse(CodeInvalidTarget, "%s does not hold the post of step %q", a.Target, st.Label)
+		return refuse(CodeInvalidTarget, "%s does not hold the authority of step %q for this case", a.Target, st.Label)
 	}
 	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
 		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)
@@ -141,6 +147,9 @@ func (s *State) validateTransfer(a Action, st *Step) error {
 	return nil
 }
 
+// validateAddSigner: an added signer adds a signature and never takes the step's authority (see
+// Step.Added and addSigner), so anyone in the organisation free of a segregation-of-duties
+// conflict may be added.
 func (s *State) validateAddSigner(a Action, st *Step) error {
 	switch a.Position {
 	case PositionBefore, PositionAfter, PositionParallel:
@@ -149,6 +158,9 @@ func (s *State) validateAddSigner(a Action, st *Step) error {
 	}
 	if a.Target == "" || a.Target == a.Actor || slices.Contains(st.Assignees, a.Target) {
 		return refuse(CodeInvalidTarget, "name a signer who is not already on step %q", st.Label)
+	}
+	if !s.member(a.Target) {
+		return refuse(CodeInvalidTarget, "%s is not a member of the organisation", a.Target)
 	}
 	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
 		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)

@@ -43,7 +43,7 @@ type RouteStep struct {
 	Mode      Mode     `json:"mode"`
 	K         int      `json:"k,omitempty"`
 	Assignees []string `json:"assignees"`      // user IDs, sorted, never empty
-	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
+	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer: whoever holds its authority for this case (route.go eligible), free of SoD conflicts
 	SLA       Duration `json:"sla"`
 	Why       Why      `json:"why,omitempty"` // why this step and these people (why.go)
 	// Reason is the zh-CN sentence of a route resolved before Why (see BandChoice.Reason).

@@ -1,0 +1,126 @@
+package chain_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"signoff/chain"
+)
+
+// The failures acceptance testing found, each a way a step's authority could pass to someone
+// who does not hold it: every one is refused with a stable code and leaves the case as it was.
+func TestAuthorityNeverLeaks(t *testing.T) {
+	atFinanceDirector := func(t *testing.T) *chain.State {
+		st := newCase(t, amountMiddle, monday10)
+		approve(t, st, witness1, monday10)
+		approve(t, st, reviewer1, monday10)
+		approve(t, st, salesHead, monday10)
+		if currentKey(st) != keyFinDir {
+			t.Fatalf("current %q, want %q", currentKey(st), keyFinDir)
+		}
+		return st
+	}
+	tests := []struct {
+		name    string
+		fixture func(*testing.T) *chain.State
+		action  chain.Action
+		want    chain.Code
+	}{
+		{"finance director's level transferred to a department head", atFinanceDirector,
+			chain.Action{Type: chain.ActTransfer, Actor: finDir, Target: engHead}, chain.CodeInvalidTarget},
+		{"finance director's level transferred to the department head who signed", atFinanceDirector,
+			chain.Action{Type: chain.ActTransfer, Actor: finDir, Target: salesHead}, chain.CodeInvalidTarget},
+		{"department head's level transferred to another department's head", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: engHead}, chain.CodeInvalidTarget},
+		{"witness step transferred to a witness of another department", atWitness,
+			chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: colleague}, chain.CodeInvalidTarget},
+		{"transfer to a user who does not exist", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: stranger}, chain.CodeInvalidTarget},
+		{"parallel signer who does not exist", atApproval,
+			chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: stranger, Position: chain.PositionParallel}, chain.CodeInvalidTarget},
+		{"signer before who does not exist", atApproval,
+			chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: stranger, Position: chain.PositionBefore}, chain.CodeInvalidTarget},
+		{"signer after who does not exist", atApproval,
+			chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: stranger, Position: chain.PositionAfter}, chain.CodeInvalidTarget},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := tt.fixture(t)
+			before := st.Clone()
+			a := tt.action
+			a.Revision = st.Revision
+			if got := refusalCode(t, st.Validate(a, monday10)); got != tt.want {
+				t.Errorf("code %q, want %q", got, tt.want)
+			}
+			if !statesEqual(t, before, st) {
+				t.Error("a refused action changed the case")
+			}
+		})
+	}
+}
+
+// TestParallelSignerNeverCompletesAStepAlone: a staff member with no approver role added in
+// parallel to the department head's any-of level signs, and the level still waits for the head.
+func TestParallelSignerNeverCompletesAStepAlone(t *testing.T) {
+	st := atApproval(t)
+	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: chain.PositionParallel}, monday10)
+	approve(t, st, outsider, monday10)
+	if currentKey(st) != keyDeptHead || !slices.Equal(st.Holders(), []string{salesHead}) {
+		t.Fatalf("after the added signer signed: current %q holders %v, want %q held by %s",
+			currentKey(st), st.Holders(), keyDeptHead, salesHead)
+	}
+	approve(t, st, salesHead, monday10)
+	if currentKey(st) != keyPayment {
+		t.Fatalf("after the head signed: current %q, want %q", currentKey(st), keyPayment)
+	}
+}
+
+// TestAddedStepsNeverReplaceTheStep: a signer added before or after signs a step of their own;
+// the step holding the authority stays and must still be signed by its holder.
+func TestAddedStepsNeverReplaceTheStep(t *testing.T) {
+	for _, pos := range []string{chain.PositionBefore, chain.PositionAfter} {
+		t.Run(pos, func(t *testing.T) {
+			st := atApproval(t)
+			do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: pos}, monday10)
+			signed := []string{}
+			for currentKey(st) != keyPayment && len(signed) < 3 {
+				h := st.Holders()[0]
+				approve(t, st, h, monday10.Add(time.Minute))
+				signed = append(signed, h)
+			}
+			if !slices.Contains(signed, salesHead) || !slices.Contains(signed, outsider) || len(signed) != 2 {
+				t.Errorf("signed %v before payment, want the added signer and the head", signed)
+			}
+		})
+	}
+}
+
+// TestCountAddedAsRouted: a history from before Step.Added replays with the added signer
+// counting like a routed assignee, as it did then.
+func TestCountAddedAsRouted(t *testing.T) {
+	st := atApproval(t)
+	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: chain.PositionParallel}, monday10)
+	st.CountAddedAsRouted()
+	approve(t, st, outsider, monday10)
+	if currentKey(st) != keyPayment {
+		t.Errorf("current %q, want %q (the legacy any-of completed by the added signer)", currentKey(st), keyPayment)
+	}
+}
+
+// TestCaseKeepsTheOrganisationsMembers: the members a case checks targets against are the
+// policy's users when it was submitted, and a case from before they were kept still works.
+func TestCaseKeepsTheOrganisationsMembers(t *testing.T) {
+	st := atApproval(t)
+	if !slices.Contains(st.Members, outsider) || slices.Contains(st.Members, stranger) || !slices.IsSorted(st.Members) {
+		t.Fatalf("members %v", st.Members)
+	}
+	st.Members = nil // an old case
+	a := chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: chain.PositionParallel, Revision: st.Revision}
+	if err := st.Validate(a, monday10); err != nil {
+		t.Errorf("old case: add a signer: %v", err)
+	}
+	if !slices.Contains(st.Allowed(salesHead, "", monday10), chain.ActAddSigner) {
+		t.Error("old case: add signer not offered")
+	}
+}
