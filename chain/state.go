@@ -244,10 +244,19 @@ func (s *State) addParticipant(u string) {
 	}
 }
 
+// approvedBy reports whether user's part of the step is signed: by them, or by a delegate for
+// them. A delegate's signature is their principal's, never also their own, so one signature
+// never fills two seats of a step.
 func (st *Step) approvedBy(user string) bool {
-	return slices.ContainsFunc(st.Approvals, func(a Approval) bool {
-		return a.User == user || a.OnBehalfOf == user
-	})
+	return slices.ContainsFunc(st.Approvals, func(a Approval) bool { return a.Principal() == user })
+}
+
+// Principal is whose part of the step the approval signs.
+func (a Approval) Principal() string {
+	if a.OnBehalfOf != "" {
+		return a.OnBehalfOf
+	}
+	return a.User
 }
 
 // satisfied reports whether the step is complete: its countersign mode is met among the

@@ -43,6 +43,12 @@ const versionLeanAlarms = "lean-alarms"
 // every change.
 const versionAttributesOnChange = "attributes-on-change"
 
+// versionAddedSignerAdds (version 1): a signer added in parallel adds a signature the step
+// needs besides its own mode (chain.Step.Added), so an added signer never completes a step
+// alone. Cases that added one before it (DefaultVersion) counted the added signer like a routed
+// assignee; asked only when a parallel signer is added, so other cases record no marker.
+const versionAddedSignerAdds = "added-signer-adds"
+
 // runCase runs a case's workflow: Expense, Procurement, Receipt and Settlement differ only in
 // their chains (the policy) and in what Procurement does once approved.
 func runCase(ctx workflow.Context, in CaseInput) (*caseRun, CaseResult, error) {
@@ -152,7 +158,13 @@ func (w *caseRun) apply(ctx workflow.Context, next *chain.State, a chain.Action,
 		next.Rebase(rr.Route)
 		w.route.Amount, w.route.Title = rr.Amount, rr.Title
 	}
-	return next.Apply(a, now), nil
+	legacy := a.Type == chain.ActAddSigner && a.Position == chain.PositionParallel &&
+		workflow.GetVersion(ctx, versionAddedSignerAdds, workflow.DefaultVersion, 1) == workflow.DefaultVersion
+	out := next.Apply(a, now)
+	if legacy {
+		next.CountAddedAsRouted()
+	}
+	return out, nil
 }
 
 // record persists an outcome before it is acknowledged (read-your-writes).
