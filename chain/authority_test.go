@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"signoff/chain"
+	"signoff/policy"
 )
 
 // The failures acceptance testing found, each a way a step's authority could pass to someone
@@ -96,15 +97,28 @@ func TestAddedStepsNeverReplaceTheStep(t *testing.T) {
 	}
 }
 
-// TestCountAddedAsRouted: a history from before Step.Added replays with the added signer
-// counting like a routed assignee, as it did then.
-func TestCountAddedAsRouted(t *testing.T) {
+// TestCompat: a history from before an added signer added a signature, or before a delegate's
+// signature filled only their principal's part, replays with the meaning it ran with.
+func TestCompat(t *testing.T) {
 	st := atApproval(t)
-	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: chain.PositionParallel}, monday10)
-	st.CountAddedAsRouted()
+	a := chain.Action{Type: chain.ActAddSigner, Actor: salesHead, Target: outsider, Position: chain.PositionParallel, Revision: st.Revision}
+	st.ApplyCompat(a, monday10, chain.Compat{AddedCountsAsRouted: true})
 	approve(t, st, outsider, monday10)
 	if currentKey(st) != keyPayment {
-		t.Errorf("current %q, want %q (the legacy any-of completed by the added signer)", currentKey(st), keyPayment)
+		t.Errorf("added counted as routed: current %q, want %q (completed by the added signer)", currentKey(st), keyPayment)
+	}
+
+	r := handRoute(policy.RouteStep{Key: "sign", Role: policy.RoleCountersigner, Mode: policy.ModeAllOf, Assignees: []string{engHead, salesHead}})
+	for _, legacy := range []bool{false, true} {
+		st := chain.New(caseID, submitter, 1, chain.RulesOf(policy.Demo()), r, monday10)
+		a := chain.Action{Type: chain.ActApprove, Actor: engHead, OnBehalfOf: salesHead, Revision: st.Revision}
+		if !st.LegacySeat(a) {
+			t.Fatal("LegacySeat: false for an assignee signing for another")
+		}
+		st.ApplyCompat(a, monday10, chain.Compat{DelegateFillsOwnSeat: legacy})
+		if got := st.Status == chain.StatusApproved; got != legacy {
+			t.Errorf("legacy %v: one signature for both parts completed the countersign: %v", legacy, got)
+		}
 	}
 }
 
