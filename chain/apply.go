@@ -171,6 +171,10 @@ func (s *State) ApplyCompat(a Action, now time.Time, c Compat) Outcome {
 		if slices.Contains(st.Added, a.Principal()) {
 			st.Added = replaceSorted(st.Added, a.Principal(), a.Target)
 		}
+		if seat, ok := st.Seats[a.Principal()]; ok {
+			delete(st.Seats, a.Principal())
+			st.Seats[a.Target] = seat
+		}
 		s.restartClock(st, now)
 		s.addParticipant(a.Target)
 		o.Notices = append(o.Notices, Notice{Kind: "todo", Recipients: []string{a.Target}})

@@ -138,3 +138,26 @@ func TestCaseKeepsTheOrganisationsMembers(t *testing.T) {
 		t.Error("old case: add signer not offered")
 	}
 }
+
+// TestCountersignSeatsStayWithTheirDepartment: a countersigner's part goes by transfer only to
+// someone holding their department's authority, and stays that department's after it moved.
+func TestCountersignSeatsStayWithTheirDepartment(t *testing.T) {
+	r := handRoute(policy.RouteStep{Key: keyCounter, Role: policy.RoleCountersigner, Mode: policy.ModeAllOf,
+		Assignees: []string{legalHead, auditHead}, Pool: []string{finDir, gm, legalHead, auditHead},
+		Seats: map[string][]string{legalHead: {gm, legalHead}, auditHead: {auditHead, finDir}}})
+	st := chain.New(purchaseID, requester, 1, chain.RulesOf(policy.Demo()), r, monday10)
+	refused := func(actor, target string) {
+		t.Helper()
+		a := chain.Action{Type: chain.ActTransfer, Actor: actor, Target: target, Revision: st.Revision}
+		if code := refusalCode(t, st.Validate(a, monday10)); code != chain.CodeInvalidTarget {
+			t.Errorf("%s's part to %s: code %q, want %q", actor, target, code, chain.CodeInvalidTarget)
+		}
+	}
+	refused(legalHead, finDir) // in the step's pool, but audit's authority
+	do(t, st, chain.Action{Type: chain.ActTransfer, Actor: legalHead, Target: gm}, monday10)
+	if !slices.Equal(st.Steps[0].Seats[gm], []string{gm, legalHead}) || st.Steps[0].Seats[legalHead] != nil {
+		t.Fatalf("seats after the transfer: %v", st.Steps[0].Seats)
+	}
+	refused(gm, finDir) // legal's part, now his, is still legal's
+	do(t, st, chain.Action{Type: chain.ActTransfer, Actor: auditHead, Target: finDir}, monday10)
+}

@@ -65,6 +65,9 @@ type Step struct {
 	K         int         `json:"k,omitempty"`
 	Assignees []string    `json:"assignees"`
 	Pool      []string    `json:"pool,omitempty"` // who may take the step over by transfer
+	// Seats say, for a step whose assignees each sign for a department (a countersign), who may
+	// take over each assignee's part by transfer (policy.RouteStep.Seats); nil for other steps.
+	Seats map[string][]string `json:"seats,omitempty"`
 	// Added are the signers added to the step in parallel (加签), also among Assignees. Each adds
 	// a signature the step needs besides its own mode among the routed assignees: an added
 	// signer never completes a step in place of the people who hold its authority.
@@ -133,7 +136,7 @@ func stepsFromRoute(route policy.Route) []Step {
 	for _, rs := range route.Steps {
 		steps = append(steps, Step{
 			Key: rs.Key, Role: rs.Role, Label: rs.Label, Mode: rs.Mode, K: rs.K,
-			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool),
+			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool), Seats: cloneSeats(rs.Seats, rs.Assignees),
 			SLA: rs.SLA.D(), Why: rs.Why, Reason: rs.Reason, RejectReturns: rs.RejectReturns,
 		})
 	}
@@ -152,10 +155,26 @@ func (s *State) Clone() *State {
 		st.Assignees = slices.Clone(st.Assignees)
 		st.Pool = slices.Clone(st.Pool)
 		st.Added = slices.Clone(st.Added)
+		st.Seats = cloneSeats(st.Seats, st.Assignees)
 		st.Approvals = slices.Clone(st.Approvals)
 		c.Steps[i] = st
 	}
 	return &c
+}
+
+// cloneSeats deep-copies a step's seats, which are keyed by its assignees (read in their order,
+// so no map is ranged over in workflow code).
+func cloneSeats(seats map[string][]string, assignees []string) map[string][]string {
+	if seats == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(seats))
+	for _, a := range assignees {
+		if pool, ok := seats[a]; ok {
+			out[a] = slices.Clone(pool)
+		}
+	}
+	return out
 }
 
 // CurrentStep returns the step that holds the case, or nil when none does (returned, closed).

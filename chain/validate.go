@@ -140,6 +140,8 @@ func (s *State) validateTransfer(a Action, st *Step) error {
 		return refuse(CodeInvalidTarget, "%s is not a member of the organisation", a.Target)
 	case !slices.Contains(st.Pool, a.Target):
 		return refuse(CodeInvalidTarget, "%s does not hold the authority of step %q for this case", a.Target, st.Label)
+	case st.Seats != nil && !slices.Contains(st.Seats[a.Principal()], a.Target):
+		return refuse(CodeInvalidTarget, "%s may not sign %s's part of step %q (another department's)", a.Target, a.Principal(), st.Label)
 	}
 	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
 		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)

@@ -75,7 +75,7 @@ func (d *Document) Route(f Facts) (Route, error) {
 	}
 	out := Route{Kind: f.Kind, Band: &band, SLA: chain.SLA, ReminderBefore: chain.ReminderBefore}
 	for i, p := range plan {
-		p.step.Pool = d.pool(f, plan, i)
+		p.step.Pool, p.step.Seats = d.pool(f, plan, i)
 		out.Steps = append(out.Steps, p.step)
 	}
 	return out, nil
@@ -86,7 +86,10 @@ func (d *Document) Route(f Facts) (Route, error) {
 // witnesses of the case's department, the head of the department and those above), less anyone
 // who holds an incompatible role on the case (as handler or as an assignee of another step). A
 // transfer never hands a step to someone routing could not have given it to.
-func (d *Document) pool(f Facts, plan []plannedStep, i int) []string {
+//
+// A countersign's assignees each sign for a department, so its seats say who may take over each
+// one's part: their department's head chain (the intersection, for someone signing for two).
+func (d *Document) pool(f Facts, plan []plannedStep, i int) ([]string, map[string][]string) {
 	held := map[Role][]string{RoleHandler: {f.Submitter}}
 	for j, p := range plan {
 		if j != i {
@@ -94,14 +97,43 @@ func (d *Document) pool(f Facts, plan []plannedStep, i int) []string {
 		}
 	}
 	st := plan[i].step
+	free := func(cands []string) []string {
+		var out []string
+		for _, u := range cands {
+			if _, conflict := d.ConflictFor(held, u, st.Role); !conflict && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
 	pool := slices.Clone(st.Assignees)
-	for _, u := range d.eligible(plan[i].spec, f) {
-		if _, conflict := d.ConflictFor(held, u, st.Role); !conflict && !slices.Contains(pool, u) {
+	for _, u := range free(d.eligible(plan[i].spec, f)) {
+		if !slices.Contains(pool, u) {
 			pool = append(pool, u)
 		}
 	}
 	slices.Sort(pool)
-	return pool
+	if plan[i].spec.kind != AssignDepartmentHeads {
+		return pool, nil
+	}
+	seats := map[string][]string{}
+	for _, id := range plan[i].spec.departments {
+		if id == RequesterDepartment {
+			id = f.Department
+		}
+		heads := d.headChain(id)
+		k := slices.IndexFunc(heads, func(u string) bool { return slices.Contains(st.Assignees, u) })
+		if k < 0 {
+			continue
+		}
+		seat := free(heads)
+		slices.Sort(seat)
+		if prev, ok := seats[heads[k]]; ok {
+			seat = slices.DeleteFunc(seat, func(u string) bool { return !slices.Contains(prev, u) })
+		}
+		seats[heads[k]] = seat
+	}
+	return pool, seats
 }
 
 // eligible lists who holds the authority of a step's assignee rule for this case, before

@@ -552,8 +552,18 @@ func TestRoutePoolOfACountersign(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"chen.gang", "lin.feng", "ma.lan", "qian.li", "zhao.qiang"}
-	if got := findStep(t, r, "countersign").Pool; !slices.Equal(got, want) {
-		t.Errorf("countersign pool %v, want %v", got, want)
+	cs := findStep(t, r, "countersign")
+	if !slices.Equal(cs.Pool, want) {
+		t.Errorf("countersign pool %v, want %v", cs.Pool, want)
+	}
+	// Each head's part goes only to someone above them, never to another department's head.
+	seats := map[string][]string{"chen.gang": {"chen.gang", "zhao.qiang"}, "lin.feng": {"lin.feng", "zhao.qiang"},
+		"ma.lan": {"ma.lan", "zhao.qiang"}, "qian.li": {"qian.li", "zhao.qiang"}}
+	if !reflect.DeepEqual(cs.Seats, seats) {
+		t.Errorf("countersign seats %v, want %v", cs.Seats, seats)
+	}
+	if findStep(t, r, "review").Seats != nil {
+		t.Error("a step of one authority has seats")
 	}
 }
 
