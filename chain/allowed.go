@@ -103,20 +103,10 @@ func (s *State) Allowed(user, onBehalfOf string, now time.Time) []ActionType {
 	return out
 }
 
-// transferCandidate returns someone the step could be transferred to (holding the post and free
-// of any segregation-of-duties conflict on the case), or "".
+// transferCandidate returns someone principal's part of the step could be transferred to, or "".
 func (s *State) transferCandidate(principal string) string {
-	st := s.CurrentStep()
-	if st == nil {
-		return ""
-	}
-	for _, p := range st.Pool {
-		if p == principal || slices.Contains(st.Assignees, p) {
-			continue
-		}
-		if _, bad := s.conflict(p, st.Role, ""); !bad {
-			return p
-		}
+	if to := s.TransferTargets(principal); len(to) > 0 {
+		return to[0]
 	}
 	return ""
 }

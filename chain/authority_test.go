@@ -161,3 +161,32 @@ func TestCountersignSeatsStayWithTheirDepartment(t *testing.T) {
 	refused(gm, finDir) // legal's part, now his, is still legal's
 	do(t, st, chain.Action{Type: chain.ActTransfer, Actor: auditHead, Target: finDir}, monday10)
 }
+
+// TestTransferTargetsAreWhatValidateAccepts: a page's choice of whom to transfer to.
+func TestTransferTargetsAreWhatValidateAccepts(t *testing.T) {
+	tests := []struct {
+		name      string
+		fixture   func(*testing.T) *chain.State
+		principal string
+		want      []string
+	}{
+		{"the department head's level: the one above her", atApproval, salesHead, []string{gm}},
+		{"the sales witnesses: nobody else", atWitness, witness1, nil},
+		{"not on the step", atApproval, engHead, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := tt.fixture(t)
+			got := st.TransferTargets(tt.principal)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("TransferTargets(%s) = %v, want %v", tt.principal, got, tt.want)
+			}
+			for _, to := range got {
+				a := chain.Action{Type: chain.ActTransfer, Actor: tt.principal, Target: to, Revision: st.Revision}
+				if err := st.Validate(a, monday10); err != nil {
+					t.Errorf("offered %s, but Validate refuses: %v", to, err)
+				}
+			}
+		})
+	}
+}
