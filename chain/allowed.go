@@ -9,7 +9,8 @@ import (
 // with a well-formed example of each action: a UI offers and marks exactly what the validator
 // accepts and demands, and there is no second list of rules to drift.
 
-// anySigner is the example's added signer: no real user is named so (a user ID has no spaces
+// anySigner is the example's added signer in a case that does not know the organisation's
+// members (submitted before they were kept): no real user is named so (a user ID has no spaces
 // or brackets), and it is storable text, which the validator demands of every target.
 const anySigner = "<any signer>"
 
@@ -22,7 +23,7 @@ func (s *State) Example(t ActionType, user, onBehalfOf string, now time.Time) Ac
 	case ActTransfer:
 		a.Target = s.transferCandidate(a.Principal())
 	case ActAddSigner:
-		a.Target, a.Position = anySigner, PositionParallel
+		a.Target, a.Position = s.signerCandidate(user), PositionParallel
 	case ActPay:
 		a.Reference, a.PaidAt = "-", now
 	}
@@ -103,19 +104,30 @@ func (s *State) Allowed(user, onBehalfOf string, now time.Time) []ActionType {
 	return out
 }
 
-// transferCandidate returns someone the step could be transferred to (holding the post and free
-// of any segregation-of-duties conflict on the case), or "".
+// transferCandidate returns someone principal's part of the step could be transferred to, or "".
 func (s *State) transferCandidate(principal string) string {
+	if to := s.TransferTargets(principal); len(to) > 0 {
+		return to[0]
+	}
+	return ""
+}
+
+// signerCandidate returns a member of the organisation who could be added to the current step
+// (not on it, not the actor, free of any segregation-of-duties conflict), or "".
+func (s *State) signerCandidate(actor string) string {
 	st := s.CurrentStep()
 	if st == nil {
 		return ""
 	}
-	for _, p := range st.Pool {
-		if p == principal || slices.Contains(st.Assignees, p) {
+	if len(s.Members) == 0 {
+		return anySigner
+	}
+	for _, m := range s.Members {
+		if m == actor || slices.Contains(st.Assignees, m) {
 			continue
 		}
-		if _, bad := s.conflict(p, st.Role, ""); !bad {
-			return p
+		if _, bad := s.conflict(m, st.Role, ""); !bad {
+			return m
 		}
 	}
 	return ""

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"signoff/chain"
+	"signoff/policy"
 )
 
 // TestAllowed lists what each kind of person may do at several points of the demo claim.
@@ -33,10 +34,11 @@ func TestAllowed(t *testing.T) {
 	}{
 		{"at the witness", atWitness, []ask{
 			{submitter, "", []chain.ActionType{withdraw, comment, nudge}},
-			{witness1, "", []chain.ActionType{approve, reject, ret, transfer, addSigner, comment, nudge}},
+			// Both of the sales witnesses are on the step: nobody else may take it over.
+			{witness1, "", []chain.ActionType{approve, reject, ret, addSigner, comment, nudge}},
 			{reviewer1, "", nil}, // not on the case yet
 			{stranger, "", nil},
-			{colleague, witness1, []chain.ActionType{approve, reject, ret, transfer, addSigner}},
+			{colleague, witness1, []chain.ActionType{approve, reject, ret, addSigner}},
 			{colleague, reviewer1, nil}, // a delegate cannot act before the principal's turn
 			// The submitter may not stand in for a witness (SoD), only act as the submitter.
 			{submitter, witness1, []chain.ActionType{withdraw, comment, nudge}},
@@ -51,7 +53,12 @@ func TestAllowed(t *testing.T) {
 		}},
 		{"after a nudge", nudgedAtWitness, []ask{
 			{submitter, "", []chain.ActionType{withdraw, comment}},
-			{witness1, "", []chain.ActionType{approve, reject, ret, transfer, addSigner, comment}},
+			{witness1, "", []chain.ActionType{approve, reject, ret, addSigner, comment}},
+		}},
+		{"at the approval", atApproval, []ask{
+			// The general manager, above the sales head, may take her level over.
+			{salesHead, "", []chain.ActionType{approve, reject, ret, transfer, addSigner, comment, nudge}},
+			{engHead, "", nil},
 		}},
 		{"returned", returnedByWitness, []ask{
 			{submitter, "", []chain.ActionType{resubmit, withdraw, comment}},
@@ -106,15 +113,21 @@ func nudgedAtWitness(t *testing.T) *chain.State {
 	return st
 }
 
-// TestAllowedOffersTransferWhenSomeoneQualifies: transfer is offered when any member of the
-// post may take the step over, even if the first one in the pool may not.
+// TestAllowedOffersTransferWhenSomeoneQualifies: transfer is offered when anyone in the step's
+// pool may take it over, even if the first one may not.
 func TestAllowedOffersTransferWhenSomeoneQualifies(t *testing.T) {
-	st := atReview(t)
+	r := handRoute(
+		policy.RouteStep{Key: keyReview, Role: policy.RoleReviewer, Mode: policy.ModeAnyOf, Assignees: []string{reviewer1}},
+		policy.RouteStep{Key: keyDeptHead, Role: policy.RoleApprover, Mode: policy.ModeAnyOf,
+			Assignees: []string{salesHead}, Pool: []string{engHead, "guo.hua", salesHead}},
+	)
+	st := chain.New(caseID, submitter, 1, chain.RulesOf(policy.Demo()), r, monday10)
 	at := monday10.Add(2 * time.Hour)
-	// chen.gang, first of the approvers' pool, is added to the review and signs it: he may no
-	// longer approve this claim, but guo.hua still may.
+	// chen.gang, first of the pool, is added to the review and signs it: he may no longer
+	// approve this claim, but guo.hua still may.
 	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: reviewer1, Target: engHead, Position: chain.PositionParallel}, at)
 	approve(t, st, engHead, at)
+	approve(t, st, reviewer1, at)
 	if currentKey(st) != keyDeptHead {
 		t.Fatalf("current %q, want %q", currentKey(st), keyDeptHead)
 	}

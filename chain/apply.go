@@ -85,7 +85,32 @@ func (s *State) Submitted(now time.Time) Outcome {
 // Apply carries out an action that Validate accepted, changing the state, and returns what
 // must be persisted and announced. It panics on nothing; a bad action is a programming error
 // caught by Validate first.
-func (s *State) Apply(a Action, now time.Time) Outcome {
+func (s *State) Apply(a Action, now time.Time) Outcome { return s.ApplyCompat(a, now, Compat{}) }
+
+// Compat names meanings older code gave an action, which a workflow replaying a history from
+// then asks for (under workflow.GetVersion) so that the history replays as it ran. New cases
+// never use them. Each is written into the state as data, so nothing needs remembering after.
+type Compat struct {
+	// AddedCountsAsRouted: a signer added in parallel counts like one of the step's routed
+	// assignees (so could complete an any-of step alone), instead of adding a signature.
+	AddedCountsAsRouted bool
+	// DelegateFillsOwnSeat: an assignee who signs as a delegate of another assignee of the same
+	// step signs their own part too, as one signature counted for both.
+	DelegateFillsOwnSeat bool
+}
+
+// LegacySeat reports whether applying a would fill a seat under c.DelegateFillsOwnSeat that it
+// does not fill today: an approval by an unsigned assignee of the current step on behalf of
+// another. A workflow asks only then whether its history predates the change.
+func (s *State) LegacySeat(a Action) bool {
+	st := s.CurrentStep()
+	return st != nil && (a.Type == ActApprove || a.Type == ActPay) && a.OnBehalfOf != "" &&
+		a.OnBehalfOf != a.Actor && slices.Contains(st.Assignees, a.Actor) && !st.approvedBy(a.Actor)
+}
+
+// ApplyCompat is Apply with the meanings c names (see Compat).
+func (s *State) ApplyCompat(a Action, now time.Time, c Compat) Outcome {
+	legacySeat := c.DelegateFillsOwnSeat && s.LegacySeat(a)
 	var o Outcome
 	st := s.CurrentStep()
 	if a.decides() {
@@ -95,6 +120,9 @@ func (s *State) Apply(a Action, now time.Time) Outcome {
 	switch a.Type {
 	case ActApprove, ActPay:
 		st.Approvals = append(st.Approvals, Approval{User: a.Actor, OnBehalfOf: a.OnBehalfOf, At: now})
+		if legacySeat {
+			st.Approvals = append(st.Approvals, Approval{User: a.Actor, At: now})
+		}
 		dec := DecApproved
 		if a.Type == ActPay {
 			dec = DecPaid
@@ -140,12 +168,19 @@ func (s *State) Apply(a Action, now time.Time) Outcome {
 	case ActTransfer:
 		o.Seals = append(o.Seals, s.seal(DecTransferred, st.Key, st.Role, a.Actor, a.OnBehalfOf, a.Comment, a.Target, now))
 		st.Assignees = replaceSorted(st.Assignees, a.Principal(), a.Target)
+		if slices.Contains(st.Added, a.Principal()) {
+			st.Added = replaceSorted(st.Added, a.Principal(), a.Target)
+		}
+		if seat, ok := st.Seats[a.Principal()]; ok {
+			delete(st.Seats, a.Principal())
+			st.Seats[a.Target] = seat
+		}
 		s.restartClock(st, now)
 		s.addParticipant(a.Target)
 		o.Notices = append(o.Notices, Notice{Kind: "todo", Recipients: []string{a.Target}})
 	case ActAddSigner:
 		o.Seals = append(o.Seals, s.seal(DecSignerAdded, st.Key, st.Role, a.Actor, a.OnBehalfOf, a.Comment+positionNote(a.Position), a.Target, now))
-		s.addSigner(a, now)
+		s.addSigner(a, now, c.AddedCountsAsRouted)
 		o.Notices = append(o.Notices, Notice{Kind: "todo", Recipients: s.Holders()})
 	case ActComment:
 		o.Seals = append(o.Seals, s.seal(DecCommented, stepKey(st), roleOf(s, a.Actor, st), a.Actor, "", a.Comment, "", now))
@@ -238,12 +273,19 @@ func (s *State) restartClock(st *Step, now time.Time) {
 	s.Reminded, s.Escalated, s.Overdue = false, false, false
 }
 
-func (s *State) addSigner(a Action, now time.Time) {
+// addSigner adds a signature the case needs: in parallel, one more signer the current step
+// waits for besides its own mode (Step.Added); before or after, a step of its own. The step that
+// holds the authority stays, so an added signer never stands in for it.
+func (s *State) addSigner(a Action, now time.Time, asRouted bool) {
 	cur := &s.Steps[s.Current]
 	s.addParticipant(a.Target)
 	switch a.Position {
 	case PositionParallel:
+		// One more signature on the step, never one in place of its routed holders'.
 		cur.Assignees = insertSorted(cur.Assignees, a.Target)
+		if !asRouted {
+			cur.Added = insertSorted(cur.Added, a.Target)
+		}
 		return
 	}
 	added := Step{

@@ -53,12 +53,12 @@ func TestApplyEffects(t *testing.T) {
 		{"resubmit", returnedByWitness,
 			chain.Action{Type: chain.ActResubmit, Actor: submitter, EditID: "edit-1"},
 			1, chain.StatusInProgress, keyWitness, []string{witness1, witness2}, chain.BudgetNone, []string{"todo"}, chain.DecResubmitted},
-		{"transfer", atWitness,
-			chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: colleague},
-			1, chain.StatusInProgress, keyWitness, []string{witness2, colleague}, chain.BudgetNone, []string{"todo"}, chain.DecTransferred},
-		{"delegate transfers for the assignee", atWitness,
-			chain.Action{Type: chain.ActTransfer, Actor: colleague, OnBehalfOf: witness1, Target: "huang.lei"},
-			1, chain.StatusInProgress, keyWitness, []string{"huang.lei", witness2}, chain.BudgetNone, []string{"todo"}, chain.DecTransferred},
+		{"transfer", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: gm},
+			1, chain.StatusInProgress, keyDeptHead, []string{gm}, chain.BudgetNone, []string{"todo"}, chain.DecTransferred},
+		{"delegate transfers for the assignee", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: colleague, OnBehalfOf: salesHead, Target: gm},
+			1, chain.StatusInProgress, keyDeptHead, []string{gm}, chain.BudgetNone, []string{"todo"}, chain.DecTransferred},
 		{"add a signer in parallel", atWitness,
 			chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: outsider, Position: chain.PositionParallel},
 			1, chain.StatusInProgress, keyWitness, []string{witness1, witness2, outsider}, chain.BudgetNone, []string{"todo"}, chain.DecSignerAdded},
@@ -300,7 +300,7 @@ func TestAddSignerPositions(t *testing.T) {
 				}
 				signer := h[0]
 				if slices.Contains(h, outsider) && tt.position == chain.PositionParallel {
-					signer = outsider // either may complete the any_of step
+					signer = outsider // the added signer first: the step still waits for a witness
 				}
 				order = append(order, signer)
 				approve(t, st, signer, monday10)
@@ -311,7 +311,7 @@ func TestAddSignerPositions(t *testing.T) {
 			want := map[string][]string{
 				chain.PositionBefore:   {outsider, witness1},
 				chain.PositionAfter:    {witness1, outsider},
-				chain.PositionParallel: {outsider},
+				chain.PositionParallel: {outsider, witness1},
 			}[tt.position]
 			if !slices.Equal(order, want) {
 				t.Errorf("signing order = %v, want %v", order, want)
@@ -395,13 +395,15 @@ func TestDeadlineFollowsTheCase(t *testing.T) {
 // escalation flags; the chain deadline does not move.
 func TestTransferRestartsTheStepClock(t *testing.T) {
 	st := newCase(t, amountSmall, cst(2026, 3, 2, 10, 0))
+	approve(t, st, witness1, cst(2026, 3, 2, 10, 0))
+	approve(t, st, reviewer1, cst(2026, 3, 2, 10, 0)) // the department head holds it from 10:00
 	chainDeadline := st.ChainDeadline
 	st.Remind(cst(2026, 3, 2, 13, 0))
 	st.Escalate([]string{salesHead}, cst(2026, 3, 2, 15, 0))
 	if !st.Reminded || !st.Escalated || !st.Overdue {
 		t.Fatalf("flags after remind and escalate: %v %v %v", st.Reminded, st.Escalated, st.Overdue)
 	}
-	do(t, st, chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: colleague}, cst(2026, 3, 2, 14, 0))
+	do(t, st, chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: gm}, cst(2026, 3, 2, 14, 0))
 	if got, want := st.Deadline(), cst(2026, 3, 2, 18, 0); !got.Equal(want) {
 		t.Errorf("deadline after transfer = %v, want %v", got.In(shanghai), want)
 	}

@@ -24,8 +24,8 @@ const (
 	finDir    = "qian.li"
 	gm        = "zhao.qiang"
 	cashier   = "wu.xia"
-	engHead   = "chen.gang"   // on no step of a sales claim, but in the approvers' pool
-	colleague = "zheng.yu"    // a witness of another department: in the witness pool
+	engHead   = "chen.gang"   // on no step of a sales claim: another department's head
+	colleague = "zheng.yu"    // a witness of another department: may not attest a sales claim
 	outsider  = "xu.jing"     // holds no part of a sales claim
 	stranger  = "nobody.here" // not in the organisation at all
 )

@@ -20,11 +20,15 @@ func TestFormsNeedWhatValidateDemands(t *testing.T) {
 	}{
 		{"the witness", atWitness, witness1, "", map[chain.ActionType]chain.Parts{
 			chain.ActApprove: {}, chain.ActReject: reason, chain.ActReturn: reason,
-			chain.ActTransfer: {Target: true}, chain.ActAddSigner: {Target: true, Position: true},
-			chain.ActComment: reason, chain.ActNudge: {}}},
+			chain.ActAddSigner: {Target: true, Position: true},
+			chain.ActComment:   reason, chain.ActNudge: {}}},
 		{"the witness's delegate", atWitness, colleague, witness1, map[chain.ActionType]chain.Parts{
 			chain.ActApprove: {}, chain.ActReject: reason, chain.ActReturn: reason,
-			chain.ActTransfer: {Target: true}, chain.ActAddSigner: {Target: true, Position: true}}},
+			chain.ActAddSigner: {Target: true, Position: true}}},
+		{"the department head", atApproval, salesHead, "", map[chain.ActionType]chain.Parts{
+			chain.ActApprove: {}, chain.ActReject: reason, chain.ActReturn: reason,
+			chain.ActTransfer: {Target: true}, chain.ActAddSigner: {Target: true, Position: true},
+			chain.ActComment: reason, chain.ActNudge: {}}},
 		{"the submitter", atWitness, submitter, "", map[chain.ActionType]chain.Parts{
 			chain.ActWithdraw: reason, chain.ActComment: reason, chain.ActNudge: {}}},
 		{"the submitter of a returned claim", returnedByWitness, submitter, "", map[chain.ActionType]chain.Parts{

@@ -45,19 +45,26 @@ func TestStepCompletionByMode(t *testing.T) {
 			{actor: "b", wantHolders: []string{"d"}},
 			{actor: "d", wantDone: true},
 		}},
-		{"k_of_n: K above n, a parallel signer grows n", policy.ModeKOfN, 3, []string{"a", "b"}, []move{
+		{"k_of_n: K above n needs every routed assignee and the added signer", policy.ModeKOfN, 3, []string{"a", "b"}, []move{
 			{actor: "a", addParallel: "c", wantHolders: []string{"a", "b", "c"}},
 			{actor: "a", wantHolders: []string{"b", "c"}},
 			{actor: "b", wantHolders: []string{"c"}},
 			{actor: "c", wantDone: true},
 		}},
-		{"k_of_n: K below n is not raised by a parallel signer", policy.ModeKOfN, 2, []string{"a", "b", "c"}, []move{
+		{"k_of_n: a parallel signer's signature counts besides K, not towards it", policy.ModeKOfN, 2, []string{"a", "b", "c"}, []move{
 			{actor: "a", addParallel: "d", wantHolders: []string{"a", "b", "c", "d"}},
 			{actor: "d", wantHolders: []string{"a", "b", "c"}},
+			{actor: "b", wantHolders: []string{"a", "c"}},
+			{actor: "a", wantDone: true},
+		}},
+		{"any_of: a parallel signer never completes it alone", policy.ModeAnyOf, 0, []string{"a", "b"}, []move{
+			{actor: "a", addParallel: "d", wantHolders: []string{"a", "b", "d"}},
+			{actor: "d", wantHolders: []string{"a", "b"}},
 			{actor: "b", wantDone: true},
 		}},
-		{"any_of: a parallel signer may complete it alone", policy.ModeAnyOf, 0, []string{"a"}, []move{
+		{"any_of: the routed holder's signature waits for the added signer", policy.ModeAnyOf, 0, []string{"a"}, []move{
 			{actor: "a", addParallel: "d", wantHolders: []string{"a", "d"}},
+			{actor: "a", wantHolders: []string{"d"}},
 			{actor: "d", wantDone: true},
 		}},
 	}
@@ -67,7 +74,9 @@ func TestStepCompletionByMode(t *testing.T) {
 				policy.RouteStep{Key: "sign", Role: policy.RoleWitness, Mode: tt.mode, K: tt.k, Assignees: tt.assignees},
 				policy.RouteStep{Key: "next", Role: policy.RoleApprover, Mode: policy.ModeAnyOf, Assignees: []string{"z"}},
 			)
-			st := chain.New(caseID, submitter, 1, chain.RulesOf(policy.Demo()), r, monday10)
+			rules := chain.RulesOf(policy.Demo())
+			rules.Members = []string{"a", "b", "c", "d", "z"} // the hand route's people
+			st := chain.New(caseID, submitter, 1, rules, r, monday10)
 			if got := st.Holders(); !equalStrings(got, tt.assignees) {
 				t.Fatalf("holders at start = %v, want %v", got, tt.assignees)
 			}

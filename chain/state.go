@@ -50,17 +50,28 @@ type State struct {
 	LastNudge     time.Time          `json:"last_nudge,omitzero"` // rate-limits nudges
 	Band          *policy.BandChoice `json:"band,omitempty"`
 	Participants  []string           `json:"participants"` // everyone who was ever assigned or acted (sorted)
+	// Members are the organisation's people (user IDs, sorted) when the case was submitted: the
+	// only people a step may be transferred to or a signer added. Empty in cases submitted before
+	// it was kept, which then check transfers against their steps' pools alone.
+	Members []string `json:"members,omitempty"`
 }
 
 // Step is one step of a case's chain.
 type Step struct {
-	Key       string        `json:"key"`
-	Role      policy.Role   `json:"role"`
-	Label     string        `json:"label"`
-	Mode      policy.Mode   `json:"mode"`
-	K         int           `json:"k,omitempty"`
-	Assignees []string      `json:"assignees"`
-	Pool      []string      `json:"pool,omitempty"` // who may take the step over by transfer
+	Key       string      `json:"key"`
+	Role      policy.Role `json:"role"`
+	Label     string      `json:"label"`
+	Mode      policy.Mode `json:"mode"`
+	K         int         `json:"k,omitempty"`
+	Assignees []string    `json:"assignees"`
+	Pool      []string    `json:"pool,omitempty"` // who may take the step over by transfer
+	// Seats say, for a step whose assignees each sign for a department (a countersign), who may
+	// take over each assignee's part by transfer (policy.RouteStep.Seats); nil for other steps.
+	Seats map[string][]string `json:"seats,omitempty"`
+	// Added are the signers added to the step in parallel (加签), also among Assignees. Each adds
+	// a signature the step needs besides its own mode among the routed assignees: an added
+	// signer never completes a step in place of the people who hold its authority.
+	Added     []string      `json:"added,omitempty"`
 	Approvals []Approval    `json:"approvals,omitempty"`
 	Done      bool          `json:"done"`
 	SLA       time.Duration `json:"sla"`
@@ -84,11 +95,17 @@ type Approval struct {
 type Rules struct {
 	Incompatible [][2]policy.Role `json:"incompatible"`
 	Calendar     policy.Calendar  `json:"calendar"`
+	Members      []string         `json:"members,omitempty"` // the organisation's user IDs, sorted
 }
 
 // RulesOf extracts the rules from a policy document.
 func RulesOf(doc *policy.Document) Rules {
-	return Rules{Incompatible: slices.Clone(doc.Incompatible), Calendar: doc.Calendar}
+	members := make([]string, 0, len(doc.Users))
+	for _, u := range doc.Users {
+		members = append(members, u.ID)
+	}
+	slices.Sort(members)
+	return Rules{Incompatible: slices.Clone(doc.Incompatible), Calendar: doc.Calendar, Members: slices.Compact(members)}
 }
 
 // New builds the state of a freshly submitted case from its evaluated route. The submission
@@ -105,6 +122,7 @@ func New(caseID, submitter string, policyVersion int, rules Rules, route policy.
 		SLA:           route.SLA.D(),
 		ReminderLead:  route.ReminderBefore.D(),
 		Band:          route.Band,
+		Members:       slices.Clone(rules.Members),
 	}
 	s.Steps = stepsFromRoute(route)
 	s.ChainDeadline = s.Calendar.AddWorking(now, s.SLA)
@@ -118,7 +136,7 @@ func stepsFromRoute(route policy.Route) []Step {
 	for _, rs := range route.Steps {
 		steps = append(steps, Step{
 			Key: rs.Key, Role: rs.Role, Label: rs.Label, Mode: rs.Mode, K: rs.K,
-			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool),
+			Assignees: slices.Clone(rs.Assignees), Pool: slices.Clone(rs.Pool), Seats: cloneSeats(rs.Seats, rs.Assignees),
 			SLA: rs.SLA.D(), Why: rs.Why, Reason: rs.Reason, RejectReturns: rs.RejectReturns,
 		})
 	}
@@ -131,14 +149,32 @@ func (s *State) Clone() *State {
 	c := *s
 	c.Incompatible = slices.Clone(s.Incompatible)
 	c.Participants = slices.Clone(s.Participants)
+	c.Members = slices.Clone(s.Members)
 	c.Steps = make([]Step, len(s.Steps))
 	for i, st := range s.Steps {
 		st.Assignees = slices.Clone(st.Assignees)
 		st.Pool = slices.Clone(st.Pool)
+		st.Added = slices.Clone(st.Added)
+		st.Seats = cloneSeats(st.Seats, st.Assignees)
 		st.Approvals = slices.Clone(st.Approvals)
 		c.Steps[i] = st
 	}
 	return &c
+}
+
+// cloneSeats deep-copies a step's seats, which are keyed by its assignees (read in their order,
+// so no map is ranged over in workflow code).
+func cloneSeats(seats map[string][]string, assignees []string) map[string][]string {
+	if seats == nil {
+		return nil
+	}
+	out := make(map[string][]string, len(seats))
+	for _, a := range assignees {
+		if pool, ok := seats[a]; ok {
+			out[a] = slices.Clone(pool)
+		}
+	}
+	return out
 }
 
 // CurrentStep returns the step that holds the case, or nil when none does (returned, closed).
@@ -227,26 +263,54 @@ func (s *State) addParticipant(u string) {
 	}
 }
 
+// approvedBy reports whether user's part of the step is signed: by them, or by a delegate for
+// them. A delegate's signature is their principal's, never also their own, so one signature
+// never fills two seats of a step.
 func (st *Step) approvedBy(user string) bool {
-	return slices.ContainsFunc(st.Approvals, func(a Approval) bool {
-		return a.User == user || a.OnBehalfOf == user
-	})
+	return slices.ContainsFunc(st.Approvals, func(a Approval) bool { return a.Principal() == user })
 }
 
-// satisfied reports whether the step's countersign mode is met.
+// Principal is whose part of the step the approval signs.
+func (a Approval) Principal() string {
+	if a.OnBehalfOf != "" {
+		return a.OnBehalfOf
+	}
+	return a.User
+}
+
+// satisfied reports whether the step is complete: its countersign mode is met among the
+// assignees it was routed to (or their transferees), and every signer added to it has signed.
 func (st *Step) satisfied() bool {
-	n := 0
+	n, routed := 0, 0
 	for _, a := range st.Assignees {
-		if st.approvedBy(a) {
+		signed := st.approvedBy(a)
+		if slices.Contains(st.Added, a) {
+			if !signed {
+				return false
+			}
+			continue
+		}
+		routed++
+		if signed {
 			n++
 		}
 	}
 	switch st.Mode {
 	case policy.ModeAllOf:
-		return n == len(st.Assignees)
+		return n == routed
 	case policy.ModeKOfN:
-		return n >= min(st.K, len(st.Assignees))
+		return n >= min(st.K, routed)
 	default:
 		return n >= 1
 	}
+}
+
+// member reports whether user is one of the organisation's people. A case submitted before the
+// members were kept knows none, and then takes the step's pool as the only check.
+func (s *State) member(user string) bool {
+	if len(s.Members) == 0 {
+		return true
+	}
+	_, found := slices.BinarySearch(s.Members, user)
+	return found
 }

@@ -130,21 +130,53 @@ func (s *State) validateStepAction(a Action) error {
 	return nil
 }
 
+// validateTransfer: a step's authority never passes to someone who does not hold it. The
+// target must be in the step's pool (whoever routing could have given the step to for this case:
+// policy.Route), a member of the organisation, and free of segregation-of-duties conflicts on the
+// case as it stands now.
 func (s *State) validateTransfer(a Action, st *Step) error {
+	return s.transferRefusal(st, a.Principal(), a.Target)
+}
+
+// transferRefusal says why principal's part of step st may not pass to target, or nil.
+func (s *State) transferRefusal(st *Step, principal, target string) error {
 	switch {
-	case a.Target == "" || a.Target == a.Principal():
+	case target == "" || target == principal:
 		return refuse(CodeInvalidTarget, "name a colleague to transfer to")
-	case slices.Contains(st.Assignees, a.Target):
-		return refuse(CodeInvalidTarget, "%s is already on step %q", a.Target, st.Label)
-	case !slices.Contains(st.Pool, a.Target):
-		return refuse(CodeInvalidTarget, "%s does not hold the post of step %q", a.Target, st.Label)
+	case slices.Contains(st.Assignees, target):
+		return refuse(CodeInvalidTarget, "%s is already on step %q", target, st.Label)
+	case !s.member(target):
+		return refuse(CodeInvalidTarget, "%s is not a member of the organisation", target)
+	case !slices.Contains(st.Pool, target):
+		return refuse(CodeInvalidTarget, "%s does not hold the authority of step %q for this case", target, st.Label)
+	case st.Seats != nil && !slices.Contains(st.Seats[principal], target):
+		return refuse(CodeInvalidTarget, "%s may not sign %s's part of step %q (another department's)", target, principal, st.Label)
 	}
-	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
-		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)
+	if role, bad := s.conflict(target, st.Role, ""); bad {
+		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", target, role, st.Role)
 	}
 	return nil
 }
 
+// TransferTargets lists, sorted, whom principal's part of the current step may pass to by
+// transfer now: what Validate accepts as a target, so a page offers exactly those.
+func (s *State) TransferTargets(principal string) []string {
+	st := s.CurrentStep()
+	if st == nil || !slices.Contains(st.Assignees, principal) {
+		return nil
+	}
+	var out []string
+	for _, p := range st.Pool {
+		if s.transferRefusal(st, principal, p) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// validateAddSigner: an added signer adds a signature and never takes the step's authority (see
+// Step.Added and addSigner), so anyone in the organisation free of a segregation-of-duties
+// conflict may be added.
 func (s *State) validateAddSigner(a Action, st *Step) error {
 	switch a.Position {
 	case PositionBefore, PositionAfter, PositionParallel:
@@ -153,6 +185,9 @@ func (s *State) validateAddSigner(a Action, st *Step) error {
 	}
 	if a.Target == "" || a.Target == a.Actor || slices.Contains(st.Assignees, a.Target) {
 		return refuse(CodeInvalidTarget, "name a signer who is not already on step %q", st.Label)
+	}
+	if !s.member(a.Target) {
+		return refuse(CodeInvalidTarget, "%s is not a member of the organisation", a.Target)
 	}
 	if role, bad := s.conflict(a.Target, st.Role, ""); bad {
 		return refuse(CodeSoDConflict, "%s acts as %s on this case and may not also act as %s", a.Target, role, st.Role)

@@ -42,7 +42,8 @@ func TestValidateEveryActionInEveryStatus(t *testing.T) {
 	}{
 		{chain.StatusInProgress, atWitness, witness1, map[chain.ActionType]chain.Code{
 			chain.ActApprove: ok, chain.ActPay: chain.CodeWrongOrder, chain.ActReject: ok, chain.ActReturn: ok,
-			chain.ActTransfer: ok, chain.ActAddSigner: ok, chain.ActResubmit: chain.CodeNotAllowedNow,
+			// A witness of another department does not hold a sales claim's witness step.
+			chain.ActTransfer: chain.CodeInvalidTarget, chain.ActAddSigner: ok, chain.ActResubmit: chain.CodeNotAllowedNow,
 			chain.ActWithdraw: ok, chain.ActComment: ok, chain.ActNudge: ok,
 		}},
 		{chain.StatusReturned, returnedByWitness, witness1, map[chain.ActionType]chain.Code{
@@ -176,10 +177,10 @@ func TestValidateRefusals(t *testing.T) {
 			chain.Action{Type: chain.ActApprove, Actor: submitter, OnBehalfOf: witness1}, chain.CodeSoDConflict},
 		{"cashier signs as a delegate of the reviewer", atReview,
 			chain.Action{Type: chain.ActApprove, Actor: cashier, OnBehalfOf: reviewer1}, chain.CodeSoDConflict},
-		{"approval transferred to someone who signed the review", financeDirectorSignedReview,
-			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: finDir}, chain.CodeSoDConflict},
-		{"approval transferred to an uninvolved approver", financeDirectorSignedReview,
-			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: engHead}, ""},
+		{"approval transferred to the superior who signed the review", gmSignedReview,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: gm}, chain.CodeSoDConflict},
+		{"approval transferred to the superior", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: gm}, ""},
 
 		// Reasons.
 		{"reject without reason", atWitness, chain.Action{Type: chain.ActReject, Actor: witness1}, chain.CodeReasonRequired},
@@ -200,7 +201,16 @@ func TestValidateRefusals(t *testing.T) {
 			chain.Action{Type: chain.ActTransfer, Actor: colleague, OnBehalfOf: witness1, Target: witness1}, chain.CodeInvalidTarget},
 		{"transfer to a co-assignee", atWitness, chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: witness2}, chain.CodeInvalidTarget},
 		{"transfer outside the post", atReview, chain.Action{Type: chain.ActTransfer, Actor: reviewer1, Target: outsider}, chain.CodeInvalidTarget},
-		{"transfer within the post", atWitness, chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: colleague}, ""},
+		{"witness step transferred to another department's witness", atWitness,
+			chain.Action{Type: chain.ActTransfer, Actor: witness1, Target: colleague}, chain.CodeInvalidTarget},
+		{"department head's level transferred to another department's head", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: engHead}, chain.CodeInvalidTarget},
+		{"transfer to someone outside the organisation", atApproval,
+			chain.Action{Type: chain.ActTransfer, Actor: salesHead, Target: stranger}, chain.CodeInvalidTarget},
+		{"add someone outside the organisation", atWitness,
+			chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: stranger, Position: chain.PositionParallel}, chain.CodeInvalidTarget},
+		{"add someone outside the organisation after", atWitness,
+			chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: stranger, Position: chain.PositionAfter}, chain.CodeInvalidTarget},
 		{"add nobody", atWitness, chain.Action{Type: chain.ActAddSigner, Actor: witness1, Position: chain.PositionAfter}, chain.CodeInvalidTarget},
 		{"add oneself", atWitness, chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: witness1, Position: chain.PositionAfter}, chain.CodeInvalidTarget},
 		{"add a co-assignee", atWitness, chain.Action{Type: chain.ActAddSigner, Actor: witness1, Target: witness2, Position: chain.PositionParallel}, chain.CodeInvalidTarget},
@@ -237,13 +247,14 @@ func TestValidateRefusals(t *testing.T) {
 	}
 }
 
-// financeDirectorSignedReview: the reviewer added the finance director to the review in
-// parallel and she signed it; the sales head now holds the approval.
-func financeDirectorSignedReview(t *testing.T) *chain.State {
+// gmSignedReview: the reviewer added the general manager (the sales head's superior) to the
+// review in parallel, both signed it, and the sales head now holds the approval.
+func gmSignedReview(t *testing.T) *chain.State {
 	st := atReview(t)
 	at := monday10.Add(2 * time.Hour)
-	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: reviewer1, Target: finDir, Position: chain.PositionParallel}, at)
-	approve(t, st, finDir, at)
+	do(t, st, chain.Action{Type: chain.ActAddSigner, Actor: reviewer1, Target: gm, Position: chain.PositionParallel}, at)
+	approve(t, st, gm, at)
+	approve(t, st, reviewer1, at)
 	if currentKey(st) != keyDeptHead {
 		t.Fatalf("current step %q, want %q", currentKey(st), keyDeptHead)
 	}

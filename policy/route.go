@@ -75,30 +75,108 @@ func (d *Document) Route(f Facts) (Route, error) {
 	}
 	out := Route{Kind: f.Kind, Band: &band, SLA: chain.SLA, ReminderBefore: chain.ReminderBefore}
 	for i, p := range plan {
-		p.step.Pool = d.pool(f.Submitter, plan, i)
+		p.step.Pool, p.step.Seats = d.pool(f, plan, i)
 		out.Steps = append(out.Steps, p.step)
 	}
 	return out, nil
 }
 
-// pool lists who may take step i over by transfer: its assignees and every holder of the step's
-// role who holds no incompatible role on the case (as handler or as an assignee of another step).
-func (d *Document) pool(submitter string, plan []plannedStep, i int) []string {
-	held := map[Role][]string{RoleHandler: {submitter}}
+// pool lists who may take step i over by transfer: everyone who holds the step's authority for
+// this case (eligible, the very people routing chose its assignees from: the level's role, the
+// witnesses of the case's department, the head of the department and those above), less anyone
+// who holds an incompatible role on the case (as handler or as an assignee of another step). A
+// transfer never hands a step to someone routing could not have given it to.
+//
+// A countersign's assignees each sign for a department, so its seats say who may take over each
+// one's part: their department's head chain (the intersection, for someone signing for two).
+func (d *Document) pool(f Facts, plan []plannedStep, i int) ([]string, map[string][]string) {
+	held := map[Role][]string{RoleHandler: {f.Submitter}}
 	for j, p := range plan {
 		if j != i {
 			held[p.step.Role] = append(held[p.step.Role], p.step.Assignees...)
 		}
 	}
 	st := plan[i].step
+	free := func(cands []string) []string {
+		var out []string
+		for _, u := range cands {
+			if _, conflict := d.ConflictFor(held, u, st.Role); !conflict && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
 	pool := slices.Clone(st.Assignees)
-	for _, u := range d.Holders(st.Role) {
-		if _, conflict := d.ConflictFor(held, u, st.Role); !conflict && !slices.Contains(pool, u) {
+	for _, u := range free(d.eligible(plan[i].spec, f)) {
+		if !slices.Contains(pool, u) {
 			pool = append(pool, u)
 		}
 	}
 	slices.Sort(pool)
-	return pool
+	if plan[i].spec.kind != AssignDepartmentHeads {
+		return pool, nil
+	}
+	seats := map[string][]string{}
+	for _, id := range plan[i].spec.departments {
+		if id == RequesterDepartment {
+			id = f.Department
+		}
+		heads := d.headChain(id)
+		k := slices.IndexFunc(heads, func(u string) bool { return slices.Contains(st.Assignees, u) })
+		if k < 0 {
+			continue
+		}
+		seat := free(heads)
+		slices.Sort(seat)
+		if prev, ok := seats[heads[k]]; ok {
+			seat = slices.DeleteFunc(seat, func(u string) bool { return !slices.Contains(prev, u) })
+		}
+		seats[heads[k]] = seat
+	}
+	return pool, seats
+}
+
+// eligible lists who holds the authority of a step's assignee rule for this case, before
+// segregation of duties, in the order routing tries them: the holders of a role (in the case's
+// department for a per-department rule), or a department's head followed by their superiors up
+// the organisation (for a countersign, every named department's). Routing and the transfer pool
+// both ask it, so the authority of a step is written here once.
+func (d *Document) eligible(spec assigneeSpec, f Facts) []string {
+	switch spec.kind {
+	case AssignDepartmentHead:
+		return d.headChain(f.Department)
+	case AssignDepartmentHeads:
+		var out []string
+		for _, id := range spec.departments {
+			if id == RequesterDepartment {
+				id = f.Department
+			}
+			for _, u := range d.headChain(id) {
+				if !slices.Contains(out, u) {
+					out = append(out, u)
+				}
+			}
+		}
+		return out
+	case "department_role":
+		return d.DepartmentHolders(f.Department, spec.role)
+	default:
+		return d.Holders(spec.role)
+	}
+}
+
+// headChain is who may sign for a department's head: the head, then each superior above, once
+// each (a cycle in an unvalidated document ends the chain).
+func (d *Document) headChain(department string) []string {
+	dep, ok := d.Department(department)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for cand := dep.Head; cand != "" && !slices.Contains(out, cand); cand = d.Superior(cand) {
+		out = append(out, cand)
+	}
+	return out
 }
 
 // ChooseBand returns the authority band an amount of a category falls in: the category's own
@@ -317,44 +395,35 @@ func (r *router) departmentHeads(p *plannedStep) (Why, error) {
 	return Why{clause}, nil
 }
 
-// headOf finds who signs for a department's head in role: the head, or the nearest superior
-// who holds no incompatible role on the case.
+// headOf finds who signs for a department's head in role: the first of its head chain (the
+// head, then the superiors above) who holds no incompatible role on the case.
 func (r *router) headOf(department string, role Role) (string, Clause, error) {
 	dep, ok := r.d.Department(department)
 	if !ok {
 		return "", nil, fmt.Errorf("%w: department %q", ErrUnknownDepartment, department)
 	}
 	why := Clause{phrase("head", dep.Name, r.d.userName(dep.Head))}
-	seen := map[string]bool{}
-	for cand := dep.Head; ; {
-		if cand == "" || seen[cand] {
-			return "", nil, fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, why.In(i18n.EN))
+	for i, cand := range r.d.headChain(department) {
+		if i > 0 {
+			why = append(why, phrase("superior", r.d.userName(cand)))
 		}
-		seen[cand] = true
 		held, conflict := r.d.ConflictFor(r.held, cand, role)
 		if !conflict {
 			return cand, append(why, phrase("signs")), nil
 		}
 		why = append(why, r.conflict(held, role))
-		cand = r.d.Superior(cand)
-		if cand != "" {
-			why = append(why, phrase("superior", r.d.userName(cand)))
-		}
 	}
+	return "", nil, fmt.Errorf("%w: %s, and nobody above may sign", ErrNoAssignee, why.In(i18n.EN))
 }
 
 // holders resolves a role spec to every holder who may sign.
 func (r *router) holders(p *plannedStep) (Why, error) {
-	var cands []string
+	cands := r.d.eligible(p.spec, r.f)
 	label := r.d.RoleLabel(p.spec.role)
 	who, whom := Phrase{Key: "holders", Args: []string{label}}, label // whom names them in errors
-	switch p.spec.kind {
-	case "department_role":
-		cands = r.d.DepartmentHolders(r.f.Department, p.spec.role)
+	if p.spec.kind == "department_role" {
 		dep := r.d.departmentName(r.f.Department)
 		who, whom = Phrase{Key: "department_holders", Args: []string{dep, label}}, label+" of "+dep
-	default:
-		cands = r.d.Holders(p.spec.role)
 	}
 	var keep []string
 	var excluded Why

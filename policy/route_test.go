@@ -506,33 +506,64 @@ func TestRouteStepCategories(t *testing.T) {
 	}
 }
 
+// TestRoutePool: whoever may take a step over by transfer holds the step's authority for this
+// case, as routing resolved it: the witnesses of the case's department, the level's role
+// (never everyone holding the generic approver role), the department head and those above.
 func TestRoutePool(t *testing.T) {
 	d := Demo()
-	r, err := d.Route(Facts{Kind: KindExpense, Category: "travel", Amount: *money("12000"), Submitter: "wang.fang"})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		submitter string
+		want      map[string][]string
+	}{
+		{"wang.fang", map[string][]string{ // the sales head's own claim
+			"witness":                   {"li.na", "liu.yang"}, // sales witnesses only
+			"review":                    {"sun.min", "zhou.jie"},
+			"approval.department_head":  {"zhao.qiang"}, // not the submitter: her superior, and no other head
+			"approval.finance_director": {"qian.li"},    // not the department heads
+			"payment":                   {"wu.xia"},
+		}},
+		{"zhang.wei", map[string][]string{
+			"approval.department_head":  {"wang.fang", "zhao.qiang"}, // the head and the one above
+			"approval.finance_director": {"qian.li"},
+		}},
+		{"huang.lei", map[string][]string{ // an engineering witness's own claim
+			"witness":                  {"xu.jing"},
+			"approval.department_head": {"chen.gang", "zhao.qiang"},
+		}},
 	}
-	want := map[string][]string{
-		"witness":                   {"cao.min", "fang.yuan", "guo.hua", "he.ping", "huang.lei", "li.na", "lin.feng", "liu.yang", "lu.qing", "ma.jun", "ma.lan", "tang.ning", "tian.yu", "wu.xia", "xu.jing", "zhao.qiang", "zheng.yu", "zhou.jie"},
-		"review":                    {"sun.min", "zhou.jie"},
-		"approval.department_head":  {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"}, // not the submitter
-		"approval.finance_director": {"chen.gang", "guo.hua", "qian.li", "zhao.qiang"},
-		"payment":                   {"wu.xia"},
-	}
-	for key, pool := range want {
-		if got := findStep(t, r, key).Pool; !slices.Equal(got, pool) {
-			t.Errorf("step %s: pool %v, want %v", key, got, pool)
+	for _, tt := range tests {
+		r, err := d.Route(Facts{Kind: KindExpense, Category: "travel", Amount: *money("12000"), Submitter: tt.submitter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key, pool := range tt.want {
+			if got := findStep(t, r, key).Pool; !slices.Equal(got, pool) {
+				t.Errorf("%s: step %s: pool %v, want %v", tt.submitter, key, got, pool)
+			}
 		}
 	}
-	// Once witnessing and approving are incompatible, the approver of the case leaves the
-	// witness pool while a reviewer stays in it.
-	d.Incompatible = append(d.Incompatible, [2]Role{RoleWitness, RoleApprover})
-	r, err = d.Route(Facts{Kind: KindExpense, Category: "travel", Amount: *money("12000"), Submitter: "zhang.wei"})
+}
+
+// TestRoutePoolOfACountersign: each department's head and those above, less whoever already
+// holds an incompatible part of the case.
+func TestRoutePoolOfACountersign(t *testing.T) {
+	r, err := Demo().Route(Facts{Kind: KindProcurement, Category: "equipment", Amount: *money("1000"), Submitter: "huang.lei"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := findStep(t, r, "witness").Pool; !slices.Contains(got, "zhou.jie") || slices.Contains(got, "wang.fang") {
-		t.Errorf("witness pool = %v", got)
+	want := []string{"chen.gang", "lin.feng", "ma.lan", "qian.li", "zhao.qiang"}
+	cs := findStep(t, r, "countersign")
+	if !slices.Equal(cs.Pool, want) {
+		t.Errorf("countersign pool %v, want %v", cs.Pool, want)
+	}
+	// Each head's part goes only to someone above them, never to another department's head.
+	seats := map[string][]string{"chen.gang": {"chen.gang", "zhao.qiang"}, "lin.feng": {"lin.feng", "zhao.qiang"},
+		"ma.lan": {"ma.lan", "zhao.qiang"}, "qian.li": {"qian.li", "zhao.qiang"}}
+	if !reflect.DeepEqual(cs.Seats, seats) {
+		t.Errorf("countersign seats %v, want %v", cs.Seats, seats)
+	}
+	if findStep(t, r, "review").Seats != nil {
+		t.Error("a step of one authority has seats")
 	}
 }
 

@@ -43,9 +43,12 @@ type RouteStep struct {
 	Mode      Mode     `json:"mode"`
 	K         int      `json:"k,omitempty"`
 	Assignees []string `json:"assignees"`      // user IDs, sorted, never empty
-	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer (holders of the step's post)
-	SLA       Duration `json:"sla"`
-	Why       Why      `json:"why,omitempty"` // why this step and these people (why.go)
+	Pool      []string `json:"pool,omitempty"` // who may take the step over by transfer: whoever holds its authority for this case (route.go eligible), free of SoD conflicts
+	// Seats, for a step whose assignees each sign for a department (a countersign), say who may
+	// take over each assignee's part: their department's authority, not another's.
+	Seats map[string][]string `json:"seats,omitempty"`
+	SLA   Duration            `json:"sla"`
+	Why   Why                 `json:"why,omitempty"` // why this step and these people (why.go)
 	// Reason is the zh-CN sentence of a route resolved before Why (see BandChoice.Reason).
 	Reason string `json:"reason,omitempty"`
 	// RejectReturns: a rejection sends the case back to the submitter (a countersign).

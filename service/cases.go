@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -377,8 +378,15 @@ func (s *Service) CasePageOf(ctx context.Context, u store.User, v store.CaseView
 	}
 	if st := v.Case.State; st != nil && st.CurrentStep() != nil {
 		cur := st.CurrentStep()
-		for _, id := range cur.Pool {
-			if !slices.Contains(cur.Assignees, id) && id != u.ID {
+		// Whom the reader's part, or that of whoever they stand in for, may pass to: the chain's
+		// answer, so the choice offers exactly what the transfer's validator accepts.
+		var to []string
+		for _, who := range append([]string{u.ID}, slices.Sorted(maps.Keys(d.OnBehalfForms))...) {
+			to = append(to, st.TransferTargets(who)...)
+		}
+		slices.Sort(to)
+		for _, id := range slices.Compact(to) {
+			if id != u.ID {
 				pg.TransferTo = append(pg.TransferTo, UserRef{ID: id, Name: UserName(doc, id)})
 			}
 		}

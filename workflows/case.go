@@ -43,6 +43,17 @@ const versionLeanAlarms = "lean-alarms"
 // every change.
 const versionAttributesOnChange = "attributes-on-change"
 
+// versionAddedSignerAdds (version 1): a signer added in parallel adds a signature the step
+// needs besides its own mode (chain.Step.Added), so an added signer never completes a step
+// alone. Cases that added one before it (DefaultVersion) counted the added signer like a routed
+// assignee; asked only when a parallel signer is added, so other cases record no marker.
+const versionAddedSignerAdds = "added-signer-adds"
+
+// versionDelegateSignsOnce (version 1): an assignee who signs as another assignee's delegate
+// signs that part only. Cases before it (DefaultVersion) counted the one signature for the
+// delegate's own part too; asked only when that happens.
+const versionDelegateSignsOnce = "delegate-signs-once"
+
 // runCase runs a case's workflow: Expense, Procurement, Receipt and Settlement differ only in
 // their chains (the policy) and in what Procurement does once approved.
 func runCase(ctx workflow.Context, in CaseInput) (*caseRun, CaseResult, error) {
@@ -152,7 +163,14 @@ func (w *caseRun) apply(ctx workflow.Context, next *chain.State, a chain.Action,
 		next.Rebase(rr.Route)
 		w.route.Amount, w.route.Title = rr.Amount, rr.Title
 	}
-	return next.Apply(a, now), nil
+	var compat chain.Compat
+	if a.Type == chain.ActAddSigner && a.Position == chain.PositionParallel {
+		compat.AddedCountsAsRouted = workflow.GetVersion(ctx, versionAddedSignerAdds, workflow.DefaultVersion, 1) == workflow.DefaultVersion
+	}
+	if next.LegacySeat(a) {
+		compat.DelegateFillsOwnSeat = workflow.GetVersion(ctx, versionDelegateSignsOnce, workflow.DefaultVersion, 1) == workflow.DefaultVersion
+	}
+	return next.ApplyCompat(a, now, compat), nil
 }
 
 // record persists an outcome before it is acknowledged (read-your-writes).

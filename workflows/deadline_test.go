@@ -75,16 +75,21 @@ func TestDeadlineSkipsTheNationalDayHolidays(t *testing.T) {
 }
 
 func TestTransferGivesTheNewHolderAFreshStepDeadline(t *testing.T) {
-	h := newHarness(t, wed, travel1200) // witness deadline Wed 15:00, reminder 13:00
-	tr := withComment(act(chain.ActTransfer, "li.na"), "转郑宇")
-	tr.Target = "zheng.yu"
+	h := newHarness(t, wed, travel1200)
+	h.at(cst(2026, 11, 18, 10, 30), act(chain.ActApprove, "li.na"), "")
+	// The department head holds it from 10:45: deadline 15:45, reminder 13:45.
+	h.at(cst(2026, 11, 18, 10, 45), act(chain.ActApprove, "sun.min"), "")
+	tr := withComment(act(chain.ActTransfer, "wang.fang"), "转赵总")
+	tr.Target = "zhao.qiang" // above the sales head: holds her level's authority
 	h.at(cst(2026, 11, 18, 14, 0), tr, "")
 	h.at(cst(2026, 11, 19, 9, 30), withComment(act(chain.ActWithdraw, "zhang.wei"), "不报了"), "")
 	h.run(chain.StatusWithdrawn)
 	want := []string{
 		"submitted:zhang.wei@11-18 10:00",
-		"reminded:system@11-18 13:00",
-		"transferred:li.na@11-18 14:00",
+		"approved:li.na@11-18 10:30",
+		"approved:sun.min@11-18 10:45",
+		"reminded:system@11-18 13:45",
+		"transferred:wang.fang@11-18 14:00",
 		"reminded:system@11-18 16:00",
 		"escalated:system@11-18 18:00",
 		"withdrawn:zhang.wei@11-19 09:30",

@@ -166,38 +166,50 @@ func TestExpenseReturnToEarlierStepComesBackToTheReturner(t *testing.T) {
 	}
 }
 
+// TestExpenseTransferAndAddSigners: a step passes only to someone holding its authority for
+// the case, and an added signer adds a signature without replacing the step's holders.
 func TestExpenseTransferAndAddSigners(t *testing.T) {
 	h := newHarness(t, wed, travel1200)
+	m := func(n int) time.Time { return wed.Add(time.Duration(n) * time.Minute) }
 	taken := withComment(act(chain.ActTransfer, "li.na"), "我出差")
 	taken.Target = "liu.yang" // already on the step
-	h.at(wed.Add(5*time.Minute), taken, chain.CodeInvalidTarget)
-	tr := withComment(act(chain.ActTransfer, "li.na"), "我出差，转郑宇")
-	tr.Target = "zheng.yu"
-	h.at(wed.Add(10*time.Minute), tr, "")
-	h.at(wed.Add(15*time.Minute), act(chain.ActApprove, "li.na"), chain.CodeNotAssignee)
-	before := act(chain.ActAddSigner, "zheng.yu")
+	h.at(m(5), taken, chain.CodeInvalidTarget)
+	across := withComment(act(chain.ActTransfer, "li.na"), "我出差，转郑宇")
+	across.Target = "zheng.yu" // a witness of another department
+	h.at(m(8), across, chain.CodeInvalidTarget)
+	nobody := act(chain.ActAddSigner, "li.na")
+	nobody.Target, nobody.Position = "nobody.here", chain.PositionParallel
+	h.at(m(10), nobody, chain.CodeInvalidTarget)
+	before := act(chain.ActAddSigner, "li.na")
 	before.Target, before.Position = "huang.lei", chain.PositionBefore
-	h.at(wed.Add(20*time.Minute), before, "")
-	h.at(wed.Add(25*time.Minute), act(chain.ActApprove, "zheng.yu"), chain.CodeWrongOrder) // the added signer goes first
-	h.at(wed.Add(30*time.Minute), act(chain.ActApprove, "huang.lei"), "")
-	h.at(wed.Add(35*time.Minute), act(chain.ActApprove, "zheng.yu"), "")
+	h.at(m(20), before, "")
+	h.at(m(25), act(chain.ActApprove, "li.na"), chain.CodeWrongOrder) // the added signer goes first
+	h.at(m(30), act(chain.ActApprove, "huang.lei"), "")
+	h.at(m(35), act(chain.ActApprove, "li.na"), "")
 	after := act(chain.ActAddSigner, "sun.min")
 	after.Target, after.Position = "qian.li", chain.PositionAfter
-	h.at(wed.Add(40*time.Minute), after, "")
+	h.at(m(40), after, "")
 	par := act(chain.ActAddSigner, "zhou.jie")
 	par.Target, par.Position = "he.ping", chain.PositionParallel
-	h.at(wed.Add(45*time.Minute), par, "")
-	h.at(wed.Add(50*time.Minute), act(chain.ActApprove, "zhou.jie"), "") // any-of: one reviewer suffices
-	h.at(wed.Add(52*time.Minute), act(chain.ActApprove, "wang.fang"), chain.CodeWrongOrder)
-	h.at(wed.Add(55*time.Minute), act(chain.ActApprove, "qian.li"), "")
-	h.at(wed.Add(58*time.Minute), act(chain.ActApprove, "wang.fang"), "")
+	h.at(m(45), par, "")
+	h.at(m(50), act(chain.ActApprove, "zhou.jie"), "")                  // one reviewer suffices, but the added signer too
+	h.at(m(52), act(chain.ActApprove, "qian.li"), chain.CodeWrongOrder) // the review waits for he.ping
+	h.at(m(54), act(chain.ActApprove, "he.ping"), "")                   // now the review is done
+	h.at(m(55), act(chain.ActApprove, "qian.li"), "")                   // the step added after it
+	away := withComment(act(chain.ActTransfer, "wang.fang"), "出差")
+	away.Target = "chen.gang" // another department's head
+	h.at(m(56), away, chain.CodeInvalidTarget)
+	up := withComment(act(chain.ActTransfer, "wang.fang"), "出差，转赵总")
+	up.Target = "zhao.qiang"
+	h.at(m(57), up, "")
+	h.at(m(58), act(chain.ActApprove, "zhao.qiang"), "")
 	pay := act(chain.ActPay, "wu.xia")
 	pay.Reference, pay.PaidAt = "B-3", wed.Add(time.Hour)
 	h.at(wed.Add(time.Hour), pay, "")
 	h.run(chain.StatusPaid)
-	want := []string{"submitted:zhang.wei", "transferred:li.na", "signer_added:zheng.yu", "approved:huang.lei",
-		"approved:zheng.yu", "signer_added:sun.min", "signer_added:zhou.jie", "approved:zhou.jie",
-		"approved:qian.li", "approved:wang.fang", "paid:wu.xia"}
+	want := []string{"submitted:zhang.wei", "signer_added:li.na", "approved:huang.lei", "approved:li.na",
+		"signer_added:sun.min", "signer_added:zhou.jie", "approved:zhou.jie", "approved:he.ping",
+		"approved:qian.li", "transferred:wang.fang", "approved:zhao.qiang", "paid:wu.xia"}
 	if got := decisions(h.seals()); !slices.Equal(got, want) {
 		t.Errorf("ledger %v\nwant %v", got, want)
 	}
