@@ -62,7 +62,7 @@ fi
 # corpus, which go test above already ran as ordinary tests. A finding fails the run; go test
 # writes the input under the package's testdata/fuzz/, to commit as a regression case once fixed.
 echo "== fuzz"
-fuzztime=${FUZZTIME:-10s}
+fuzztime=${FUZZTIME:-30s}
 while IFS=: read -r file name; do
 	pkg=$(dirname "$file")
 	echo "fuzz $name ($pkg, $fuzztime)"
