@@ -200,7 +200,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.checkPassword(ctx, f.User, password)
+	u, err := s.signIn(ctx, r, f.User, password)
 	if err == nil {
 		var token string
 		var expires time.Time
