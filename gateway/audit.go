@@ -104,18 +104,22 @@ const maxAuditedName = 200
 // neither: they are logged as the 500 they become.
 func (s *server) signIn(ctx context.Context, r *http.Request, userID, password string) (store.User, error) {
 	u, err := s.checkPassword(ctx, userID, password)
-	route := r.Method + " " + r.URL.Path
 	switch {
 	case err == nil:
-		e := entryFor(r, store.AuditSignIn, route)
+		e := entryFor(r, store.AuditSignIn, r.Method+" "+r.URL.Path)
 		e.ActorID = u.ID
 		s.svc.RecordAudit(ctx, e)
 	case errors.Is(err, door.ErrInvalidCredentials):
-		e := entryFor(r, store.AuditSignInFailed, route)
-		e.ActorID, e.Code = truncateName(userID), door.ErrInvalidCredentials.Code
-		s.svc.RecordAudit(ctx, e)
+		s.auditFailedSignIn(ctx, r, userID)
 	}
 	return u, err
+}
+
+// auditFailedSignIn records a refused sign-in under the name typed (which may be nobody's).
+func (s *server) auditFailedSignIn(ctx context.Context, r *http.Request, typed string) {
+	e := entryFor(r, store.AuditSignInFailed, r.Method+" "+r.URL.Path)
+	e.ActorID, e.Code = truncateName(typed), door.ErrInvalidCredentials.Code
+	s.svc.RecordAudit(ctx, e)
 }
 
 func truncateName(s string) string {

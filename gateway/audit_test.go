@@ -1,11 +1,21 @@
 package gateway
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"signoff/config"
 )
 
 // auditEntries asks the audit log as an auditor (tang.ning, internal audit) for one kind and
@@ -112,5 +122,67 @@ func TestAuditLogRecordsWhatAnAuditorAsksAbout(t *testing.T) {
 	}
 	if p := web.get("/inbox"); strings.Contains(p.Body, `id="nav-audit"`) || !strings.Contains(p.Body, `id="nav-reviews"`) {
 		t.Error("a salesman's navigation offers the audit log, or not the review results")
+	}
+}
+
+// lockedBuffer is a log destination the handlers write to concurrently.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestAuditWriteFailureNeitherFailsNorVanishes: with the audit log unwritable, a refused sign-in
+// is still a 401 and a refused call still a 403 (never a 500), and each lost entry is in the
+// error log with what it would have said.
+func TestAuditWriteFailureNeitherFailsNorVanishes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	logs := &lockedBuffer{}
+	handler, err := New(Deps{
+		Store: h.stack.Store, Policies: h.stack.Policies, Temporal: h.stack.Client,
+		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: h.stack.TaskQueue},
+		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
+		Auth:           config.AuthConfig{TokenTTL: time.Hour},
+		Logger:         slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	h.srv = srv
+	token := h.token("zhang.wei") // before the table goes
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, h.stack.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `ALTER TABLE audit_log RENAME TO audit_log_away`); err != nil {
+		t.Fatal(err)
+	}
+
+	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/auth/login",
+		Body: map[string]string{"user": "zhang.wei", "password": "wrong"}}), http.StatusUnauthorized, "invalid_credentials")
+	h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/audit", Token: token}), http.StatusForbidden, "capability_required")
+	out := logs.String()
+	for _, want := range []string{`"kind":"sign_in_failed"`, `"kind":"refused"`, `"code":"capability_required"`} {
+		if !strings.Contains(out, `"msg":"audit entry not written"`) || !strings.Contains(out, want) {
+			t.Errorf("the error log lacks the lost entry %s:\n%s", want, out)
+		}
 	}
 }
