@@ -21,27 +21,34 @@ import (
 //     route guard refused it (capability_required, unguarded_route), the CSRF check or the
 //     service (forbidden, not_assignee…): door.Fail and the pages' error rendering note the
 //     refusal, so the entry names its code and capability. It also records every successful
-//     export: the routes in the exports table below.
+//     export: the routes in the exported table below.
 //   - signIn, which both sign-ins call, records the accepted and the refused passwords.
 //
 // Writing goes through service.RecordAudit, which never fails the request: see there.
 
-// exports names the routes whose successful answer is an export of data (a download an
-// auditor wants to know of): the assessment's spreadsheets and the published review results. A
-// JSON route that answers CSV on request (format=csv) is an export only then.
-var exports = map[string]bool{
-	"GET /kpi/export.csv":                 true,
-	"GET /kpi/export.xlsx":                true,
-	"GET /review-results/export.csv":      true,
-	"GET /api/v1/kpi/completion":          false, // format=csv only
-	"GET /api/v1/kpi/completion/problems": false, // format=csv only
-	"GET /api/v1/review-results":          false, // format=csv only
+// exported names the routes whose successful answer takes data away (an export, or a download an
+// auditor wants to know of) and the kind of entry it leaves: the assessment's spreadsheets and
+// the published review results. A JSON route that answers CSV on request is an export only with
+// format=csv. The archive's download, when it comes, is added here as a download.
+var exported = map[string]struct {
+	kind    string
+	csvOnly bool
+}{
+	"GET /kpi/export.csv":                 {kind: store.AuditExport},
+	"GET /kpi/export.xlsx":                {kind: store.AuditExport},
+	"GET /review-results/export.csv":      {kind: store.AuditExport},
+	"GET /api/v1/kpi/completion":          {kind: store.AuditExport, csvOnly: true},
+	"GET /api/v1/kpi/completion/problems": {kind: store.AuditExport, csvOnly: true},
+	"GET /api/v1/review-results":          {kind: store.AuditExport, csvOnly: true},
 }
 
-// isExport reports whether the request, answered successfully, exported data.
-func isExport(route string, r *http.Request) bool {
-	always, ok := exports[route]
-	return ok && (always || r.URL.Query().Get("format") == "csv")
+// exportKind is the kind of entry the request leaves when answered successfully ("" for none).
+func exportKind(route string, r *http.Request) string {
+	x, ok := exported[route]
+	if !ok || (x.csvOnly && r.URL.Query().Get("format") != "csv") {
+		return ""
+	}
+	return x.kind
 }
 
 // doorOf names the door a request came through.
@@ -87,8 +94,8 @@ func (s *server) auditTrail(next http.Handler) http.Handler {
 				}
 			}
 			s.svc.RecordAudit(r.Context(), e)
-		case status < 300 && isExport(route, r):
-			e := entryFor(r, store.AuditExport, route)
+		case status < 300 && exportKind(route, r) != "":
+			e := entryFor(r, exportKind(route, r), route)
 			e.Code = strings.TrimPrefix(chi.RouteContext(r.Context()).RoutePattern(), "/")
 			e.Details = map[string]any{"query": r.URL.RawQuery, "bytes": ww.BytesWritten()}
 			s.svc.RecordAudit(r.Context(), e)

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"signoff/config"
+	"signoff/store"
 )
 
 // auditEntries asks the audit log as an auditor (tang.ning, internal audit) for one kind and
@@ -183,6 +184,19 @@ func TestAuditWriteFailureNeitherFailsNorVanishes(t *testing.T) {
 	for _, want := range []string{`"kind":"sign_in_failed"`, `"kind":"refused"`, `"code":"capability_required"`} {
 		if !strings.Contains(out, `"msg":"audit entry not written"`) || !strings.Contains(out, want) {
 			t.Errorf("the error log lacks the lost entry %s:\n%s", want, out)
+		}
+	}
+}
+
+// TestExportedRoutesAreGuarded: every route the audit trail calls an export is a route of the
+// guards table, so a renamed route cannot silently stop being recorded.
+func TestExportedRoutesAreGuarded(t *testing.T) {
+	for route, x := range exported {
+		if _, ok := guards[route]; !ok {
+			t.Errorf("%s is audited as %s but is not a route", route, x.kind)
+		}
+		if !slices.Contains(store.AuditKinds(), x.kind) {
+			t.Errorf("%s: %q is not a kind of audit entry", route, x.kind)
 		}
 	}
 }
