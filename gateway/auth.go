@@ -76,7 +76,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.checkPassword(ctx, in.User, in.Password)
+	u, err := s.signIn(ctx, r, in.User, in.Password)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -152,6 +152,13 @@ var guards = map[string]guard{
 	"GET /kpi/problems":                           needs(policy.CapBoardsView),
 	"GET /kpi/export.csv":                         needs(policy.CapBoardsView),
 	"GET /kpi/export.xlsx":                        needs(policy.CapBoardsView),
+
+	// Audit: the published review results for everyone, the audit log for auditors.
+	"GET /api/v1/review-results":     needs(policy.CapReviewsView),
+	"GET /review-results":            needs(policy.CapReviewsView),
+	"GET /review-results/export.csv": needs(policy.CapReviewsView),
+	"GET /api/v1/audit":              needs(policy.CapAuditRead),
+	"GET /audit":                     needs(policy.CapAuditRead),
 }
 
 // errUnguarded refuses a route the guards table does not name.

@@ -109,7 +109,7 @@ func New(d Deps) (http.Handler, error) {
 
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.accessLog, s.recoverPanics, s.plainRequest)
+	r.Use(s.requestID, s.accessLog, s.auditTrail, s.recoverPanics, s.plainRequest)
 	// The API answers in JSON, the web UI in pages.
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrMethodNotAllowed) })
@@ -147,6 +147,8 @@ func (s *server) routes() http.Handler {
 				s.api.KPI(r)
 				s.api.Boards(r)
 				s.api.Meetings(r)
+				s.api.Reviews(r)
+				s.api.Audit(r)
 			})
 		})
 	})
@@ -171,6 +173,7 @@ func (s *server) webRoutes(r chi.Router) {
 			// the assessment's spreadsheet.
 			r.Get("/boards/center.json", s.api.BoardCenter)
 			r.Get("/kpi/export.csv", s.api.CompletionCSV)
+			r.Get("/review-results/export.csv", s.api.ReviewResultsCSV)
 			s.web.Pages(r)
 		})
 	})

@@ -188,7 +188,9 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	password := r.PostFormValue("password")
 	if !text.Valid(f.User) || !text.Valid(password) {
-		// No user is named so and no password holds it: refused before the store is asked.
+		// No user is named so and no password holds it: refused before the store is asked, and
+		// recorded without the name, which the text rule refuses to store.
+		s.auditFailedSignIn(r.Context(), r, "")
 		f.User, f.Error = "", i18n.T(lang, "error.invalid_credentials")
 		s.showLogin(w, r, http.StatusUnprocessableEntity, f)
 		return
@@ -200,7 +202,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.checkPassword(ctx, f.User, password)
+	u, err := s.signIn(ctx, r, f.User, password)
 	if err == nil {
 		var token string
 		var expires time.Time

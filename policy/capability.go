@@ -61,6 +61,9 @@ const (
 	// know one "center" actor (problem.Actor.Center); splitting it would let a meeting's decision
 	// be recorded by someone the publication then refuses.
 	CapProblemsCoordinate Capability = "problems.coordinate"
+	// CapAuditRead: search the audit log (sign-ins, refused calls, policy loads, exports): the
+	// internal audit department (审计部) and the finance director and general manager it reports to.
+	CapAuditRead Capability = "audit.read"
 
 	// What everyone signed in does by default. They are capabilities all the same so that a
 	// policy can withhold them from a role (an outside auditor who reads but never files, say),
@@ -82,14 +85,17 @@ const (
 	CapProblemsWork Capability = "problems.work"
 	// CapBoardsView: the control center's big screen and the completion-rate (KPI) pages.
 	CapBoardsView Capability = "boards.view"
+	// CapReviewsView: the published review results (审核结果上墙公示): what the reviewers approved,
+	// returned and rejected per department and period, and why.
+	CapReviewsView Capability = "reviews.view"
 )
 
 // capabilities lists every capability in the order Capabilities returns them.
 var capabilities = []Capability{
 	CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
-	CapProblemsRaise, CapProblemsWork, CapBoardsView,
+	CapProblemsRaise, CapProblemsWork, CapBoardsView, CapReviewsView,
 	CapCasesSeeAll, CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns,
-	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate,
+	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead,
 }
 
 // Capabilities lists every capability: first what everyone signed in holds by default, then the
@@ -147,6 +153,7 @@ var defaultGrants = func() map[Capability]Grant {
 		CapSuppliersEdit:        {Roles: []Role{"buyer"}},
 		CapRegistryEdit:         {Roles: []Role{"general_manager"}, Posts: []Post{PostCenterDirector, PostCenterDeputy}},
 		CapProblemsCoordinate:   {Posts: []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher}},
+		CapAuditRead:            {Roles: []Role{RoleInternalAuditor, "finance_director", "general_manager"}},
 		CapExpensesSubmit:       {Everyone: true},
 		CapPurchasesRequest:     {Everyone: true},
 		CapCasesWork:            {Everyone: true},
@@ -154,6 +161,7 @@ var defaultGrants = func() map[Capability]Grant {
 		CapProblemsRaise:        {Everyone: true},
 		CapProblemsWork:         {Everyone: true},
 		CapBoardsView:           {Everyone: true},
+		CapReviewsView:          {Everyone: true},
 	}
 }()
 

@@ -18,13 +18,16 @@ var before = map[Capability]struct {
 	roles    []Role
 	posts    []Post
 }{
-	CapExpensesSubmit:       {everyone: true},
-	CapPurchasesRequest:     {everyone: true},
-	CapCasesWork:            {everyone: true},
-	CapDelegationsManage:    {everyone: true},
-	CapProblemsRaise:        {everyone: true},
-	CapProblemsWork:         {everyone: true},
-	CapBoardsView:           {everyone: true},
+	CapExpensesSubmit:    {everyone: true},
+	CapPurchasesRequest:  {everyone: true},
+	CapCasesWork:         {everyone: true},
+	CapDelegationsManage: {everyone: true},
+	CapProblemsRaise:     {everyone: true},
+	CapProblemsWork:      {everyone: true},
+	CapBoardsView:        {everyone: true},
+	CapReviewsView:       {everyone: true}, // added with the published review results
+	// added with the audit log: the internal audit department and those it reports to
+	CapAuditRead:            {roles: []Role{"internal_auditor", "finance_director", "general_manager"}},
 	CapCasesSeeAll:          {roles: []Role{"reviewer", "cashier", "finance_director", "general_manager"}},
 	CapOrdersSeeAll:         {roles: []Role{"keeper", "buyer", "accountant", "reviewer", "cashier", "finance_director", "general_manager"}},
 	CapOrdersReceive:        {roles: []Role{"keeper", "buyer"}},
@@ -227,7 +230,7 @@ func TestCapabilitiesOf(t *testing.T) {
 	}
 	everyone := func(special ...Capability) []Capability {
 		return append([]Capability{CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
-			CapProblemsRaise, CapProblemsWork, CapBoardsView}, special...)
+			CapProblemsRaise, CapProblemsWork, CapBoardsView, CapReviewsView}, special...)
 	}
 	tests := []struct {
 		name string
@@ -240,7 +243,8 @@ func TestCapabilitiesOf(t *testing.T) {
 		{"the keeper", Subject{Roles: roles("he.ping")}, everyone(CapOrdersSeeAll, CapOrdersReceive)},
 		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, everyone(CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice)},
 		{"the general manager directing the center", Subject{Roles: roles("zhao.qiang"), Posts: []Post{PostCenterDirector}},
-			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate)},
+			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead)},
+		{"an internal auditor", Subject{Roles: roles("tang.ning")}, everyone(CapAuditRead)},
 		{"a dispatcher", Subject{Roles: roles("tian.yu"), Posts: []Post{PostCenterDispatcher}}, everyone(CapProblemsCoordinate)},
 	}
 	for _, tt := range tests {

@@ -12,12 +12,13 @@ type Role string
 
 // Chain roles, in chain order. The handler is the submitter.
 const (
-	RoleHandler  Role = "handler"  // 经办人
-	RoleWitness  Role = "witness"  // 证明人
-	RoleReceiver Role = "receiver" // 验收人
-	RoleReviewer Role = "reviewer" // 审核人
-	RoleApprover Role = "approver" // 审批人
-	RoleCashier  Role = "cashier"  // 出纳
+	RoleHandler         Role = "handler"          // 经办人
+	RoleWitness         Role = "witness"          // 证明人
+	RoleReceiver        Role = "receiver"         // 验收人
+	RoleReviewer        Role = "reviewer"         // 审核人
+	RoleInternalAuditor Role = "internal_auditor" // 内审员: the internal audit department (审计部), who read the audit log
+	RoleApprover        Role = "approver"         // 审批人
+	RoleCashier         Role = "cashier"          // 出纳
 	// RoleCountersigner signs a contract countersign (会签) for a department.
 	RoleCountersigner Role = "countersigner" // 会签人
 	// RoleKeeper and RoleAccountant put the two seals on an accepted receipt (验收入库).

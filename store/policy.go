@@ -32,7 +32,7 @@ func (s *Store) LoadPolicy(ctx context.Context, doc *policy.Document, source []b
 		case err != nil:
 			return err
 		case have == sum:
-			return nil
+			return auditPolicyLoad(ctx, tx, version, sum, false)
 		}
 		version++
 		created = true
@@ -40,12 +40,23 @@ func (s *Store) LoadPolicy(ctx context.Context, doc *policy.Document, source []b
 		if _, err := tx.Exec(ctx, insert, version, sum, body, string(source)); err != nil {
 			return err
 		}
-		return syncOrg(ctx, tx, doc)
+		if err := syncOrg(ctx, tx, doc); err != nil {
+			return err
+		}
+		return auditPolicyLoad(ctx, tx, version, sum, true)
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("load policy: %w", mapErr(err))
 	}
 	return version, created, nil
+}
+
+// auditPolicyLoad records a load in the audit log in the load's own transaction, so that a policy
+// version never exists without its entry (and a load that changed nothing is recorded too: an
+// auditor sees every attempt to change who may do what).
+func auditPolicyLoad(ctx context.Context, tx pgx.Tx, version int, checksum string, created bool) error {
+	return appendAudit(ctx, tx, AuditEntry{Kind: AuditPolicyLoad, Door: "cli", Route: "load policy",
+		Details: map[string]any{"version": version, "checksum": checksum, "created": created}})
 }
 
 func syncOrg(ctx context.Context, tx pgx.Tx, doc *policy.Document) error {

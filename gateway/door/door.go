@@ -22,10 +22,11 @@ const (
 	keyUser
 )
 
-// requestInfo is what the access log learns while a request is served.
+// requestInfo is what the access log and the audit trail learn while a request is served.
 type requestInfo struct {
-	id     string
-	userID string
+	id      string
+	userID  string
+	refusal *Error // the 403 the request was answered with, noted by Fail and the pages
 }
 
 // WithRequestID starts a request's context with its ID.
@@ -48,6 +49,22 @@ func SignedInID(ctx context.Context) string {
 		return ri.userID
 	}
 	return ""
+}
+
+// NoteRefusal remembers a refusal (403) the request is answered with, for the audit trail: the
+// two places that turn errors into answers (Fail and the pages' error rendering) call it.
+func NoteRefusal(ctx context.Context, e *Error) {
+	if ri, ok := ctx.Value(keyRequest).(*requestInfo); ok && e.Status == http.StatusForbidden {
+		ri.refusal = e
+	}
+}
+
+// Refusal is the refusal noted for the request (nil when none was).
+func Refusal(ctx context.Context) *Error {
+	if ri, ok := ctx.Value(keyRequest).(*requestInfo); ok {
+		return ri.refusal
+	}
+	return nil
 }
 
 // WithUser records the signed-in person in the context (and for the access log).

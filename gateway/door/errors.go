@@ -227,6 +227,7 @@ func noRouteCause(err error) string {
 // the client gets only the code and a generic sentence.
 func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	e := Classify(err)
+	NoteRefusal(r.Context(), e)
 	attrs := []any{"request_id", RequestID(r.Context()), "code", e.Code, "error", err}
 	switch {
 	case e.Status >= 500:

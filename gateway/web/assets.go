@@ -34,6 +34,7 @@ var pageNames = []string{
 	"orders", "order", "suppliers", "supplier", "supplier_new", // purchasing
 	"problem_form", "problem", "problems", "role_board", "meetings", "meeting", "representatives", // production
 	"boards_center", "boards_models", "boards_execution", "kpi", "kpi_problems", // the boards
+	"review_results", "audit", // audit
 }
 
 // webUI holds the parsed templates and the fingerprinted static assets.

@@ -54,6 +54,7 @@ type webError struct {
 // explain classifies err as the API does and says it in lang. Server faults are logged.
 func (s *server) explain(r *http.Request, lang i18n.Lang, err error) webError {
 	e := door.Classify(err)
+	door.NoteRefusal(r.Context(), e)
 	if e.Status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "request_id", door.RequestID(r.Context()), "code", e.Code, "error", err)
 	} else {

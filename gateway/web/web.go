@@ -86,4 +86,6 @@ func (s *Site) Pages(r chi.Router) {
 	s.registryPages(r)
 	s.boardPages(r)
 	s.problemPages(r)
+	s.reviewPages(r)
+	s.auditPages(r)
 }
