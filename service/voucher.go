@@ -63,7 +63,7 @@ func (s *Service) VerifyURL(caseID string) string {
 }
 
 // voucherSheet fills the voucher of case page d; doc (the case's policy version, possibly nil)
-// names its category, department and budget line.
+// names its category, department and budget line and gives the time zone its times print in.
 func voucherSheet(doc *policy.Document, d CaseDetail, chainHash, verifyURL string, now time.Time) voucher.Sheet {
 	t := func(key string) string { return i18n.T(voucherLang, key) }
 	sh := voucher.Sheet{
@@ -78,6 +78,9 @@ func voucherSheet(doc *policy.Document, d CaseDetail, chainHash, verifyURL strin
 		sh.PaidReference = *d.PaidReference
 	}
 	if doc != nil {
+		if loc, err := LoadLocation(doc.Calendar.Timezone); err == nil {
+			sh.Location = loc
+		}
 		if c, ok := doc.Category(d.Category); ok && c.Name != "" {
 			sh.Category = c.Name
 		}

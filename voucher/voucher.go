@@ -55,6 +55,9 @@ type Sheet struct {
 	// VerifyURL is the link that recomputes the case's chain; the QR code encodes it.
 	VerifyURL string
 	PrintedAt time.Time
+	// Location is the company's time zone (the policy's calendar), in which every time prints;
+	// nil prints UTC.
+	Location *time.Location
 }
 
 // Line is one line item.
@@ -108,6 +111,9 @@ func Render(s Sheet) ([]byte, error) {
 	if s.Lang == "" {
 		s.Lang = i18n.Default
 	}
+	if s.Location == nil {
+		s.Location = time.UTC
+	}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetMargins(margin, margin, margin)
 	p.SetAutoPageBreak(false, margin)
@@ -147,6 +153,9 @@ type renderer struct {
 
 func (r *renderer) t(key string, args ...any) string { return i18n.T(r.s.Lang, key, args...) }
 
+// when writes a time to the minute, in the company's time zone.
+func (r *renderer) when(t time.Time) string { return t.In(r.s.Location).Format("2006-01-02 15:04") }
+
 func dash(s string) string {
 	if s == "" {
 		return "—"
@@ -169,7 +178,7 @@ func (r *renderer) header() {
 	p.CellFormat(bodyW, 10, r.s.Title, "", 1, "C", false, 0, "")
 	r.font(9)
 	left := r.t("voucher.number", r.s.CaseID)
-	right := r.t("voucher.submitted_on", r.s.SubmittedAt.Format(time.DateOnly))
+	right := r.t("voucher.submitted_on", r.s.SubmittedAt.In(r.s.Location).Format(time.DateOnly))
 	p.CellFormat(bodyW/2, lineH, left, "", 0, "L", false, 0, "")
 	p.CellFormat(bodyW/2, lineH, right, "", 1, "R", false, 0, "")
 	p.Ln(1)
@@ -179,7 +188,7 @@ func (r *renderer) header() {
 func (r *renderer) facts() {
 	paid := ""
 	if r.s.PaidAt != nil {
-		paid = r.s.PaidAt.Format("2006-01-02 15:04")
+		paid = r.when(*r.s.PaidAt)
 	}
 	pairs := [][2]string{
 		{r.t("voucher.purpose"), r.s.Purpose},
@@ -193,7 +202,7 @@ func (r *renderer) facts() {
 		{r.t("voucher.paid_reference"), r.s.PaidReference},
 		{r.t("voucher.paid_at"), paid},
 		{r.t("voucher.policy_version"), fmt.Sprint(r.s.PolicyVersion)},
-		{r.t("voucher.printed_at"), r.s.PrintedAt.Format("2006-01-02 15:04")},
+		{r.t("voucher.printed_at"), r.when(r.s.PrintedAt)},
 	}
 	// The purpose is the claim's reason for being: it takes a full row.
 	r.font(10)
@@ -282,7 +291,7 @@ func (r *renderer) boxes() {
 		p.SetX(x + 2)
 		p.CellFormat(w-4, 4, b.Decision, "", 2, "C", false, 0, "")
 		p.SetX(x + 2)
-		p.CellFormat(w-4, 4, b.At.Format("2006-01-02 15:04"), "", 2, "C", false, 0, "")
+		p.CellFormat(w-4, 4, r.when(b.At), "", 2, "C", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 		p.SetDrawColor(0, 0, 0)
 	}
@@ -296,7 +305,7 @@ func (r *renderer) seals() {
 		r.t("voucher.col.on_behalf_of"), r.t("voucher.col.decision"), r.t("voucher.col.time"), r.t("voucher.col.comment")})
 	for _, x := range r.s.Seals {
 		r.row(w, []string{fmt.Sprint(x.Seq), x.Role, x.Name, dash(x.OnBehalfOf), x.Decision,
-			x.At.Format("2006-01-02 15:04"), dash(x.Comment)}, nil)
+			r.when(x.At), dash(x.Comment)}, nil)
 	}
 	r.p.Ln(3)
 }

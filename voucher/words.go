@@ -5,11 +5,11 @@ import (
 	"strings"
 )
 
-// AmountInWords writes a decimal amount ("1234.50") in the capital numerals a paper voucher
+// AmountInWords writes a decimal amount ("1234.50", or grouped "1,234.50") in the capital numerals a paper voucher
 // carries beside the figures (大写金额: 壹仟贰佰叁拾肆元伍角整), which cannot be altered by adding a
 // stroke. A text that is not a decimal amount is returned as it is.
 func AmountInWords(amount string) string {
-	s, neg := strings.CutPrefix(amount, "-")
+	s, neg := strings.CutPrefix(strings.ReplaceAll(amount, ",", ""), "-")
 	whole, frac, _ := strings.Cut(s, ".")
 	frac = (frac + "00")[:2]
 	n, err := strconv.ParseUint(whole, 10, 63)

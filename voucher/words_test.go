@@ -6,6 +6,7 @@ func TestAmountInWords(t *testing.T) {
 	for in, want := range map[string]string{
 		"1234.50":   "壹仟贰佰叁拾肆元伍角整",
 		"0.00":      "零元整",
+		"1,550.50":  "壹仟伍佰伍拾元伍角整",
 		"12.05":     "壹拾贰元零伍分",
 		"0.35":      "叁角伍分",
 		"100001":    "壹拾万零壹元整",
