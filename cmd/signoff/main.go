@@ -25,6 +25,7 @@ commands:
   bench     drive claims through a running stack and compare with a bare-SDK baseline
   bench-web measure inbox and case page render times over generated cases (own database)
   bench-kpi measure the quarterly completion rates over generated problems (own database)
+  archive   verify FILE: check a closed case's archive package offline (no database)
 
 configuration: a YAML file (--config or SIGNOFF_CONFIG) and SIGNOFF_* environment variables;
 see the README's configuration reference.
@@ -54,6 +55,10 @@ func run(ctx context.Context, args []string) error {
 		return flag.ErrHelp
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	if cmd == "archive" {
+		// An archive package is verified offline: no configuration, no database.
+		return runArchive(rest)
+	}
 	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string) error{
 		"dev":       runDev,
 		"worker":    runWorker,
