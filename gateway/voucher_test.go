@@ -2,11 +2,18 @@ package gateway
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"signoff/archive"
+	"signoff/config"
+	"signoff/service"
 	"signoff/testkit"
 )
 
@@ -59,4 +66,54 @@ func TestVoucherOfAPaidClaim(t *testing.T) {
 	h.must(get(h, "xu.jing", path), http.StatusNotFound, "not_found")
 	h.must(get(h, "xu.jing", "/api/v1/cases/EXP-2026-999999/voucher.pdf"), http.StatusNotFound, "not_found")
 	h.must(h.do(call{Method: http.MethodGet, Path: path}), http.StatusUnauthorized, "")
+}
+
+// TestArchiveOfAPaidClaim: the closed case's archive package is written once, verifies offline
+// with nothing but its bytes, and fails to after one byte of its voucher changes.
+func TestArchiveOfAPaidClaim(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	c := h.submit("zhang.wei", claimBody("88.00"))
+	id := c.str("id")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	svc, err := service.New(service.Deps{Store: h.stack.Store, Policies: h.stack.Policies, Temporal: h.stack.Client,
+		TemporalConfig: config.TemporalConfig{TaskQueue: h.stack.TaskQueue}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ArchiveCase(ctx, id); !errors.Is(err, service.ErrCaseOpen) {
+		t.Fatalf("archiving an open case: %v, want ErrCaseOpen", err)
+	}
+	for _, u := range []string{"li.na", "sun.min", "wang.fang"} {
+		c = h.must(h.act(u, id, "approve", map[string]any{"revision": c.num("revision")}), http.StatusOK, "")
+	}
+	h.must(h.act("wu.xia", id, "pay", map[string]any{"revision": c.num("revision"), "reference": "BANK-A-1",
+		"paid_at": time.Now().UTC().Format(time.RFC3339)}), http.StatusOK, "")
+
+	if written, err := svc.ArchiveCase(ctx, id); err != nil || !written {
+		t.Fatalf("first archive: written=%v err=%v", written, err)
+	}
+	if written, err := svc.ArchiveCase(ctx, id); err != nil || written {
+		t.Fatalf("second archive: written=%v err=%v, want the first kept", written, err)
+	}
+	kept, err := h.stack.Store.Archives(ctx, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || len(kept) != 1 || kept[0].CaseID != id {
+		t.Fatalf("archives = %d, %v", len(kept), err)
+	}
+	pkg := kept[0].Package
+	m, err := archive.Verify(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CaseID != id || len(m.Files) != 1 || m.Files[0].Path != archive.VoucherName || !strings.Contains(string(m.Seals), `"paid"`) ||
+		!strings.Contains(string(m.Facts), `"BANK-A-1"`) || !strings.Contains(string(m.Route), `"reason"`) {
+		t.Errorf("manifest = %+v", m)
+	}
+	i := bytes.Index(pkg, []byte("%PDF-"))
+	changed := bytes.Clone(pkg)
+	changed[i+1] ^= 0x20
+	if _, err := archive.Verify(changed); !errors.Is(err, archive.ErrTampered) {
+		t.Errorf("a package with one byte of its voucher changed verifies: %v", err)
+	}
 }
