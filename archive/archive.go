@@ -26,7 +26,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -138,56 +137,14 @@ var ErrTampered = errors.New("archive package does not verify")
 
 // Verify checks a package with nothing but its bytes and returns its manifest.
 func Verify(pkg []byte) (Manifest, error) {
-	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	files, err := checkSums(pkg)
 	if err != nil {
-		return Manifest{}, fmt.Errorf("%w: not a zip file: %v", ErrTampered, err)
+		return Manifest{}, err
 	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		if _, dup := files[f.Name]; dup {
-			return Manifest{}, fmt.Errorf("%w: %s is in the package twice", ErrTampered, f.Name)
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return Manifest{}, fmt.Errorf("%w: %s: %v", ErrTampered, f.Name, err)
-		}
-		body, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return Manifest{}, fmt.Errorf("%w: %s: %v", ErrTampered, f.Name, err)
-		}
-		files[f.Name] = body
-	}
-	sums, ok := files[SumsName]
-	if !ok {
-		return Manifest{}, fmt.Errorf("%w: no %s", ErrTampered, SumsName)
-	}
-	listed := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSuffix(string(sums), "\n"), "\n") {
-		hexSum, path, ok := strings.Cut(line, "  ")
-		if !ok || len(hexSum) != 64 {
-			return Manifest{}, fmt.Errorf("%w: %s: malformed line %q", ErrTampered, SumsName, line)
-		}
-		if _, dup := listed[path]; dup {
-			return Manifest{}, fmt.Errorf("%w: %s lists %s twice", ErrTampered, SumsName, path)
-		}
-		listed[path] = hexSum
-	}
-	for name, body := range files {
-		if name == SumsName {
-			continue
-		}
-		want, ok := listed[name]
-		if !ok {
-			return Manifest{}, fmt.Errorf("%w: %s is not in %s", ErrTampered, name, SumsName)
-		}
-		if got := digest(body); got != want {
-			return Manifest{}, fmt.Errorf("%w: %s has SHA-256 %s, %s says %s", ErrTampered, name, got, SumsName, want)
-		}
-	}
-	for path := range listed {
-		if _, ok := files[path]; !ok {
-			return Manifest{}, fmt.Errorf("%w: %s is missing", ErrTampered, path)
+	listed := map[string]bool{}
+	for name := range files {
+		if name != SumsName {
+			listed[name] = true
 		}
 	}
 	var m Manifest

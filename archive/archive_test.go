@@ -153,3 +153,30 @@ func TestVerifyRefusesEveryOneByteChangeOfContent(t *testing.T) {
 		t.Errorf("only %d of %d one-byte changes refused", refused, len(pkg))
 	}
 }
+
+func TestExportHoldsEveryPackageAndVerifiesOffline(t *testing.T) {
+	one := sample(t)
+	two, err := archive.Build(archive.Manifest{CaseID: "EXP-2026-000124", ClosedAt: time.Date(2026, 11, 4, 9, 0, 0, 0, time.UTC),
+		Facts: json.RawMessage(`{}`), Seals: json.RawMessage(`[]`), Route: json.RawMessage(`[]`)}, []byte("%PDF-1.4 v2"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	exp, err := archive.BuildExport(from, to, []archive.Packaged{{CaseID: "EXP-2026-000123", Package: one}, {CaseID: "EXP-2026-000124", Package: two}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := archive.VerifyFile(exp)
+	if err != nil || len(ms) != 2 || ms[0].CaseID != "EXP-2026-000123" || ms[1].CaseID != "EXP-2026-000124" {
+		t.Fatalf("VerifyFile(export) = %+v, %v", ms, err)
+	}
+	if ms, err := archive.VerifyFile(one); err != nil || len(ms) != 1 {
+		t.Fatalf("VerifyFile(package) = %+v, %v", ms, err)
+	}
+	// One byte of the second case's voucher, inside the export.
+	i := bytes.Index(exp, []byte("%PDF-1.4 v2"))
+	exp[i+len("%PDF-1.4 v")] = '3'
+	if _, err := archive.VerifyFile(exp); !errors.Is(err, archive.ErrTampered) {
+		t.Errorf("a changed export verifies: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"signoff/archive"
+	"signoff/store"
+	"signoff/testkit"
 )
 
 // TestArchiveVerifyOffline: `signoff archive verify FILE` accepts a package as written and
@@ -36,5 +39,44 @@ func TestArchiveVerifyOffline(t *testing.T) {
 	}
 	if err := verifyArchive(&out, path); err == nil || !strings.Contains(err.Error(), "voucher.pdf") {
 		t.Errorf("verify of a changed package = %v, want it refused naming voucher.pdf", err)
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
+
+// TestArchiveExportOfAPeriod: the export holds the packages of the cases closed in the period,
+// and nothing else, and verifies offline.
+func TestArchiveExportOfAPeriod(t *testing.T) {
+	db := testkit.NewDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	closed := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	var ids []string
+	for i, at := range []time.Time{closed, closed.AddDate(0, 1, 0)} { // November, December
+		c, _, err := db.Store.CreateCase(ctx, store.NewCase{Prefix: "EXP", Year: 2026, Kind: "expense", Title: "出差",
+			Purpose: "拜访客户", Category: "travel", DepartmentID: "sales", BudgetLineID: "2026-sales-travel",
+			Amount: int64(1000 * (i + 1)), Currency: "CNY", SubmitterID: "zhang.wei", PolicyVersion: db.Version,
+			Lines: []store.Line{{Description: "机票", Amount: int64(1000 * (i + 1))}}, AllowOverBudget: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkg, err := archive.Build(archive.Manifest{CaseID: c.ID, ClosedAt: at, Facts: json.RawMessage(`{}`),
+			Seals: json.RawMessage(`[]`), Route: json.RawMessage(`[]`)}, []byte("%PDF-1.4 "+c.ID), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Store.InsertArchive(ctx, c.ID, at, pkg); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	path := filepath.Join(t.TempDir(), "november.zip")
+	n, err := exportArchives(ctx, db.Store, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), path)
+	if err != nil || n != 1 {
+		t.Fatalf("export = %d cases, %v; want November's one", n, err)
+	}
+	var out bytes.Buffer
+	if err := verifyArchive(&out, path); err != nil || !strings.Contains(out.String(), ids[0]) || strings.Contains(out.String(), ids[1]) {
+		t.Fatalf("verify export = %v: %s", err, out.String())
 	}
 }

@@ -25,7 +25,8 @@ commands:
   bench     drive claims through a running stack and compare with a bare-SDK baseline
   bench-web measure inbox and case page render times over generated cases (own database)
   bench-kpi measure the quarterly completion rates over generated problems (own database)
-  archive   verify FILE: check a closed case's archive package offline (no database)
+  archive   verify FILE: check a closed case's archive package or an export offline (no database);
+            export --from --to: write the packages of the cases closed in a period as one zip
 
 configuration: a YAML file (--config or SIGNOFF_CONFIG) and SIGNOFF_* environment variables;
 see the README's configuration reference.
@@ -55,9 +56,9 @@ func run(ctx context.Context, args []string) error {
 		return flag.ErrHelp
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
-	if cmd == "archive" {
+	if cmd == "archive" && len(rest) > 0 && rest[0] == "verify" {
 		// An archive package is verified offline: no configuration, no database.
-		return runArchive(rest)
+		return runArchiveVerify(rest[1:])
 	}
 	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string) error{
 		"dev":       runDev,
@@ -67,6 +68,7 @@ func run(ctx context.Context, args []string) error {
 		"bench":     runBench,
 		"bench-web": runBenchWeb,
 		"bench-kpi": runBenchKPI,
+		"archive":   runArchive,
 	}
 	fn, ok := commands[cmd]
 	if !ok {
