@@ -136,3 +136,13 @@ func TestRenderKeepsEveryCharacterOfAWrappedComment(t *testing.T) {
 		t.Errorf("wrapped comment reads %q, want %q", got.String(), long)
 	}
 }
+
+// BenchmarkRender is the cost of one voucher, the font's parsing and subsetting included.
+func BenchmarkRender(b *testing.B) {
+	s := paidClaim()
+	for b.Loop() {
+		if _, err := voucher.Render(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
