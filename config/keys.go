@@ -45,7 +45,7 @@ var keys = []Key{
 	{Name: "dev.demo", Default: "true", Description: "Seed demo users and cases in `signoff dev`."},
 
 	{Name: "gateway.addr", Default: "127.0.0.1:8080", Description: "host:port the HTTP gateway listens on."},
-	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications."},
+	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications and on printed vouchers (the QR code of the verify link)."},
 	{Name: "gateway.max_body_bytes", Default: "1048576", Description: "Largest request body accepted, in bytes."},
 	{Name: "gateway.read_timeout", Default: "15s", Description: "Time allowed to read a whole request."},
 	{Name: "gateway.write_timeout", Default: "30s", Description: "Time allowed to write a response."},

@@ -87,7 +87,8 @@ func New(d Deps) (http.Handler, error) {
 		now = time.Now
 	}
 	svc, err := service.New(service.Deps{Store: d.Store, Policies: d.Policies, Temporal: d.Temporal,
-		TemporalConfig: d.TemporalConfig, Logger: d.Logger, Now: now, AutoPay: d.AutoPay})
+		TemporalConfig: d.TemporalConfig, Logger: d.Logger, Now: now, AutoPay: d.AutoPay,
+		PublicURL: d.Gateway.PublicURL})
 	if err != nil {
 		return nil, err
 	}

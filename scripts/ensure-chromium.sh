@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure Debian's Chromium is at /usr/bin/chromium for the browser tests, with a CJK font
 # so that Chinese pages render (and screenshot) as text rather than boxes; installs what is
-# missing with apt-get. Idempotent, and silent when nothing was needed.
+# missing with apt-get, and poppler-utils (pdftotext, pdftoppm) so that tests can read the PDFs
+# Signoff prints and look at their pages. Idempotent, and silent when nothing was needed.
 set -euo pipefail
 
 packages=()
@@ -10,6 +11,7 @@ if [[ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] &&
 	{ ! command -v fc-list >/dev/null || [[ -z $(fc-list :lang=zh 2>/dev/null) ]]; }; then
 	packages+=(fonts-wqy-microhei)
 fi
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || packages+=(poppler-utils)
 [[ ${#packages[@]} -eq 0 ]] && exit 0
 
 as_root() {

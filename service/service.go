@@ -37,6 +37,9 @@ type Deps struct {
 	// AutoPay starts cases for a payment connector to pay once approved (payment.mode
 	// connector); otherwise a cashier records each payment.
 	AutoPay bool
+	// PublicURL is the gateway's address as people reach it (gateway.public_url): the links a
+	// printed voucher carries are built on it. Empty prints them as paths.
+	PublicURL string
 }
 
 // Service carries out the operations. It holds no request state; one serves every request.
@@ -48,6 +51,8 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 	autoPay  bool
+	// publicURL is Deps.PublicURL.
+	publicURL string
 }
 
 // New returns the service, refusing missing dependencies.
@@ -69,7 +74,7 @@ func New(d Deps) (*Service, error) {
 		now = time.Now
 	}
 	return &Service{store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		log: d.Logger, now: now, autoPay: d.AutoPay}, nil
+		log: d.Logger, now: now, autoPay: d.AutoPay, publicURL: d.PublicURL}, nil
 }
 
 // Now is the service's clock.

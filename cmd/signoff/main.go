@@ -25,6 +25,8 @@ commands:
   bench     drive claims through a running stack and compare with a bare-SDK baseline
   bench-web measure inbox and case page render times over generated cases (own database)
   bench-kpi measure the quarterly completion rates over generated problems (own database)
+  archive   verify FILE: check a closed case's archive package or an export offline (no database);
+            export --from --to: write the packages of the cases closed in a period as one zip
 
 configuration: a YAML file (--config or SIGNOFF_CONFIG) and SIGNOFF_* environment variables;
 see the README's configuration reference.
@@ -54,6 +56,10 @@ func run(ctx context.Context, args []string) error {
 		return flag.ErrHelp
 	}
 	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	if cmd == "archive" && len(rest) > 0 && rest[0] == "verify" {
+		// An archive package is verified offline: no configuration, no database.
+		return runArchiveVerify(rest[1:])
+	}
 	commands := map[string]func(context.Context, config.Config, *slog.Logger, []string) error{
 		"dev":       runDev,
 		"worker":    runWorker,
@@ -62,6 +68,7 @@ func run(ctx context.Context, args []string) error {
 		"bench":     runBench,
 		"bench-web": runBenchWeb,
 		"bench-kpi": runBenchKPI,
+		"archive":   runArchive,
 	}
 	fn, ok := commands[cmd]
 	if !ok {

@@ -18,6 +18,20 @@ import (
 func (a *API) Cases(r chi.Router) {
 	r.Get("/cases/{id}", a.getCase)
 	r.Post("/cases/{id}/actions/{action}", a.act)
+	r.Get("/cases/{id}/voucher.pdf", a.caseVoucher)
+}
+
+// caseVoucher sends the case printed as its paper voucher (PDF).
+func (a *API) caseVoucher(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	id := chi.URLParam(r, "id")
+	pdf, err := a.svc.Voucher(ctx, door.User(r.Context()), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	door.SendVoucher(w, id, pdf)
 }
 
 // getCase answers the case page.

@@ -165,3 +165,16 @@ func (s *server) readActionForm(r *http.Request) (service.ActionInput, string, e
 	}
 	return in, key, nil
 }
+
+// caseVoucher downloads the case printed as its paper voucher (PDF), for someone who may see it.
+func (s *server) caseVoucher(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	id := chi.URLParam(r, "id")
+	pdf, err := s.svc.Voucher(ctx, door.User(r.Context()), id)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	door.SendVoucher(w, id, pdf)
+}
