@@ -61,6 +61,10 @@ const (
 	// know one "center" actor (problem.Actor.Center); splitting it would let a meeting's decision
 	// be recorded by someone the publication then refuses.
 	CapProblemsCoordinate Capability = "problems.coordinate"
+	// CapAuditVerify: verify the seal ledger of any case (审计): recompute its content digest and
+	// hash chain and see where it breaks. It shows hashes and the first broken seal, not the
+	// case's facts, so it needs no right to see the case.
+	CapAuditVerify Capability = "audit.verify"
 
 	// What everyone signed in does by default. They are capabilities all the same so that a
 	// policy can withhold them from a role (an outside auditor who reads but never files, say),
@@ -89,7 +93,7 @@ var capabilities = []Capability{
 	CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
 	CapProblemsRaise, CapProblemsWork, CapBoardsView,
 	CapCasesSeeAll, CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns,
-	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate,
+	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditVerify,
 }
 
 // Capabilities lists every capability: first what everyone signed in holds by default, then the
@@ -147,6 +151,7 @@ var defaultGrants = func() map[Capability]Grant {
 		CapSuppliersEdit:        {Roles: []Role{"buyer"}},
 		CapRegistryEdit:         {Roles: []Role{"general_manager"}, Posts: []Post{PostCenterDirector, PostCenterDeputy}},
 		CapProblemsCoordinate:   {Posts: []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher}},
+		CapAuditVerify:          {Roles: []Role{RoleReviewer, RoleAccountant, "finance_director", "general_manager"}},
 		CapExpensesSubmit:       {Everyone: true},
 		CapPurchasesRequest:     {Everyone: true},
 		CapCasesWork:            {Everyone: true},
