@@ -129,3 +129,45 @@ func queueSeals(b *pgx.Batch, seals []ledger.Seal) {
 			x.Target, x.PolicyVersion, x.At, x.ContentDigest, x.PrevHash, x.Hash)
 	}
 }
+
+// StaleSteps says which signed steps a pending edit invalidates: those whose latest approval
+// seal attests a content digest other than the case's content once the edit is applied. Every
+// step's seal covers the whole content (ledger.Content), so any change of a fact re-opens every
+// step signed before it, and an edit that changes nothing re-opens none. The edit is applied in
+// a transaction that is rolled back, by the same code the resubmission's record runs, so the
+// digest is the one the resubmission's seal will carry. An edit that cannot be applied (over
+// budget, an upload gone) re-opens nothing here: the resubmission's record refuses it.
+// Seals from before the ledger attest no digest and are not re-opened.
+func (s *Store) StaleSteps(ctx context.Context, caseID, editID string) ([]string, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	var over *OverBudgetError
+	var attach *AttachmentError
+	switch err := applyEdit(ctx, tx, caseID, editID); {
+	case errors.As(err, &over), errors.As(err, &attach):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	content, _, err := ledgerContent(ctx, tx, caseID, 0, storedDigest)
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	const q = `SELECT step_key FROM (
+			SELECT DISTINCT ON (step_key) step_key, content_digest FROM seals
+			WHERE case_id = $1 AND step_key <> '' AND decision = $2 AND content_digest IS NOT NULL
+			ORDER BY step_key, seq DESC) latest
+		WHERE content_digest <> $3 ORDER BY step_key`
+	rows, err := tx.Query(ctx, q, caseID, string(chain.DecApproved), content.Digest())
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	return keys, nil
+}

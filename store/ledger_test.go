@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,5 +177,39 @@ func TestLedgerLegacySeals(t *testing.T) {
 	r := verify(t, db, c.ID)
 	if !r.OK || r.Legacy != 1 || r.Seals != 2 {
 		t.Errorf("report = %+v, want 1 legacy seal and a sound chain after it", r)
+	}
+}
+
+// TestStaleSteps: an edit changing the amount re-opens the witness's signed step; an edit that
+// changes nothing re-opens nothing; and the dry run leaves the edit pending and the case as it was.
+func TestStaleSteps(t *testing.T) {
+	db := testkit.NewDB(t)
+	c := mustCreate(t, db, salesClaim(db, 1000))
+	st := newChain(t, c)
+	record(t, db, st, st.Submitted(monday10))
+	act(t, db, st, chain.Action{Type: chain.ActApprove, Actor: "liu.yang"})
+	same := store.Edit{Title: c.Title, Purpose: c.Purpose, Category: c.Category, Amount: 1000,
+		Lines: []store.Line{{Description: "机票", Amount: 1000, InvoiceNo: "INV-1"}}, AllowOverBudget: true}
+	changed := same
+	changed.Amount, changed.Lines = 1500, []store.Line{{Description: "机票", Amount: 1500, InvoiceNo: "INV-1"}}
+	for _, tc := range []struct {
+		name string
+		edit store.Edit
+		want []string
+	}{{"unchanged", same, nil}, {"amount", changed, []string{"witness"}}} {
+		id, err := db.Store.SaveEdit(testCtx(t), c.ID, tc.edit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Store.StaleSteps(testCtx(t), c.ID, id)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: stale steps %v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM case_edits WHERE case_id = $1 AND applied_at IS NULL`, c.ID); n != 2 {
+		t.Errorf("%d edits pending, want both", n)
+	}
+	if got := mustCase(t, db, c.ID); got.Amount != 1000 {
+		t.Errorf("the dry run changed the amount to %d", got.Amount)
 	}
 }
