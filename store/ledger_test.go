@@ -213,3 +213,24 @@ func TestStaleSteps(t *testing.T) {
 		t.Errorf("the dry run changed the amount to %d", got.Amount)
 	}
 }
+
+// TestVerifyLedger: the whole-ledger walk reports every case once, the tampered one broken.
+func TestVerifyLedger(t *testing.T) {
+	db := testkit.NewDB(t)
+	a, b := sealedClaim(t, db), sealedClaim(t, db)
+	tamper(t, db, `UPDATE seals SET actor_id = 'zhou.jie' WHERE case_id = '`+b.ID+`' AND seq = 4`)
+	got := map[string]ledger.Report{}
+	err := db.Store.VerifyLedger(testCtx(t), func(r ledger.Report) error {
+		if _, twice := got[r.CaseID]; twice {
+			t.Errorf("%s reported twice", r.CaseID)
+		}
+		got[r.CaseID] = r
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[a.ID].OK || got[b.ID].OK || got[b.ID].BrokenSeq != 4 || got[b.ID].Problem != ledger.ProblemAltered {
+		t.Errorf("reports = %+v", got)
+	}
+}
