@@ -30,6 +30,9 @@ type RouteResult struct {
 	Department    string       `json:"department"`
 	Amount        int64        `json:"amount"`
 	Title         string       `json:"title"`
+	// Reopen lists the signed steps a resubmission's edit invalidates (store.StaleSteps): their
+	// seals attest content the edit changes, so they sign again. Empty without an edit.
+	Reopen []string `json:"reopen,omitempty"`
 }
 
 // ErrTypeNoRoute marks a case the policy cannot route (no eligible assignee, unknown category);
@@ -53,7 +56,12 @@ func (a *Activities) ResolveRoute(ctx context.Context, in RouteInput) (RouteResu
 		Conditions: c.Conditions,
 	}
 	title := c.Title
+	var reopen []string
 	if in.EditID != "" {
+		reopen, err = a.store.StaleSteps(ctx, in.CaseID, in.EditID)
+		if err != nil {
+			return RouteResult{}, fmt.Errorf("resolve route: %w", err)
+		}
 		e, err := a.store.EditByID(ctx, in.CaseID, in.EditID)
 		if err != nil {
 			return RouteResult{}, fmt.Errorf("resolve route: %w", err)
@@ -75,6 +83,7 @@ func (a *Activities) ResolveRoute(ctx context.Context, in RouteInput) (RouteResu
 	return RouteResult{
 		Route: route, Rules: chain.RulesOf(doc), PolicyVersion: c.PolicyVersion,
 		Submitter: c.SubmitterID, Department: c.DepartmentID, Amount: int64(facts.Amount), Title: title,
+		Reopen: reopen,
 	}, nil
 }
 

@@ -335,6 +335,25 @@ func (s *State) Rebase(route policy.Route) {
 	}
 }
 
+// Reopen withdraws the signatures of the given signed steps after a resubmission's edit changed
+// the content their seals attest (the ledger decides which, store.StaleSteps): they must sign
+// again, and their explanation says so (why.reopened). Call it after Rebase; the case then
+// resumes at the first re-opened step if it comes before the resume point. Their seals stay in
+// the ledger; only the step's progress is reset.
+func (s *State) Reopen(keys []string) {
+	for i := range s.Steps {
+		st := &s.Steps[i]
+		if !st.Done || !slices.Contains(keys, st.Key) {
+			continue
+		}
+		st.Done, st.Approvals = false, nil
+		st.Why = append(slices.Clone(st.Why), policy.Clause{{Key: "reopened"}})
+		if r := s.StepIndex(s.ResumeAt); r < 0 || i < r {
+			s.ResumeAt = st.Key
+		}
+	}
+}
+
 func stepKey(st *Step) string {
 	if st == nil {
 		return ""

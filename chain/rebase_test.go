@@ -150,3 +150,29 @@ func TestRebaseAsksNewStepsBeforeTheResumePoint(t *testing.T) {
 		})
 	}
 }
+
+// TestReopenAfterRebase: a resubmission whose edit invalidates the witness's seal (the ledger
+// says which steps) re-opens that step: the case resumes at the witness, before the returning
+// reviewer, and the steps not named keep their seals.
+func TestReopenAfterRebase(t *testing.T) {
+	at := monday10.Add(6 * time.Hour)
+	st := atApproval(t)
+	do(t, st, chain.Action{Type: chain.ActReturn, Actor: salesHead, Comment: "金额有误"}, at)
+	st.Rebase(routeFor(t, amountMiddle, false))
+	st.Reopen([]string{keyWitness, "no-such-step"})
+	if st.ResumeAt != keyWitness {
+		t.Errorf("resume at %q, want the re-opened witness", st.ResumeAt)
+	}
+	for _, s := range st.Steps {
+		if s.Key == keyWitness && (s.Done || len(s.Approvals) > 0 || !slices.Contains(s.Why.Keys(), "why.reopened")) {
+			t.Errorf("the witness keeps its signature or does not say it signs again: %+v", s)
+		}
+		if s.Key == keyReview && (!s.Done || !slices.Equal(approvers(s), []string{reviewer1})) {
+			t.Errorf("the review lost its signature: %+v", s)
+		}
+	}
+	do(t, st, chain.Action{Type: chain.ActResubmit, Actor: submitter, EditID: "e1"}, at.Add(time.Hour))
+	if got := st.Holders(); !slices.Equal(got, []string{witness1, witness2}) {
+		t.Errorf("asked %v at %q, want the witnesses", got, currentKey(st))
+	}
+}

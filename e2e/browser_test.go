@@ -60,6 +60,9 @@ func (b *browserApp) signIn(user string) {
 		chromedp.SendKeys(chromedp.CSS("#password"), "signoff"),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("nav.tabs")),
+		// app.js has bound the page's behaviour (the menus, the form helpers): keys pressed
+		// before that would reach a page without it.
+		chromedp.WaitReady(chromedp.CSS("html[data-ready]")),
 	)
 }
 
@@ -310,7 +313,8 @@ func TestBrowserFormErrorsKeepInput(t *testing.T) {
 }
 
 // TestBrowserReturnEditResubmit: the reviewer returns a claim with a reason; the submitter
-// corrects an amount in the form and resubmits; the case continues at the reviewer.
+// corrects an amount in the form and resubmits; the witness's seal attested the old amount, so
+// the case goes back to the witness, then on to the reviewer who returned it.
 func TestBrowserReturnEditResubmit(t *testing.T) {
 	b := newBrowserApp(t, desktopW, desktopH)
 	c := b.must(b.do("zhang.wei", "POST", "/api/v1/expenses", claimBody("客户拜访", "travel", "2026-sales-travel", "800.00", "120.00")), 201, "submit")
@@ -363,8 +367,8 @@ func TestBrowserReturnEditResubmit(t *testing.T) {
 	if got := b.text(".big-amount"); got != "¥902.00" {
 		t.Errorf("amount after resubmitting = %q, want ¥902.00", got)
 	}
-	if got := b.text(".current-step"); !strings.Contains(got, "孙敏") {
-		t.Errorf("after resubmitting the case is with %q, want the reviewer who returned it", got)
+	if got := b.text(".current-step"); !strings.Contains(got, "李娜") {
+		t.Errorf("after resubmitting the case is with %q, want the witness whose seal the edit invalidated", got)
 	}
 	timeline := b.text("#timeline")
 	for _, want := range []string{"退回", "第二行金额与发票不符", "重新提交", "已按发票更正"} {

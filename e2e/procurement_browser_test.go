@@ -135,7 +135,8 @@ func (b *browserApp) countersign(user, caseID, opinion string) {
 // TestBrowserProcurementThroughReceipt is procurement as people do it: the engineer fills the
 // purchase form with two items and the contract, sees the countersign in the route preview and
 // submits; the reviewer and the two approvers sign from their inboxes; audit refuses the
-// contract, the engineer revises it; the four department heads agree on the countersign page;
+// contract, the engineer revises it, which the reviewer and the approvers sealed, so they sign
+// again; the four department heads agree on the countersign page;
 // the keeper receives everything on the order page and seals; an accountant seals the receipt;
 // the order shows the lines accepted and every seal of the purchase.
 func TestBrowserProcurementThroughReceipt(t *testing.T) {
@@ -265,6 +266,11 @@ func TestBrowserProcurementThroughReceipt(t *testing.T) {
 		t.Error("the revision lost the contract document")
 	}
 	b.signOut()
+
+	// The revised terms change what the reviewer and the approvers sealed: they sign again.
+	b.signFromInbox("sun.min", caseID, "条款已补充")
+	b.signFromInbox("chen.gang", caseID, "同意")
+	b.signFromInbox("qian.li", caseID, "同意")
 
 	for _, head := range []string{"lin.feng", "ma.lan", "qian.li", "chen.gang"} {
 		b.countersign(head, caseID, "同意")

@@ -81,6 +81,7 @@ var guards = map[string]guard{
 	"GET /api/v1/cases/{id}":                   needs(policy.CapCasesWork),
 	"POST /api/v1/cases/{id}/actions/{action}": needs(policy.CapCasesWork),
 	"GET /api/v1/cases/{id}/voucher.pdf":       needs(policy.CapCasesWork),
+	"GET /api/v1/cases/{id}/verify":            needs(policy.CapAuditVerify),
 	"POST /api/v1/attachments":                 needs(policy.CapCasesWork),
 	"GET /api/v1/attachments/{id}":             needs(policy.CapCasesWork),
 	"GET /api/v1/attachments/{id}/content":     needs(policy.CapCasesWork),

@@ -121,7 +121,8 @@ func TestPurchaseRequestRefusals(t *testing.T) {
 }
 
 // TestPurchaseRequestThroughPayment drives one purchase through HTTP against the real workflows:
-// request → review → approval → countersign with a refusal, a revision and everyone again →
+// request → review → approval → countersign with a refusal, a revision that the reviewer, the
+// approvers and the countersign sign again →
 // order → a partial delivery with a refused line and its return task → the receipt's two seals
 // → the rest delivered → invoice within tolerance → payment → the budget consumed.
 func TestPurchaseRequestThroughPayment(t *testing.T) {
@@ -151,6 +152,12 @@ func TestPurchaseRequestThroughPayment(t *testing.T) {
 	revised["contract"].(map[string]any)["payment_terms"] = "验收合格后30日内付款，逾期按日万分之五支付违约金"
 	delete(revised["contract"].(map[string]any), "attachment_id") // keep the contract document
 	c = h.must(h.act("huang.lei", id, "resubmit", map[string]any{"revision": c.num("revision"), "request": revised}), http.StatusOK, "")
+	// The revised terms change what the reviewer and the approvers sealed: they sign again
+	// first, then all four countersigners.
+	if c.str("current_step") != "review" {
+		t.Fatalf("after the revision: at %s, want the review re-opened", c.str("current_step"))
+	}
+	c = h.approveAll(id, "sun.min", "chen.gang", "qian.li")
 	if c.str("current_step") != "countersign" || len(c.ids("holders")) != 4 {
 		t.Fatalf("after the revision: at %s held by %v, want all four countersigners again", c.str("current_step"), c.ids("holders"))
 	}

@@ -316,7 +316,8 @@ func TestWebPurchaseRequest(t *testing.T) {
 	}
 	c := h.must(h.do(call{Method: "GET", Path: "/api/v1/cases/" + id, User: "huang.lei"}), http.StatusOK, "")
 	pc := purchaseOf(c)["contract"].(map[string]any)
-	if c.str("current_step") != "countersign" || pc["attachment_id"] != contract || !strings.Contains(pc["payment_terms"].(string), "违约金") {
+	// The revised terms re-open the review and approvals their seals attested.
+	if c.str("current_step") != "review" || pc["attachment_id"] != contract || !strings.Contains(pc["payment_terms"].(string), "违约金") {
 		t.Errorf("after the revision: at %s, contract %v", c.str("current_step"), pc)
 	}
 }

@@ -64,6 +64,10 @@ const (
 	// CapAuditRead: search the audit log (sign-ins, refused calls, policy loads, exports): the
 	// internal audit department (审计部) and the finance director and general manager it reports to.
 	CapAuditRead Capability = "audit.read"
+	// CapAuditVerify: verify the seal ledger of any case (审计): recompute its content digest and
+	// hash chain and see where it breaks. It shows hashes and the first broken seal, not the
+	// case's facts, so it needs no right to see the case.
+	CapAuditVerify Capability = "audit.verify"
 
 	// What everyone signed in does by default. They are capabilities all the same so that a
 	// policy can withhold them from a role (an outside auditor who reads but never files, say),
@@ -95,7 +99,7 @@ var capabilities = []Capability{
 	CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
 	CapProblemsRaise, CapProblemsWork, CapBoardsView, CapReviewsView,
 	CapCasesSeeAll, CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns,
-	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead,
+	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify,
 }
 
 // Capabilities lists every capability: first what everyone signed in holds by default, then the
@@ -154,6 +158,7 @@ var defaultGrants = func() map[Capability]Grant {
 		CapRegistryEdit:         {Roles: []Role{"general_manager"}, Posts: []Post{PostCenterDirector, PostCenterDeputy}},
 		CapProblemsCoordinate:   {Posts: []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher}},
 		CapAuditRead:            {Roles: []Role{RoleInternalAuditor, "finance_director", "general_manager"}},
+		CapAuditVerify:          {Roles: []Role{RoleInternalAuditor, RoleReviewer, RoleAccountant, "finance_director", "general_manager"}},
 		CapExpensesSubmit:       {Everyone: true},
 		CapPurchasesRequest:     {Everyone: true},
 		CapCasesWork:            {Everyone: true},

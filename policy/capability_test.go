@@ -36,6 +36,8 @@ var before = map[Capability]struct {
 	CapSuppliersEdit:        {roles: []Role{"buyer"}},
 	CapRegistryEdit:         {roles: []Role{"general_manager"}, posts: []Post{"center_director", "center_deputy"}},
 	CapProblemsCoordinate:   {posts: []Post{"center_director", "center_deputy", "center_dispatcher"}},
+	// Added with the seal ledger; a document that does not name it grants it to these roles.
+	CapAuditVerify: {roles: []Role{"reviewer", "accountant", "finance_director", "general_manager"}},
 }
 
 // withoutCapabilitiesYAML is demo.yaml as a file written before capabilities were data.
@@ -241,10 +243,10 @@ func TestCapabilitiesOf(t *testing.T) {
 		{"the buyer", Subject{Roles: roles("guo.hua")},
 			everyone(CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns, CapSuppliersEdit)},
 		{"the keeper", Subject{Roles: roles("he.ping")}, everyone(CapOrdersSeeAll, CapOrdersReceive)},
-		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, everyone(CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice)},
+		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, everyone(CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice, CapAuditVerify)},
 		{"the general manager directing the center", Subject{Roles: roles("zhao.qiang"), Posts: []Post{PostCenterDirector}},
-			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead)},
-		{"an internal auditor", Subject{Roles: roles("tang.ning")}, everyone(CapAuditRead)},
+			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify)},
+		{"an internal auditor", Subject{Roles: roles("tang.ning")}, everyone(CapAuditRead, CapAuditVerify)},
 		{"a dispatcher", Subject{Roles: roles("tian.yu"), Posts: []Post{PostCenterDispatcher}}, everyone(CapProblemsCoordinate)},
 	}
 	for _, tt := range tests {

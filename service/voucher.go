@@ -47,13 +47,14 @@ func (s *Service) Voucher(ctx context.Context, u store.User, id string) ([]byte,
 	return pdf, nil
 }
 
-// LatestSealHash is the hash of the case's latest seal in the ledger's hash chain.
-//
-// PLACEHOLDER: the seals table has no hash column yet (the ledger work of issue 13 adds one);
-// until it does this returns "" and the voucher prints that no chain hash is recorded. Replace
-// the body with a read of the latest seal's hash; never return a made-up value here.
+// LatestSealHash is the hash of the case's latest seal in the ledger's hash chain ("" before
+// anything was chained), which the voucher prints under its seals.
 func (s *Service) LatestSealHash(ctx context.Context, caseID string) (string, error) {
-	return "", nil
+	h, err := s.store.LatestSealHash(ctx, caseID)
+	if err != nil {
+		return "", Internal(err)
+	}
+	return h, nil
 }
 
 // VerifyURL is the link that verifies the case's chain (GET /api/v1/cases/{id}/verify), on the

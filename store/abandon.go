@@ -24,11 +24,15 @@ func (s *Store) AbandonCase(ctx context.Context, caseID, reason string, at time.
 		if seq > 0 {
 			return nil // routed or already abandoned: the ledger has begun
 		}
+		seals, err := linkSeals(ctx, tx, caseID, version, []chain.Seal{
+			{Seq: 1, Role: "handler", Actor: submitter, Decision: chain.DecSubmitted, At: at},
+			{Seq: 2, Actor: chain.SystemActor, Decision: chain.DecRejected, Comment: reason, At: at},
+		})
+		if err != nil {
+			return err
+		}
 		b := &pgx.Batch{}
-		const seal = `INSERT INTO seals (case_id, seq, role, actor_id, decision, comment, policy_version, at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id, seq) DO NOTHING`
-		b.Queue(seal, caseID, 1, "handler", submitter, string(chain.DecSubmitted), "", version, at)
-		b.Queue(seal, caseID, 2, "", chain.SystemActor, string(chain.DecRejected), reason, version, at)
+		queueSeals(b, seals)
 		if err := queueBudget(b, caseID, chain.BudgetRelease); err != nil {
 			return err
 		}

@@ -37,41 +37,46 @@ type Record struct {
 // transitions of the reservation, and notifications are keyed.
 func (s *Store) RecordOutcome(ctx context.Context, r Record) error {
 	st := r.State
-	b := &pgx.Batch{}
-	const seal = `INSERT INTO seals (case_id, seq, step_key, role, actor_id, on_behalf_of, decision,
-		comment, target, policy_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (case_id, seq) DO NOTHING`
-	for _, x := range r.Outcome.Seals {
-		b.Queue(seal, st.CaseID, x.Seq, x.StepKey, string(x.Role), x.Actor,
-			x.OnBehalfOf, string(x.Decision), x.Comment, x.Target, st.PolicyVersion, x.At)
-	}
-	queueDone(b, st.CaseID, r.Outcome.Seals)
-	if err := queueBudget(b, st.CaseID, r.Outcome.Budget); err != nil {
-		return fmt.Errorf("record %s: %w", st.CaseID, err)
-	}
-	if err := queueSnapshot(b, st, r.Outcome.Payment); err != nil {
-		return fmt.Errorf("record %s: %w", st.CaseID, err)
-	}
-	// The in-app inbox is delivered by being written; other channels wait for Deliver.
-	const note = `INSERT INTO notifications (key, case_id, kind, recipient_id, channel, subject, body, sent_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'inbox' THEN now() END) ON CONFLICT (key) DO NOTHING`
-	for _, n := range r.Notifications {
-		b.Queue(note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body)
+	write := func(q batcher) error {
+		// The seals are linked to the content as q holds it: after an edit applied in the same
+		// transaction, so a resubmission's seal attests the edited case.
+		seals, err := linkSeals(ctx, q, st.CaseID, st.PolicyVersion, r.Outcome.Seals)
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		queueSeals(b, seals)
+		queueDone(b, st.CaseID, r.Outcome.Seals)
+		if err := queueBudget(b, st.CaseID, r.Outcome.Budget); err != nil {
+			return err
+		}
+		if err := queueSnapshot(b, st, r.Outcome.Payment); err != nil {
+			return err
+		}
+		// The in-app inbox is delivered by being written; other channels wait for Deliver.
+		const note = `INSERT INTO notifications (key, case_id, kind, recipient_id, channel, subject, body, sent_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'inbox' THEN now() END) ON CONFLICT (key) DO NOTHING`
+		for _, n := range r.Notifications {
+			b.Queue(note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body)
+		}
+		return q.SendBatch(ctx, b).Close()
 	}
 
 	var err error
 	if r.Outcome.EditID == "" {
-		// One round trip: a batch without transaction statements runs as one implicit
-		// transaction, all or nothing. This runs inside a workflow task, before the action is
-		// acknowledged, so its latency is the user's.
-		err = s.pool.SendBatch(ctx, b).Close()
+		// Two round trips: the ledger's read (content and previous hash), then the writes in one
+		// batch, which without transaction statements runs as one implicit transaction, all or
+		// nothing. The content can change only through an edit, which this workflow applies, so
+		// reading it before the batch is safe. This runs inside a workflow task, before the
+		// action is acknowledged, so its latency is the user's.
+		err = write(s.pool)
 	} else {
 		// An edit reads and checks the budget first, so it needs a transaction of its own.
 		err = s.inTx(ctx, func(tx pgx.Tx) error {
 			if err := applyEdit(ctx, tx, st.CaseID, r.Outcome.EditID); err != nil {
 				return err
 			}
-			return tx.SendBatch(ctx, b).Close()
+			return write(tx)
 		})
 	}
 	if err != nil {

@@ -49,6 +49,11 @@ const versionAttributesOnChange = "attributes-on-change"
 // assignee; asked only when a parallel signer is added, so other cases record no marker.
 const versionAddedSignerAdds = "added-signer-adds"
 
+// versionReopenInvalidated (version 1): a resubmission's edit re-opens the signed steps whose
+// seals attest content the edit changes (activities.RouteResult.Reopen), so they sign again.
+// Before it, every signed step kept its signature whatever the edit changed.
+const versionReopenInvalidated = "reopen-invalidated"
+
 // versionDelegateSignsOnce (version 1): an assignee who signs as another assignee's delegate
 // signs that part only. Cases before it (DefaultVersion) counted the one signature for the
 // delegate's own part too; asked only when that happens.
@@ -161,6 +166,10 @@ func (w *caseRun) apply(ctx workflow.Context, next *chain.State, a chain.Action,
 			return chain.Outcome{}, err
 		}
 		next.Rebase(rr.Route)
+		if len(rr.Reopen) > 0 &&
+			workflow.GetVersion(ctx, versionReopenInvalidated, workflow.DefaultVersion, 1) == 1 {
+			next.Reopen(rr.Reopen)
+		}
 		w.route.Amount, w.route.Title = rr.Amount, rr.Title
 	}
 	var compat chain.Compat

@@ -88,7 +88,10 @@ func TestExpenseRefusesBeforeHistory(t *testing.T) {
 	}
 }
 
-func TestExpenseReturnToSubmitterResubmitWithEditsResumesAtReturningStep(t *testing.T) {
+// TestExpenseResubmitWithChangedAmountReopensTheWitness: the witness attested 4,000.00; the
+// resubmission claims 6,000.00, so the witness's seal no longer covers the case and the witness
+// signs again before the returning reviewer (and the levels the new amount needs).
+func TestExpenseResubmitWithChangedAmountReopensTheWitness(t *testing.T) {
 	h := newHarness(t, wed, claim{"zhang.wei", "sales", "travel", "2026-sales-travel", 400000})
 	h.at(wed.Add(10*time.Minute), act(chain.ActApprove, "li.na"), "")
 	h.at(wed.Add(20*time.Minute), withComment(act(chain.ActReturn, "sun.min"), "缺少住宿发票"), "")
@@ -111,8 +114,8 @@ func TestExpenseReturnToSubmitterResubmitWithEditsResumesAtReturningStep(t *test
 	}, 30*time.Minute)
 	h.env.RegisterDelayedCallback(func() {
 		st := h.state()
-		if cur := st.CurrentStep(); cur == nil || cur.Key != "review" {
-			t.Errorf("resubmission must resume at the returning step, at %v", cur)
+		if cur := st.CurrentStep(); cur == nil || cur.Key != "witness" {
+			t.Errorf("the changed amount must re-open the witness's step, at %v", cur)
 		}
 		var keys []string
 		for _, s := range st.Steps {
@@ -123,6 +126,7 @@ func TestExpenseReturnToSubmitterResubmitWithEditsResumesAtReturningStep(t *test
 			t.Errorf("6,000.00 needs two approval levels: steps %v, want %v", keys, want)
 		}
 	}, 35*time.Minute)
+	h.at(wed.Add(37*time.Minute), act(chain.ActApprove, "li.na"), "")
 	h.at(wed.Add(40*time.Minute), act(chain.ActApprove, "sun.min"), "")
 	h.at(wed.Add(50*time.Minute), act(chain.ActApprove, "wang.fang"), "")
 	h.at(wed.Add(55*time.Minute), act(chain.ActApprove, "qian.li"), "")
@@ -132,7 +136,7 @@ func TestExpenseReturnToSubmitterResubmitWithEditsResumesAtReturningStep(t *test
 	h.run(chain.StatusPaid)
 
 	want := []string{"submitted:zhang.wei", "approved:li.na", "returned:sun.min", "resubmitted:zhang.wei",
-		"approved:sun.min", "approved:wang.fang", "approved:qian.li", "paid:wu.xia"}
+		"approved:li.na", "approved:sun.min", "approved:wang.fang", "approved:qian.li", "paid:wu.xia"}
 	if got := decisions(h.seals()); !slices.Equal(got, want) {
 		t.Errorf("ledger %v\nwant %v", got, want)
 	}
@@ -141,6 +145,32 @@ func TestExpenseReturnToSubmitterResubmitWithEditsResumesAtReturningStep(t *test
 	}
 	if b := h.budget("2026-sales-travel"); b.Consumed != 600000 || b.Reserved != 0 {
 		t.Errorf("budget must follow the edited amount: consumed %d reserved %d", b.Consumed, b.Reserved)
+	}
+}
+
+// TestExpenseResubmitCommentOnlyKeepsTheWitness: a resubmission that changes nothing but says
+// why (a comment, no edit) keeps every seal valid: it resumes at the returning reviewer and the
+// witness does not sign again.
+func TestExpenseResubmitCommentOnlyKeepsTheWitness(t *testing.T) {
+	h := newHarness(t, wed, claim{"zhang.wei", "sales", "travel", "2026-sales-travel", 400000})
+	h.at(wed.Add(10*time.Minute), act(chain.ActApprove, "li.na"), "")
+	h.at(wed.Add(20*time.Minute), withComment(act(chain.ActReturn, "sun.min"), "请说明出差事由"), "")
+	h.at(wed.Add(30*time.Minute), withComment(act(chain.ActResubmit, "zhang.wei"), "拜访客户签约"), "")
+	h.env.RegisterDelayedCallback(func() {
+		if cur := h.state().CurrentStep(); cur == nil || cur.Key != "review" {
+			t.Errorf("a comment-only resubmission must resume at the reviewer, at %v", cur)
+		}
+	}, 35*time.Minute)
+	h.at(wed.Add(40*time.Minute), act(chain.ActApprove, "sun.min"), "")
+	h.at(wed.Add(50*time.Minute), act(chain.ActApprove, "wang.fang"), "")
+	pay := act(chain.ActPay, "wu.xia")
+	pay.Reference, pay.PaidAt = "B-1", wed.Add(time.Hour)
+	h.at(wed.Add(time.Hour), pay, "")
+	h.run(chain.StatusPaid)
+	want := []string{"submitted:zhang.wei", "approved:li.na", "returned:sun.min", "resubmitted:zhang.wei",
+		"approved:sun.min", "approved:wang.fang", "paid:wu.xia"}
+	if got := decisions(h.seals()); !slices.Equal(got, want) {
+		t.Errorf("ledger %v\nwant %v", got, want)
 	}
 }
 

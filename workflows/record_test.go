@@ -41,11 +41,12 @@ const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 // a versioned change, and the recorder adds the new histories beside the old ones. A workflow
 // that continued as new has one file per run, _run1, _run2, ... before the extension.
 //
-// v3 cases and v0 problems are from before continue-as-new; v4 cases and v1 problems continue
+// v7 cases re-open the steps whose seals an edit invalidates (the expense's witness signs again
+// after the corrected amount). v3 cases and v0 problems are from before continue-as-new; v4 cases and v1 problems continue
 // as new every few Updates (RunLimits), so their histories end in and start from a
 // continuation (v1 problems also have the cases' lean alarms and attributes).
 const (
-	historyExpense     = "expense_v4_continued_alarms_transfer_return.json"
+	historyExpense     = "expense_v7_continued_alarms_transfer_return_reopened.json"
 	historyProcurement = "procurement_v4_countersign_refused.json"
 	historyOrder       = "purchase_order_v0_two_deliveries.json"
 	historyReceipt     = "receipt_v4_keeper_accountant.json"

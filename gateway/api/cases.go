@@ -19,6 +19,7 @@ func (a *API) Cases(r chi.Router) {
 	r.Get("/cases/{id}", a.getCase)
 	r.Post("/cases/{id}/actions/{action}", a.act)
 	r.Get("/cases/{id}/voucher.pdf", a.caseVoucher)
+	r.Get("/cases/{id}/verify", a.verifyCase)
 }
 
 // caseVoucher sends the case printed as its paper voucher (PDF).
@@ -32,6 +33,19 @@ func (a *API) caseVoucher(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	door.SendVoucher(w, id, pdf)
+}
+
+// verifyCase answers the verification of the case's seal ledger: 200 whether it is sound or
+// not (ok, and the first broken seal).
+func (a *API) verifyCase(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	rep, err := a.svc.VerifyCase(ctx, door.User(r.Context()), chi.URLParam(r, "id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	door.WriteJSON(w, http.StatusOK, rep)
 }
 
 // getCase answers the case page.

@@ -133,8 +133,13 @@
     function closeAll(except) {
       groups.forEach(function (g) { if (g !== except) g.open = false; });
     }
+    // On the activation of a name (a click, or Enter or Space on it), not on "toggle": toggle
+    // events come later and may come late, so a group opened a moment before would close the one
+    // just opened.
     groups.forEach(function (g) {
-      g.addEventListener("toggle", function () { if (g.open) closeAll(g); });
+      g.querySelector("summary").addEventListener("click", function () {
+        if (!g.open) closeAll(g); // about to open: the others close now
+      });
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key !== "Escape") return;
@@ -154,5 +159,7 @@
     guardDoubleSubmit();
     var err = document.querySelector('[aria-invalid="true"]');
     if (err) err.focus();
+    // Says the page's behaviour is in place, for a test to wait for instead of guessing.
+    document.documentElement.setAttribute("data-ready", "");
   });
 })();

@@ -1,0 +1,33 @@
+// Package ledger makes the seals (章) of a case tamper-evident: every seal records the digest of
+// the content its signer saw and the hash of the seal before it, so a changed amount, an edited
+// line, a swapped attachment, a deleted or a reordered seal breaks a digest or a link that
+// anyone can recompute from the rows alone. The package is pure: the store gathers the rows,
+// this package encodes, hashes and verifies them.
+//
+// # Canonical form
+//
+// Both digests hash a field list, SHA-256, written lowercase hex. The list starts with a header
+// line naming the form and its version ("signoff-content/1" or "signoff-seal/1") and then has one
+// field per line:
+//
+//	<name> SP <byte length in decimal> ":" <value> LF
+//
+// The length prefix makes the encoding unambiguous whatever a value contains (new lines,
+// colons, any UTF-8). Integers are written in decimal (amounts in minor units), dates as
+// YYYY-MM-DD, times as UTC with microseconds (2006-01-02T15:04:05.000000Z: what PostgreSQL
+// keeps), digests as lowercase hex, absent values as the empty string. A list is written as a
+// count field (e.g. "lines 1:2") followed by its elements' fields in order, each name prefixed by
+// the list's element name ("line.description"). Fields are written in the order Content and
+// Seal declare them (see Content.Canonical and Seal.Canonical): exactly that order, every field
+// always present.
+//
+// Content holds the case's facts: kind, title, purpose, category, department, budget line,
+// amount, currency, the expense lines by line number, the attachments by ID with the SHA-256 of
+// their bytes, and for a purchase request the supplier, plan, delivery date, contract number,
+// contract terms (the JSON object with its keys sorted, no whitespace, numbers as written) and
+// the items by line number.
+//
+// A seal's hash covers: the previous seal's hash (empty for the first seal of the chain), the
+// case, seq, step, role, actor, on behalf of, decision, target, comment, policy version, time
+// and the content digest.
+package ledger

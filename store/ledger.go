@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"signoff/chain"
+	"signoff/ledger"
+)
+
+// batcher is a pool or a transaction: what the ledger's reads and writes are sent through.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// attachmentDigest says which SHA-256 of an attachment the content takes: the one stored with
+// the upload (when a seal is written) or the one PostgreSQL recomputes from the bytes kept (when
+// the ledger is verified, so that swapped bytes show even if their recorded digest was kept).
+type attachmentDigest string
+
+const (
+	storedDigest     attachmentDigest = "sha256"
+	recomputedDigest attachmentDigest = "sha256(content)"
+)
+
+// ledgerContent reads a case's content as its seals attest it (ledger.Content) and the hash of
+// the seal numbered prevSeq (empty when there is none or it is from before the ledger), in one
+// round trip.
+func ledgerContent(ctx context.Context, q batcher, caseID string, prevSeq int, sha attachmentDigest) (ledger.Content, string, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, kind, title, purpose, category, department_id, budget_line_id, amount, currency
+		FROM cases WHERE id = $1`, caseID)
+	b.Queue(`SELECT line_no, coalesce(to_char(spent_on, 'YYYY-MM-DD'), ''), description, amount, invoice_no
+		FROM case_lines WHERE case_id = $1 ORDER BY line_no`, caseID)
+	b.Queue(`SELECT id, filename, encode(`+string(sha)+`, 'hex') FROM attachments
+		WHERE case_id = $1 ORDER BY id`, caseID)
+	b.Queue(`SELECT supplier_id, plan_id, to_char(delivery_date, 'YYYY-MM-DD'), contract_no,
+		contract_terms::text, coalesce(contract_attachment_id, '') FROM purchase_requests WHERE case_id = $1`, caseID)
+	b.Queue(`SELECT line_no, material_id, spec, quantity, unit, unit_price, manufacturer
+		FROM purchase_items WHERE case_id = $1 ORDER BY line_no`, caseID)
+	b.Queue(`SELECT coalesce(hash, '') FROM seals WHERE case_id = $1 AND seq = $2`, caseID, prevSeq)
+	res := q.SendBatch(ctx, b)
+	defer res.Close()
+
+	var c ledger.Content
+	if err := res.QueryRow().Scan(&c.CaseID, &c.Kind, &c.Title, &c.Purpose, &c.Category,
+		&c.DepartmentID, &c.BudgetLineID, &c.Amount, &c.Currency); err != nil {
+		return c, "", fmt.Errorf("ledger content %s: %w", caseID, notFound(err))
+	}
+	rows, _ := res.Query()
+	lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Line, error) {
+		var l ledger.Line
+		return l, r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
+	})
+	if err != nil {
+		return c, "", fmt.Errorf("ledger lines %s: %w", caseID, err)
+	}
+	c.Lines = lines
+	rows, _ = res.Query()
+	atts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Attachment, error) {
+		var a ledger.Attachment
+		return a, r.Scan(&a.ID, &a.Filename, &a.SHA256)
+	})
+	if err != nil {
+		return c, "", fmt.Errorf("ledger attachments %s: %w", caseID, err)
+	}
+	c.Attachments = atts
+	var p ledger.Purchase
+	var terms string
+	err = res.QueryRow().Scan(&p.SupplierID, &p.PlanID, &p.DeliveryDate, &p.ContractNo, &terms, &p.ContractAttachmentID)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return c, "", fmt.Errorf("ledger purchase %s: %w", caseID, err)
+	default:
+		if p.ContractTerms, err = ledger.CanonicalJSON([]byte(terms)); err != nil {
+			return c, "", fmt.Errorf("ledger purchase %s: %w", caseID, err)
+		}
+		c.Purchase = &p
+	}
+	rows, _ = res.Query()
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
+		var it ledger.Item
+		return it, r.Scan(&it.No, &it.MaterialID, &it.Spec, &it.Quantity, &it.Unit, &it.UnitPrice, &it.Manufacturer)
+	})
+	if err != nil {
+		return c, "", fmt.Errorf("ledger items %s: %w", caseID, err)
+	}
+	if c.Purchase != nil {
+		c.Purchase.Items = items
+	}
+	var prev string
+	if err := res.QueryRow().Scan(&prev); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return c, "", fmt.Errorf("ledger previous seal %s: %w", caseID, err)
+	}
+	return c, prev, nil
+}
+
+// linkSeals turns an outcome's seals into ledger rows: each attests the case's content as it is
+// in q (after an edit applied in the same transaction) and links to the seal before it.
+func linkSeals(ctx context.Context, q batcher, caseID string, policyVersion int, seals []chain.Seal) ([]ledger.Seal, error) {
+	if len(seals) == 0 {
+		return nil, nil
+	}
+	content, prev, err := ledgerContent(ctx, q, caseID, seals[0].Seq-1, storedDigest)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ledger.Seal, len(seals))
+	for i, x := range seals {
+		rows[i] = ledger.Seal{CaseID: caseID, Seq: x.Seq, StepKey: x.StepKey, Role: string(x.Role),
+			Actor: x.Actor, OnBehalfOf: x.OnBehalfOf, Decision: string(x.Decision), Comment: x.Comment,
+			Target: x.Target, PolicyVersion: policyVersion, At: x.At}
+	}
+	return ledger.Link(prev, content.Digest(), rows), nil
+}
+
+// queueSeals writes ledger rows; a repeat of the same (case, seq) is a no-op.
+func queueSeals(b *pgx.Batch, seals []ledger.Seal) {
+	const q = `INSERT INTO seals (case_id, seq, step_key, role, actor_id, on_behalf_of, decision,
+		comment, target, policy_version, at, content_digest, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (case_id, seq) DO NOTHING`
+	for _, x := range seals {
+		b.Queue(q, x.CaseID, x.Seq, x.StepKey, x.Role, x.Actor, x.OnBehalfOf, x.Decision, x.Comment,
+			x.Target, x.PolicyVersion, x.At, x.ContentDigest, x.PrevHash, x.Hash)
+	}
+}
+
+// StaleSteps says which signed steps a pending edit invalidates: those whose latest approval
+// seal attests a content digest other than the case's content once the edit is applied. Every
+// step's seal covers the whole content (ledger.Content), so any change of a fact re-opens every
+// step signed before it, and an edit that changes nothing re-opens none. The edit is applied in
+// a transaction that is rolled back, by the same code the resubmission's record runs, so the
+// digest is the one the resubmission's seal will carry. An edit that cannot be applied (over
+// budget, an upload gone) re-opens nothing here: the resubmission's record refuses it.
+// Seals from before the ledger attest no digest and are not re-opened.
+func (s *Store) StaleSteps(ctx context.Context, caseID, editID string) ([]string, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	var over *OverBudgetError
+	var attach *AttachmentError
+	switch err := applyEdit(ctx, tx, caseID, editID); {
+	case errors.As(err, &over), errors.As(err, &attach):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	content, _, err := ledgerContent(ctx, tx, caseID, 0, storedDigest)
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	const q = `SELECT step_key FROM (
+			SELECT DISTINCT ON (step_key) step_key, content_digest FROM seals
+			WHERE case_id = $1 AND step_key <> '' AND decision = $2 AND content_digest IS NOT NULL
+			ORDER BY step_key, seq DESC) latest
+		WHERE content_digest <> $3 ORDER BY step_key`
+	rows, err := tx.Query(ctx, q, caseID, string(chain.DecApproved), content.Digest())
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+	}
+	return keys, nil
+}
+
+// LatestSealHash is the hash of a case's latest seal in the ledger's chain: "" when the case has
+// no chained seal (nothing sealed yet, or only seals from before the ledger).
+func (s *Store) LatestSealHash(ctx context.Context, caseID string) (string, error) {
+	const q = `SELECT coalesce(hash, '') FROM seals WHERE case_id = $1 ORDER BY seq DESC LIMIT 1`
+	var h string
+	err := s.pool.QueryRow(ctx, q, caseID).Scan(&h)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("latest seal hash %s: %w", caseID, err)
+	}
+	return h, nil
+}
