@@ -37,7 +37,7 @@ var before = map[Capability]struct {
 	CapRegistryEdit:         {roles: []Role{"general_manager"}, posts: []Post{"center_director", "center_deputy"}},
 	CapProblemsCoordinate:   {posts: []Post{"center_director", "center_deputy", "center_dispatcher"}},
 	// Added with the seal ledger; a document that does not name it grants it to these roles.
-	CapAuditVerify: {roles: []Role{"reviewer", "accountant", "finance_director", "general_manager"}},
+	CapAuditVerify: {roles: []Role{"internal_auditor", "reviewer", "accountant", "finance_director", "general_manager"}},
 }
 
 // withoutCapabilitiesYAML is demo.yaml as a file written before capabilities were data.
