@@ -17,11 +17,16 @@ import (
 // JSON or CSV.
 
 // CompletionCSV is Completion as a spreadsheet, for the assessment page's download.
-func (a *API) CompletionCSV(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	q.Set("format", "csv")
-	r.URL.RawQuery = q.Encode()
-	a.Completion(w, r)
+func (a *API) CompletionCSV(w http.ResponseWriter, r *http.Request) { asCSV(a.Completion)(w, r) }
+
+// asCSV answers with h's spreadsheet (format=csv), for a page's download link.
+func asCSV(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		q.Set("format", "csv")
+		r.URL.RawQuery = q.Encode()
+		h(w, r)
+	}
 }
 
 // Completion answers the rates of a period (format=csv for the spreadsheet); the assessment

@@ -17,10 +17,7 @@ import (
 
 // ReviewResultsCSV is ReviewResults as a spreadsheet, for the page's download.
 func (a *API) ReviewResultsCSV(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	q.Set("format", "csv")
-	r.URL.RawQuery = q.Encode()
-	a.ReviewResults(w, r)
+	asCSV(a.ReviewResults)(w, r)
 }
 
 // ReviewResults answers the results of a period (format=csv for the spreadsheet).
