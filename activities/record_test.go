@@ -108,12 +108,13 @@ func TestRecordWritesEachOutcomeOnce(t *testing.T) {
 		act  chain.Action
 		want writes // besides the notifications, counted from the outcome
 	}{
-		{"submission", stPaid, chain.Action{}, writes{"seals": 1, "cases": 0}},
+		// The first seal keeps the content it attests; later seals of the same content add none.
+		{"submission", stPaid, chain.Action{}, writes{"seals": 1, "seal_contents": 1, "cases": 0}},
 		{"witness approves", stPaid, approve("li.na"), writes{"seals": 1, "cases": 0, "case_done": 1}},
 		{"reviewer approves", stPaid, approve("sun.min"), writes{"seals": 1, "cases": 0, "case_done": 1}},
 		{"approver approves", stPaid, approve("wang.fang"), writes{"seals": 1, "cases": 0, "case_done": 1}},
 		{"cashier pays", stPaid, pay, budgetMoved},
-		{"submission of the other", stRejected, chain.Action{}, writes{"seals": 1, "cases": 0}},
+		{"submission of the other", stRejected, chain.Action{}, writes{"seals": 1, "seal_contents": 1, "cases": 0}},
 		{"witness rejects the other", stRejected, reject, budgetMoved},
 	}
 	before := budgetLine(t, db)
@@ -178,7 +179,7 @@ func TestRecordAppliesAnEditOnce(t *testing.T) {
 	before := budgetLine(t, db)
 	once(t, db, "resubmission", func() (activities.RecordResult, error) {
 		return run[activities.RecordResult](t, env, acts.Record, in)
-	}, writes{"seals": 1, "cases": 0, "case_edits": 0, "case_lines": 1, "budget_lines": 0, "budget_reservations": 0,
+	}, writes{"seals": 1, "seal_contents": 1, "cases": 0, "case_edits": 0, "case_lines": 1, "budget_lines": 0, "budget_reservations": 0,
 		"notifications": 3 * recipients(in.Outcome)})
 	if after := budgetLine(t, db); after.Reserved-before.Reserved != 50_000 {
 		t.Errorf("reserved moved by %d, want the edit's 50000 once", after.Reserved-before.Reserved)
@@ -290,7 +291,7 @@ func TestAbandonClosesOnce(t *testing.T) {
 	acts, env := actEnv(t, db, inAppOnly)
 	a, b := claim(t, db, "zhao.qiang", "general", 50_000), claim(t, db, "zhao.qiang", "general", 7_000)
 	before := budgetLine(t, db)
-	closes := writes{"seals": 2, "cases": 0, "budget_lines": 0, "budget_reservations": 0}
+	closes := writes{"seals": 2, "seal_contents": 1, "cases": 0, "budget_lines": 0, "budget_reservations": 0}
 	for _, c := range []store.Case{a, b} {
 		once(t, db, "abandon "+c.ID, func() (activities.AbandonResult, error) {
 			return run[activities.AbandonResult](t, env, acts.Abandon,

@@ -30,8 +30,9 @@ type RouteResult struct {
 	Department    string       `json:"department"`
 	Amount        int64        `json:"amount"`
 	Title         string       `json:"title"`
-	// Reopen lists the signed steps a resubmission's edit invalidates (store.StaleSteps): their
-	// seals attest content the edit changes, so they sign again. Empty without an edit.
+	// Reopen lists the signed steps a resubmission's edit invalidates (policy.Seals.Reopened,
+	// judged against store.EditAttestations): their seals cover content the edit changes, so
+	// they sign again. Empty without an edit.
 	Reopen []string `json:"reopen,omitempty"`
 }
 
@@ -58,10 +59,11 @@ func (a *Activities) ResolveRoute(ctx context.Context, in RouteInput) (RouteResu
 	title := c.Title
 	var reopen []string
 	if in.EditID != "" {
-		reopen, err = a.store.StaleSteps(ctx, in.CaseID, in.EditID)
+		att, err := a.store.EditAttestations(ctx, in.CaseID, in.EditID)
 		if err != nil {
 			return RouteResult{}, fmt.Errorf("resolve route: %w", err)
 		}
+		reopen = doc.Seals.Reopened(att.Content, att.Signed)
 		e, err := a.store.EditByID(ctx, in.CaseID, in.EditID)
 		if err != nil {
 			return RouteResult{}, fmt.Errorf("resolve route: %w", err)

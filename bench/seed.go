@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"signoff/chain"
+	"signoff/ledger"
 	"signoff/policy"
 )
 
@@ -62,7 +63,11 @@ type UserCount struct {
 // every step (a third of them overdue), 5% returned, 50% paid, 10% rejected and 5% withdrawn,
 // submitted over the last twelve months by the staff of every department that has a budget
 // line, across all authority bands, with 1–5 line items; about 10% are copied to 1–2 people.
-// Rows go to cases, case_lines, seals, budget_reservations, case_done and case_copies; the
+// Every seal is in the ledger as the store writes it: it attests the case's content digest
+// (package ledger) and links to the seal before it, and each content is kept in seal_contents,
+// so that `signoff verify` over the seeded database does the work it does in production.
+// Rows go to cases, case_lines, seals, seal_contents, budget_reservations, case_done and
+// case_copies; the
 // budget lines used have their totals raised by what the seeded cases reserve and consume, so
 // their balance for live claims is unchanged; the (SeedPrefix, SeedYear) case counter is
 // raised to n. The seeded cases are numbered SeedPrefix-SeedYear-000001 to n.
@@ -99,7 +104,7 @@ func SeedCases(ctx context.Context, pool *pgxpool.Pool, doc *policy.Document, po
 		}
 		out.Created = n - int(have)
 		// Fresh statistics and visibility maps, as autovacuum would give a production database.
-		const vacuum = `VACUUM (ANALYZE) cases, case_lines, seals, budget_reservations, case_done, case_copies, budget_lines`
+		const vacuum = `VACUUM (ANALYZE) cases, case_lines, seals, seal_contents, budget_reservations, case_done, case_copies, budget_lines`
 		if _, err := pool.Exec(ctx, vacuum); err != nil {
 			return Seeded{}, fmt.Errorf("seed: vacuum: %w", err)
 		}
@@ -176,10 +181,10 @@ type chunkResult struct {
 
 // chunkRows are the rows of a chunk of cases, table by table.
 type chunkRows struct {
-	last                                            int  // the highest case number
-	skipFKChecks                                    bool // see copy
-	cases, lines, seals, reservations, done, copies [][]any
-	budget                                          map[string]*budgetDelta
+	last                                                      int  // the highest case number
+	skipFKChecks                                              bool // see copy
+	cases, lines, seals, contents, reservations, done, copies [][]any
+	budget                                                    map[string]*budgetDelta
 }
 
 type budgetDelta struct{ reserved, consumed int64 }
@@ -189,8 +194,10 @@ var (
 		"amount", "currency", "submitter_id", "policy_version", "over_budget", "status", "current_step",
 		"current_label", "assignees", "participants", "revision", "seq", "deadline", "overdue", "state",
 		"paid_reference", "paid_at", "submitted_at", "updated_at", "closed_at"}
-	lineCols        = []string{"case_id", "line_no", "spent_on", "description", "amount", "invoice_no"}
-	sealCols        = []string{"case_id", "seq", "step_key", "role", "actor_id", "on_behalf_of", "decision", "comment", "target", "policy_version", "at"}
+	lineCols = []string{"case_id", "line_no", "spent_on", "description", "amount", "invoice_no"}
+	sealCols = []string{"case_id", "seq", "step_key", "role", "actor_id", "on_behalf_of", "decision", "comment",
+		"target", "policy_version", "at", "content_digest", "prev_hash", "hash"}
+	contentCols     = []string{"digest", "canonical"}
 	reservationCols = []string{"case_id", "budget_line_id", "amount", "state", "updated_at"}
 	doneCols        = []string{"user_id", "case_id", "acted_at"}
 	copyCols        = []string{"user_id", "case_id", "copied_at"}
@@ -246,15 +253,31 @@ func (rows *chunkRows) add(m *seedModel, c *seedCase) error {
 		paidRef, paidAt, c.submittedAt, res.last, closedAt})
 
 	submitted := c.submittedAt.In(m.loc)
+	content := ledger.Content{CaseID: c.id, Kind: string(policy.KindExpense), Title: c.title, Purpose: c.purpose,
+		Category: c.category, DepartmentID: c.department, BudgetLineID: c.line, Amount: c.amount, Currency: m.doc.Currency}
 	for i, l := range c.lines {
 		d := time.Date(submitted.Year(), submitted.Month(), submitted.Day()-l.daysBefore, 0, 0, 0, 0, time.UTC)
 		rows.lines = append(rows.lines, []any{c.id, i + 1, d, l.description, l.amount, l.invoice})
+		content.Lines = append(content.Lines, ledger.Line{No: i + 1, SpentOn: d.Format(time.DateOnly),
+			Description: l.description, Amount: l.amount, InvoiceNo: l.invoice})
 	}
+	// A seeded case's content never changes after its submission (a returned case stays
+	// returned), so every seal attests the one content.
+	digest := content.Digest()
+	rows.contents = append(rows.contents, []any{digest, content.Canonical()})
+	linked := make([]ledger.Seal, len(res.seals))
+	for i, x := range res.seals {
+		linked[i] = ledger.Seal{CaseID: c.id, Seq: x.Seq, StepKey: x.StepKey, Role: string(x.Role), Actor: x.Actor,
+			OnBehalfOf: x.OnBehalfOf, Decision: string(x.Decision), Comment: x.Comment, Target: x.Target,
+			PolicyVersion: m.version, At: ledger.Time(x.At)}
+	}
+	linked = ledger.Link("", digest, linked)
 
 	done := map[string]time.Time{}
-	for _, x := range res.seals {
+	for i, x := range res.seals {
+		l := linked[i]
 		rows.seals = append(rows.seals, []any{c.id, x.Seq, x.StepKey, string(x.Role), x.Actor, x.OnBehalfOf,
-			string(x.Decision), x.Comment, x.Target, m.version, x.At})
+			string(x.Decision), x.Comment, x.Target, m.version, l.At, l.ContentDigest, l.PrevHash, l.Hash})
 		if doneDecisions[x.Decision] && x.Actor != chain.SystemActor && x.Actor != chain.ConnectorActor &&
 			x.At.After(done[x.Actor]) {
 			done[x.Actor] = x.At
@@ -311,6 +334,7 @@ func (rows *chunkRows) copy(ctx context.Context, pool *pgxpool.Pool) error {
 		{"cases", caseCols, rows.cases},
 		{"case_lines", lineCols, rows.lines},
 		{"seals", sealCols, rows.seals},
+		{"seal_contents", contentCols, rows.contents},
 		{"budget_reservations", reservationCols, rows.reservations},
 		{"case_done", doneCols, rows.done},
 		{"case_copies", copyCols, rows.copies},

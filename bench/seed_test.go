@@ -16,6 +16,7 @@ import (
 
 	"signoff/bench"
 	"signoff/chain"
+	"signoff/ledger"
 	"signoff/policy"
 	"signoff/store"
 	"signoff/testkit"
@@ -65,6 +66,25 @@ func TestSeedCases(t *testing.T) {
 		}
 		return n
 	}
+
+	t.Run("the ledger verifies", func(t *testing.T) {
+		var sound, legacy int
+		err := db.Store.VerifyLedger(ctx, func(r ledger.Report) error {
+			if r.OK {
+				sound++
+			} else {
+				t.Errorf("%s: %s at seal %d: %s", r.CaseID, r.Problem, r.BrokenSeq, r.Detail)
+			}
+			legacy += r.Legacy
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sound != seedN || legacy != 0 {
+			t.Errorf("%d of %d seeded cases verify, %d legacy seals; want every case chained", sound, seedN, legacy)
+		}
+	})
 
 	t.Run("seals numbered 1..seq", func(t *testing.T) {
 		bad := q(`SELECT count(*) FROM cases c LEFT JOIN LATERAL (SELECT count(*) n, min(seq) lo, max(seq) hi

@@ -336,7 +336,7 @@ func (s *State) Rebase(route policy.Route) {
 }
 
 // Reopen withdraws the signatures of the given signed steps after a resubmission's edit changed
-// the content their seals attest (the ledger decides which, store.StaleSteps): they must sign
+// the content their seals attest (the policy decides which: policy.Seals.Reopened): they must sign
 // again, and their explanation says so (why.reopened). Call it after Rebase; the case then
 // resumes at the first re-opened step if it comes before the resume point. Their seals stay in
 // the ledger; only the step's progress is reset.

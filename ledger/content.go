@@ -69,36 +69,55 @@ func (c Content) Digest() string { return c.fields().digest() }
 
 func (c Content) fields() *fields {
 	f := newFields(ContentHeader)
-	f.str("case", c.CaseID)
-	f.str("kind", c.Kind)
-	f.str("title", c.Title)
-	f.str("purpose", c.Purpose)
-	f.str("category", c.Category)
-	f.str("department", c.DepartmentID)
-	f.str("budget_line", c.BudgetLineID)
-	f.int("amount", c.Amount)
-	f.str("currency", c.Currency)
-	lines := append([]Line(nil), c.Lines...)
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].No < lines[j].No })
-	f.int("lines", int64(len(lines)))
-	for _, l := range lines {
-		f.int("line.no", int64(l.No))
-		f.str("line.spent_on", l.SpentOn)
-		f.str("line.description", l.Description)
-		f.int("line.amount", l.Amount)
-		f.str("line.invoice_no", l.InvoiceNo)
+	for _, g := range Groups {
+		c.writeGroup(f, g)
 	}
-	atts := append([]Attachment(nil), c.Attachments...)
-	sort.SliceStable(atts, func(i, j int) bool { return atts[i].ID < atts[j].ID })
-	f.int("attachments", int64(len(atts)))
-	for _, a := range atts {
-		f.str("attachment.id", a.ID)
-		f.str("attachment.filename", a.Filename)
-		f.str("attachment.sha256", a.SHA256)
+	return f
+}
+
+// writeGroup writes the fields of one group (groups.go), in the order of the canonical form.
+func (c Content) writeGroup(f *fields, g Group) {
+	switch g {
+	case GroupFacts:
+		f.str("case", c.CaseID)
+		f.str("kind", c.Kind)
+		f.str("title", c.Title)
+		f.str("purpose", c.Purpose)
+		f.str("category", c.Category)
+		f.str("department", c.DepartmentID)
+		f.str("budget_line", c.BudgetLineID)
+	case GroupAmount:
+		f.int("amount", c.Amount)
+		f.str("currency", c.Currency)
+	case GroupLines:
+		lines := append([]Line(nil), c.Lines...)
+		sort.SliceStable(lines, func(i, j int) bool { return lines[i].No < lines[j].No })
+		f.int("lines", int64(len(lines)))
+		for _, l := range lines {
+			f.int("line.no", int64(l.No))
+			f.str("line.spent_on", l.SpentOn)
+			f.str("line.description", l.Description)
+			f.int("line.amount", l.Amount)
+			f.str("line.invoice_no", l.InvoiceNo)
+		}
+	case GroupAttachments:
+		atts := append([]Attachment(nil), c.Attachments...)
+		sort.SliceStable(atts, func(i, j int) bool { return atts[i].ID < atts[j].ID })
+		f.int("attachments", int64(len(atts)))
+		for _, a := range atts {
+			f.str("attachment.id", a.ID)
+			f.str("attachment.filename", a.Filename)
+			f.str("attachment.sha256", a.SHA256)
+		}
+	case GroupPurchase:
+		c.writePurchase(f)
 	}
+}
+
+func (c Content) writePurchase(f *fields) {
 	if c.Purchase == nil {
 		f.int("purchase", 0)
-		return f
+		return
 	}
 	p := c.Purchase
 	f.int("purchase", 1)
@@ -120,5 +139,4 @@ func (c Content) fields() *fields {
 		f.int("item.unit_price", it.UnitPrice)
 		f.str("item.manufacturer", it.Manufacturer)
 	}
-	return f
 }

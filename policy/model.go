@@ -70,7 +70,10 @@ type Document struct {
 	// checksums.
 	Expense     Expense     `json:"expense,omitzero" yaml:"expense"`
 	Procurement Procurement `json:"procurement" yaml:"procurement"`
-	Production  Production  `json:"production" yaml:"production"`
+	// Seals is left out of the JSON when unset, so that documents stored before it keep their
+	// checksums.
+	Seals      Seals      `json:"seals,omitzero" yaml:"seals"`
+	Production Production `json:"production" yaml:"production"`
 }
 
 // RoleDef declares a role name that users may hold and rules may refer to.

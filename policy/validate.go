@@ -38,6 +38,7 @@ func (d *Document) Validate() error {
 	v.chains()
 	v.procurement()
 	v.problems = append(v.problems, d.Expense.problems()...)
+	v.problems = append(v.problems, d.Seals.problems(v.roles)...)
 	v.problems = append(v.problems, d.Production.problems()...)
 	v.problems = append(v.problems, d.Calendar.problems()...)
 	if len(v.problems) > 0 {

@@ -147,22 +147,32 @@ func actionOf(t chain.ActionType, u store.User, in ActionInput) (chain.Action, e
 	return a, bad.Err()
 }
 
-// saveEdit stores a resubmission's correction under the policy version the case keeps: the
-// corrected claim of an expense, the revised request of a purchase.
+// saveEdit stores a resubmission's correction (editFor) and returns its ID.
 func (s *Service) saveEdit(ctx context.Context, u store.User, c store.Case, in ActionInput) (string, error) {
+	e, err := s.editFor(ctx, u, c, in)
+	if err != nil {
+		return "", err
+	}
+	return s.store.SaveEdit(ctx, c.ID, e)
+}
+
+// editFor checks a resubmission's correction under the policy version the case keeps and
+// returns the edit to store: the corrected claim of an expense, the revised request of a
+// purchase.
+func (s *Service) editFor(ctx context.Context, u store.User, c store.Case, in ActionInput) (store.Edit, error) {
 	doc, err := s.policies.Version(ctx, c.PolicyVersion)
 	if err != nil {
-		return "", Internal(err)
+		return store.Edit{}, Internal(err)
 	}
 	switch {
 	case c.Kind == string(policy.KindProcurement) && in.Request != nil:
-		return s.savePurchaseEdit(ctx, doc, u, c, *in.Request)
+		return s.purchaseEdit(ctx, doc, u, c, *in.Request)
 	case c.Kind == string(policy.KindProcurement):
-		return "", FieldErrors{"edits": {Key: "edits_kind", Args: []any{"request"}}}.Err()
+		return store.Edit{}, FieldErrors{"edits": {Key: "edits_kind", Args: []any{"request"}}}.Err()
 	case in.Edits == nil:
-		return "", FieldErrors{"request": {Key: "edits_kind", Args: []any{"edits"}}}.Err()
+		return store.Edit{}, FieldErrors{"request": {Key: "edits_kind", Args: []any{"edits"}}}.Err()
 	}
-	return s.saveClaimEdit(ctx, doc, u, c, *in.Edits)
+	return s.claimEdit(ctx, doc, u, c, *in.Edits)
 }
 
 // Resubmittable is nil when u may correct and resubmit c now (it was returned to them), else the

@@ -199,28 +199,29 @@ func (s *Service) ClaimProblems(ctx context.Context, u store.User, in ClaimInput
 	return FieldsOf(err)
 }
 
-// saveClaimEdit checks and stores an expense claim's correction under doc, the policy version
-// the case keeps: the rules of a submission, its budget line and copies unchanged.
-func (s *Service) saveClaimEdit(ctx context.Context, doc *policy.Document, u store.User, c store.Case, edits ClaimInput) (string, error) {
+// claimEdit checks an expense claim's correction under doc, the policy version the case keeps,
+// and returns it as the edit to store: the rules of a submission, its budget line and copies
+// unchanged.
+func (s *Service) claimEdit(ctx context.Context, doc *policy.Document, u store.User, c store.Case, edits ClaimInput) (store.Edit, error) {
 	const prefix = "edits."
 	if strings.TrimSpace(edits.BudgetLineID) == "" {
 		edits.BudgetLineID = c.BudgetLineID
 	}
 	today, err := s.Today(doc)
 	if err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	cl, err := validateClaim(edits, doc, u, today, prefix)
 	if err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	if err := checkCorrection(cl.header, c, prefix); err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	if err := s.CheckUploads(ctx, u, cl.Attachments, prefix); err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	e := editOf(c, doc, cl.header, cl.Total)
 	e.Lines, e.Attachments = cl.Lines, cl.Attachments
-	return s.store.SaveEdit(ctx, c.ID, e)
+	return e, nil
 }

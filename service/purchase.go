@@ -418,35 +418,35 @@ func (s *Service) PurchaseRefusals(ctx context.Context, u store.User, in Purchas
 	return nil
 }
 
-// savePurchaseEdit checks and stores a purchase request's revision under doc, the policy version
-// the case keeps: the same form and rules as a submission, the plan counted without the
+// purchaseEdit checks a purchase request's revision under doc, the policy version the case keeps,
+// and returns it as the edit to store: the same form and rules as a submission, the plan counted without the
 // request's own earlier quantities. Its budget line and copies cannot change; its contract
 // document may be replaced by a new upload or kept.
-func (s *Service) savePurchaseEdit(ctx context.Context, doc *policy.Document, u store.User, c store.Case, in PurchaseInput) (string, error) {
+func (s *Service) purchaseEdit(ctx context.Context, doc *policy.Document, u store.User, c store.Case, in PurchaseInput) (store.Edit, error) {
 	const prefix = "request."
 	if in.BudgetLineID == "" {
 		in.BudgetLineID = c.BudgetLineID
 	}
 	old, err := s.store.Purchase(ctx, c.ID)
 	if err != nil {
-		return "", fmt.Errorf("revise purchase: %w", err)
+		return store.Edit{}, fmt.Errorf("revise purchase: %w", err)
 	}
 	if in.Contract.AttachmentID == "" {
 		in.Contract.AttachmentID = old.ContractAttachmentID
 	}
 	p, facts, err := s.validPurchase(ctx, doc, u, in, prefix)
 	if err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	if err := checkCorrection(p.header, c, prefix); err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	plan, err := s.store.PlanLines(ctx, p.PlanID, materialIDs(p.Items), c.ID)
 	if err != nil {
-		return "", fmt.Errorf("revise purchase: %w", err)
+		return store.Edit{}, fmt.Errorf("revise purchase: %w", err)
 	}
 	if err := checkPurchase(doc.Procurement, p, facts, plan, prefix); err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	// Uploads already on the case (the kept contract) are not linked again.
 	var uploads []string
@@ -456,9 +456,9 @@ func (s *Service) savePurchaseEdit(ctx context.Context, doc *policy.Document, u 
 		}
 	}
 	if err := s.CheckUploads(ctx, u, uploads, prefix); err != nil {
-		return "", err
+		return store.Edit{}, err
 	}
 	e := editOf(c, doc, p.header, p.Total)
 	e.Attachments, e.Purchase = uploads, &p.Purchase
-	return s.store.SaveEdit(ctx, c.ID, e)
+	return e, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Edit is a submitter's correction of a returned claim. It is stored first and applied by the
@@ -29,6 +30,13 @@ type Edit struct {
 
 // SaveEdit stores an edit for a case and returns its ID.
 func (s *Store) SaveEdit(ctx context.Context, caseID string, e Edit) (string, error) {
+	return saveEdit(ctx, s.pool, caseID, e)
+}
+
+// saveEdit stores an edit through q, a pool or a transaction.
+func saveEdit(ctx context.Context, q interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, caseID string, e Edit) (string, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("save edit: %w", err)
@@ -38,8 +46,8 @@ func (s *Store) SaveEdit(ctx context.Context, caseID string, e Edit) (string, er
 	if err != nil {
 		return "", fmt.Errorf("save edit: %w", err)
 	}
-	const q = `INSERT INTO case_edits (id, case_id, payload) VALUES ($1, $2, $3)`
-	if _, err := s.pool.Exec(ctx, q, id, caseID, payload); err != nil {
+	const ins = `INSERT INTO case_edits (id, case_id, payload) VALUES ($1, $2, $3)`
+	if _, err := q.Exec(ctx, ins, id, caseID, payload); err != nil {
 		return "", fmt.Errorf("save edit: %w", mapErr(err))
 	}
 	return id, nil

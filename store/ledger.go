@@ -99,15 +99,21 @@ func ledgerContent(ctx context.Context, q batcher, caseID string, prevSeq int, s
 	return c, prev, nil
 }
 
+// linked is an outcome's seals as ledger rows and the content they attest.
+type linked struct {
+	seals   []ledger.Seal
+	content ledger.Content
+}
+
 // linkSeals turns an outcome's seals into ledger rows: each attests the case's content as it is
 // in q (after an edit applied in the same transaction) and links to the seal before it.
-func linkSeals(ctx context.Context, q batcher, caseID string, policyVersion int, seals []chain.Seal) ([]ledger.Seal, error) {
+func linkSeals(ctx context.Context, q batcher, caseID string, policyVersion int, seals []chain.Seal) (linked, error) {
 	if len(seals) == 0 {
-		return nil, nil
+		return linked{}, nil
 	}
 	content, prev, err := ledgerContent(ctx, q, caseID, seals[0].Seq-1, storedDigest)
 	if err != nil {
-		return nil, err
+		return linked{}, err
 	}
 	rows := make([]ledger.Seal, len(seals))
 	for i, x := range seals {
@@ -115,61 +121,115 @@ func linkSeals(ctx context.Context, q batcher, caseID string, policyVersion int,
 			Actor: x.Actor, OnBehalfOf: x.OnBehalfOf, Decision: string(x.Decision), Comment: x.Comment,
 			Target: x.Target, PolicyVersion: policyVersion, At: x.At}
 	}
-	return ledger.Link(prev, content.Digest(), rows), nil
+	return linked{seals: ledger.Link(prev, content.Digest(), rows), content: content}, nil
 }
 
-// queueSeals writes ledger rows; a repeat of the same (case, seq) is a no-op.
-func queueSeals(b *pgx.Batch, seals []ledger.Seal) {
+// queueSeals writes ledger rows and keeps the content they attest; a repeat of the same
+// (case, seq), or of a content already kept, is a no-op.
+func queueSeals(b *pgx.Batch, l linked) {
+	if len(l.seals) == 0 {
+		return
+	}
+	const content = `INSERT INTO seal_contents (digest, canonical) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`
+	b.Queue(content, l.content.Digest(), l.content.Canonical())
 	const q = `INSERT INTO seals (case_id, seq, step_key, role, actor_id, on_behalf_of, decision,
 		comment, target, policy_version, at, content_digest, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (case_id, seq) DO NOTHING`
-	for _, x := range seals {
+	for _, x := range l.seals {
 		b.Queue(q, x.CaseID, x.Seq, x.StepKey, x.Role, x.Actor, x.OnBehalfOf, x.Decision, x.Comment,
 			x.Target, x.PolicyVersion, x.At, x.ContentDigest, x.PrevHash, x.Hash)
 	}
 }
 
-// StaleSteps says which signed steps a pending edit invalidates: those whose latest approval
-// seal attests a content digest other than the case's content once the edit is applied. Every
-// step's seal covers the whole content (ledger.Content), so any change of a fact re-opens every
-// step signed before it, and an edit that changes nothing re-opens none. The edit is applied in
-// a transaction that is rolled back, by the same code the resubmission's record runs, so the
-// digest is the one the resubmission's seal will carry. An edit that cannot be applied (over
-// budget, an upload gone) re-opens nothing here: the resubmission's record refuses it.
-// Seals from before the ledger attest no digest and are not re-opened.
-func (s *Store) StaleSteps(ctx context.Context, caseID, editID string) ([]string, error) {
+// Attestations are what a resubmission's edit is judged against (policy.Seals.Reopened): the
+// case's content once the edit is applied, and each signed step's latest approval with the
+// content it attests where the ledger keeps it. The edit is applied in a transaction that is
+// rolled back, by the same code the resubmission's record runs, so the content is the one the
+// resubmission's seal will attest. An edit that cannot be applied (over budget, an upload gone)
+// gives no attestations: the resubmission's record refuses it. Seals from before the ledger
+// attest no digest and are left out.
+type Attestations struct {
+	Content ledger.Content
+	Signed  []ledger.Attested
+}
+
+// EditAttestations are the attestations a stored, pending edit of a case is judged against.
+func (s *Store) EditAttestations(ctx context.Context, caseID, editID string) (Attestations, error) {
+	return s.attestations(ctx, caseID, func(tx pgx.Tx) (string, error) { return editID, nil })
+}
+
+// DraftAttestations are the attestations an edit not stored yet would be judged against: what a
+// correction form previews before it is sent. Nothing is written.
+func (s *Store) DraftAttestations(ctx context.Context, caseID string, e Edit) (Attestations, error) {
+	return s.attestations(ctx, caseID, func(tx pgx.Tx) (string, error) { return saveEdit(ctx, tx, caseID, e) })
+}
+
+func (s *Store) attestations(ctx context.Context, caseID string, edit func(pgx.Tx) (string, error)) (Attestations, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
+	editID, err := edit(tx)
+	if err != nil {
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
+	}
 	var over *OverBudgetError
 	var attach *AttachmentError
 	switch err := applyEdit(ctx, tx, caseID, editID); {
 	case errors.As(err, &over), errors.As(err, &attach):
-		return nil, nil
+		return Attestations{}, nil
 	case err != nil:
-		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
 	}
 	content, _, err := ledgerContent(ctx, tx, caseID, 0, storedDigest)
 	if err != nil {
-		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
 	}
-	const q = `SELECT step_key FROM (
-			SELECT DISTINCT ON (step_key) step_key, content_digest FROM seals
+	const q = `SELECT latest.step_key, latest.role, latest.content_digest, c.canonical FROM (
+			SELECT DISTINCT ON (step_key) step_key, role, content_digest FROM seals
 			WHERE case_id = $1 AND step_key <> '' AND decision = $2 AND content_digest IS NOT NULL
 			ORDER BY step_key, seq DESC) latest
-		WHERE content_digest <> $3 ORDER BY step_key`
-	rows, err := tx.Query(ctx, q, caseID, string(chain.DecApproved), content.Digest())
+		LEFT JOIN seal_contents c ON c.digest = latest.content_digest
+		ORDER BY latest.step_key`
+	rows, err := tx.Query(ctx, q, caseID, string(chain.DecApproved))
 	if err != nil {
-		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
 	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	signed, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Attested, error) {
+		var a ledger.Attested
+		var canonical []byte
+		if err := r.Scan(&a.StepKey, &a.Role, &a.Digest, &canonical); err != nil {
+			return a, err
+		}
+		if canonical != nil {
+			c, err := ledger.ParseContent(canonical)
+			if err != nil {
+				return a, fmt.Errorf("content %s: %w", a.Digest, err)
+			}
+			a.Content = &c
+		}
+		return a, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("stale steps %s: %w", caseID, err)
+		return Attestations{}, fmt.Errorf("attestations %s: %w", caseID, err)
 	}
-	return keys, nil
+	return Attestations{Content: content, Signed: signed}, nil
+}
+
+// SealContent is the content a seal's digest names, as the ledger keeps it; ErrNotFound for a
+// digest from before contents were kept.
+func (s *Store) SealContent(ctx context.Context, digest string) (ledger.Content, error) {
+	var canonical []byte
+	if err := s.pool.QueryRow(ctx, `SELECT canonical FROM seal_contents WHERE digest = $1`, digest).Scan(&canonical); err != nil {
+		return ledger.Content{}, fmt.Errorf("seal content %s: %w", digest, notFound(err))
+	}
+	c, err := ledger.ParseContent(canonical)
+	if err != nil {
+		return ledger.Content{}, fmt.Errorf("seal content %s: %w", digest, err)
+	}
+	return c, nil
 }
 
 // LatestSealHash is the hash of a case's latest seal in the ledger's chain: "" when the case has

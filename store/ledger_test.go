@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"signoff/chain"
 	"signoff/ledger"
+	"signoff/policy"
 	"signoff/store"
 	"signoff/testkit"
 )
@@ -180,9 +182,11 @@ func TestLedgerLegacySeals(t *testing.T) {
 	}
 }
 
-// TestStaleSteps: an edit changing the amount re-opens the witness's signed step; an edit that
-// changes nothing re-opens nothing; and the dry run leaves the edit pending and the case as it was.
-func TestStaleSteps(t *testing.T) {
+// TestEditAttestations: the steps an edit re-opens, as the demo policy judges them against the
+// kept contents: a changed amount re-opens the witness, a reworded purpose does not (the
+// witness's seal covers amount, lines and receipts), nothing changed re-opens nothing; and
+// neither the stored edit's dry run nor a draft's changes the case or leaves an edit behind.
+func TestEditAttestations(t *testing.T) {
 	db := testkit.NewDB(t)
 	c := mustCreate(t, db, salesClaim(db, 1000))
 	st := newChain(t, c)
@@ -192,25 +196,80 @@ func TestStaleSteps(t *testing.T) {
 		Lines: []store.Line{{Description: "机票", Amount: 1000, InvoiceNo: "INV-1"}}, AllowOverBudget: true}
 	changed := same
 	changed.Amount, changed.Lines = 1500, []store.Line{{Description: "机票", Amount: 1500, InvoiceNo: "INV-1"}}
+	reworded := same
+	reworded.Purpose = "拜访两家客户"
+	seals := policy.Demo().Seals
 	for _, tc := range []struct {
 		name string
 		edit store.Edit
 		want []string
-	}{{"unchanged", same, nil}, {"amount", changed, []string{"witness"}}} {
+	}{{"unchanged", same, nil}, {"amount", changed, []string{"witness"}}, {"purpose", reworded, nil}} {
 		id, err := db.Store.SaveEdit(testCtx(t), c.ID, tc.edit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.Store.StaleSteps(testCtx(t), c.ID, id)
-		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("%s: stale steps %v, %v; want %v", tc.name, got, err, tc.want)
+		stored, err := db.Store.EditAttestations(testCtx(t), c.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored.Signed) != 1 || stored.Signed[0].Content == nil {
+			t.Fatalf("%s: attestations %+v, want the witness's with its content", tc.name, stored.Signed)
+		}
+		if got := seals.Reopened(stored.Content, stored.Signed); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: the stored edit re-opens %v; want %v", tc.name, got, tc.want)
+		}
+		draft, err := db.Store.DraftAttestations(testCtx(t), c.ID, tc.edit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := seals.Reopened(draft.Content, draft.Signed); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: the draft re-opens %v; want %v", tc.name, got, tc.want)
 		}
 	}
-	if n := count(t, db, `SELECT count(*) FROM case_edits WHERE case_id = $1 AND applied_at IS NULL`, c.ID); n != 2 {
-		t.Errorf("%d edits pending, want both", n)
+	if n := count(t, db, `SELECT count(*) FROM case_edits WHERE case_id = $1`, c.ID); n != 3 {
+		t.Errorf("%d edits stored, want the three saved (drafts store none)", n)
 	}
-	if got := mustCase(t, db, c.ID); got.Amount != 1000 {
-		t.Errorf("the dry run changed the amount to %d", got.Amount)
+	if n := count(t, db, `SELECT count(*) FROM case_edits WHERE case_id = $1 AND applied_at IS NULL`, c.ID); n != 3 {
+		t.Errorf("%d edits pending, want all three", n)
+	}
+	if got := mustCase(t, db, c.ID); got.Amount != 1000 || got.Purpose != c.Purpose {
+		t.Errorf("the dry runs changed the case: %d, %q", got.Amount, got.Purpose)
+	}
+}
+
+// TestSealContentsKeepWhatWasAttested: every seal's digest names a kept content whose bytes
+// hash to it, and the kept contents refuse to change.
+func TestSealContentsKeepWhatWasAttested(t *testing.T) {
+	db := testkit.NewDB(t)
+	c := sealedClaim(t, db)
+	var digest string
+	withConn(t, db, func(ctx context.Context, conn *pgx.Conn) {
+		const q = `SELECT content_digest FROM seals WHERE case_id = $1 ORDER BY seq DESC LIMIT 1`
+		if err := conn.QueryRow(ctx, q, c.ID).Scan(&digest); err != nil {
+			t.Fatal(err)
+		}
+	})
+	got, err := db.Store.SealContent(testCtx(t), digest)
+	if err != nil || got.Digest() != digest || got.CaseID != c.ID {
+		t.Fatalf("kept content of %s: %+v, %v", digest, got, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM seals s LEFT JOIN seal_contents k ON k.digest = s.content_digest
+		WHERE s.case_id = $1 AND k.digest IS NULL`, c.ID); n != 0 {
+		t.Errorf("%d seals name a content not kept", n)
+	}
+	withConn(t, db, func(ctx context.Context, conn *pgx.Conn) {
+		for _, q := range []string{`UPDATE seal_contents SET canonical = canonical || 'x'::bytea`, `DELETE FROM seal_contents`, `TRUNCATE seal_contents`} {
+			if _, err := conn.Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want refused as append-only", q, err)
+			}
+		}
+		const forged = `INSERT INTO seal_contents (digest, canonical) VALUES ($1, 'forged')`
+		if _, err := conn.Exec(ctx, forged, strings.Repeat("0", 64)); err == nil {
+			t.Error("a content whose bytes do not hash to its digest was kept")
+		}
+	})
+	if _, err := db.Store.SealContent(testCtx(t), strings.Repeat("1", 64)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown digest: %v, want ErrNotFound", err)
 	}
 }
 

@@ -220,15 +220,38 @@ func (d *devRun) serverPid(t *testing.T) (int, string) {
 // plantLeftover starts the dev server on this data directory as `signoff dev` does but without
 // the parent-death signal, and records it in the pid file if asked: what a crash leaves where the
 // system cannot kill a dead parent's children, or what one left before there were pid files.
+//
+// The CLI picks its HTTP, metrics and internal ports itself by asking the system for free ones
+// and binding them later; under the parallel load of the whole suite another process can take
+// one in between and the server exits at once. That is the fixture failing, not what the test
+// is about, so a server that exits before listening is started again (at most three times),
+// its output logged.
 func (d *devRun) plantLeftover(t *testing.T, withPidFile bool) int {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		pid, out, ok := d.plantOnce(t, withPidFile)
+		if ok {
+			return pid
+		}
+		if attempt == 3 {
+			t.Fatalf("the planted server exited before listening, three times; the last said:\n%s", out)
+		}
+		t.Logf("the planted server exited before listening (attempt %d); it said:\n%s", attempt, out)
+	}
+}
+
+// plantOnce starts one planted server and waits for it to hold the Temporal port; ok is false
+// when it exited first, out is what it printed.
+func (d *devRun) plantOnce(t *testing.T, withPidFile bool) (pid int, out string, ok bool) {
 	t.Helper()
 	cfg, err := config.Load("", d.env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := cfg.Dev.TemporalCLI
-	cmd := exec.Command(cli, devServerArgs(cfg, d.dbFile)...)
+	cmd := exec.Command(cfg.Dev.TemporalCLI, devServerArgs(cfg, d.dbFile)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	buf := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = buf, buf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -249,15 +272,15 @@ func (d *devRun) plantLeftover(t *testing.T, withPidFile bool) int {
 	for {
 		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 			conn.Close()
-			return cmd.Process.Pid
+			return cmd.Process.Pid, "", true
 		}
 		select {
 		case <-done:
-			t.Fatal("the planted server exited")
+			return 0, buf.String(), false
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the planted server is not listening after 1m")
+			t.Fatalf("the planted server is not listening after 1m:\n%s", buf.String())
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 func (a *API) Cases(r chi.Router) {
 	r.Get("/cases/{id}", a.getCase)
 	r.Post("/cases/{id}/actions/{action}", a.act)
+	r.Post("/cases/{id}/resubmission-preview", a.previewResubmission)
 	r.Get("/cases/{id}/voucher.pdf", a.caseVoucher)
 	r.Get("/cases/{id}/verify", a.verifyCase)
 }
@@ -58,6 +59,24 @@ func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	door.WriteJSON(w, http.StatusOK, d)
+}
+
+// previewResubmission answers which signed steps a resubmission with this correction (the
+// resubmit action's body) would send back to their signers. It writes nothing.
+func (a *API) previewResubmission(w http.ResponseWriter, r *http.Request) {
+	var in service.ActionInput
+	if err := door.DecodeJSON(r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	out, err := a.svc.PreviewResubmission(ctx, door.User(r.Context()), chi.URLParam(r, "id"), in)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	door.WriteJSON(w, http.StatusOK, out)
 }
 
 // act carries out an action (approve, reject, return, transfer, add_signer, pay, resubmit…).

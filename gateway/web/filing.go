@@ -86,8 +86,9 @@ type filingForm struct {
 	Comment     string // resubmit: a note to the signers
 	Total       policy.Money
 	Preview     *service.RoutePreview
-	PreviewNote string   // why there is no preview yet
-	Refusals    []string // what the rules refuse of the draft so far (purchase requests)
+	Resign      *service.ResignPreview // resubmit: the signed steps the correction re-opens
+	PreviewNote string                 // why there is no preview yet
+	Refusals    []string               // what the rules refuse of the draft so far (purchase requests)
 	Categories  []service.CategoryView
 	BudgetLines []budgetOption
 	People      []service.UserRef // whom the case may be copied to
@@ -304,6 +305,14 @@ func (s *server) prepareFiling(ctx context.Context, u store.User, f filing) erro
 func (s *server) fillPreview(ctx context.Context, lang i18n.Lang, u store.User, f filing) {
 	h := f.head()
 	h.Preview, h.PreviewNote, h.Refusals = nil, "", refusalTexts(lang, f.refusals(ctx, s, u))
+	h.Resign = nil
+	if id := h.exceptCase(); id != "" {
+		// A correction the rules refuse says so through its problems; it re-opens nothing yet.
+		in, _ := f.resubmission()
+		if r, err := s.svc.PreviewResubmission(ctx, u, id, in); err == nil {
+			h.Resign = &r
+		}
+	}
 	p, err := s.svc.DraftPreview(ctx, u, f.kind(), h.Category, h.BudgetLine, h.Total)
 	var over *store.OverBudgetError
 	switch {
