@@ -28,6 +28,7 @@ type Activities struct {
 	payment   PaymentConnector
 	temporal  client.Client // for StartStaleCases only
 	startCase CaseStarter
+	archive   CaseArchiver // for ArchiveCase only
 }
 
 // Channels are the delivery channels beyond the in-app inbox, and where links point.

@@ -29,7 +29,7 @@ import (
 // exported names the routes whose successful answer takes data away (an export, or a download an
 // auditor wants to know of) and the kind of entry it leaves: the assessment's spreadsheets and
 // the published review results. A JSON route that answers CSV on request is an export only with
-// format=csv. The archive's download, when it comes, is added here as a download.
+// format=csv. A closed case's archive package, taken by an auditor, is a download.
 var exported = map[string]struct {
 	kind    string
 	csvOnly bool
@@ -40,6 +40,8 @@ var exported = map[string]struct {
 	"GET /api/v1/kpi/completion":          {kind: store.AuditExport, csvOnly: true},
 	"GET /api/v1/kpi/completion/problems": {kind: store.AuditExport, csvOnly: true},
 	"GET /api/v1/review-results":          {kind: store.AuditExport, csvOnly: true},
+	"GET /api/v1/cases/{id}/archive":      {kind: store.AuditDownload},
+	"GET /cases/{id}/archive":             {kind: store.AuditDownload},
 }
 
 // exportKind is the kind of entry the request leaves when answered successfully ("" for none).
@@ -98,6 +100,9 @@ func (s *server) auditTrail(next http.Handler) http.Handler {
 			e := entryFor(r, exportKind(route, r), route)
 			e.Code = strings.TrimPrefix(chi.RouteContext(r.Context()).RoutePattern(), "/")
 			e.Details = map[string]any{"query": r.URL.RawQuery, "bytes": ww.BytesWritten()}
+			if id := chi.URLParam(r, "id"); id != "" {
+				e.Details["id"] = id // which case's package, since the route pattern does not say
+			}
 			s.svc.RecordAudit(r.Context(), e)
 		}
 	})

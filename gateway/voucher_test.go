@@ -68,8 +68,9 @@ func TestVoucherOfAPaidClaim(t *testing.T) {
 	h.must(h.do(call{Method: http.MethodGet, Path: path}), http.StatusUnauthorized, "")
 }
 
-// TestArchiveOfAPaidClaim: the closed case's archive package is written once, verifies offline
-// with nothing but its bytes, and fails to after one byte of its voucher changes.
+// TestArchiveOfAPaidClaim: the closed case's archive package is written once (by its workflow at
+// close), verifies offline with nothing but its bytes, and fails to after one byte of its voucher
+// changes.
 func TestArchiveOfAPaidClaim(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -91,8 +92,9 @@ func TestArchiveOfAPaidClaim(t *testing.T) {
 	h.must(h.act("wu.xia", id, "pay", map[string]any{"revision": c.num("revision"), "reference": "BANK-A-1",
 		"paid_at": time.Now().UTC().Format(time.RFC3339)}), http.StatusOK, "")
 
-	if written, err := svc.ArchiveCase(ctx, id); err != nil || !written {
-		t.Fatalf("first archive: written=%v err=%v", written, err)
+	// The workflow ends once it has archived the case.
+	if err := h.stack.Client.GetWorkflow(ctx, id, "").Get(ctx, nil); err != nil {
+		t.Fatalf("workflow of %s: %v", id, err)
 	}
 	if written, err := svc.ArchiveCase(ctx, id); err != nil || written {
 		t.Fatalf("second archive: written=%v err=%v, want the first kept", written, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"signoff/archive"
+	"signoff/policy"
 	"signoff/store"
 	"signoff/voucher"
 )
@@ -17,6 +18,33 @@ import (
 
 // ErrCaseOpen is a case that cannot be archived because it has not closed.
 var ErrCaseOpen = errors.New("case is not closed")
+
+// ErrNotArchived is a case with no archive package to download: it is open, or it closed a
+// moment ago and its workflow has not kept the package yet.
+var ErrNotArchived = &Error{Kind: KindNotFound, Code: "not_archived",
+	Message: "The case has no archive package yet: it is archived when it closes."}
+
+// CaseArchive is the archive package of case id as case_archives keeps it (the zip, byte for
+// byte), for someone holding audit.verify: an auditor takes the package away to check offline,
+// as the verify route answers them without the right to see the case.
+func (s *Service) CaseArchive(ctx context.Context, u store.User, id string) ([]byte, error) {
+	if err := s.Require(ctx, u, policy.CapAuditVerify); err != nil {
+		return nil, err
+	}
+	a, err := s.store.CaseArchive(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if _, err := s.store.Case(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return nil, ErrNotFound
+		} else if err != nil {
+			return nil, Internal(fmt.Errorf("archive of %s: %w", id, err))
+		}
+		return nil, ErrNotArchived
+	}
+	if err != nil {
+		return nil, Internal(fmt.Errorf("archive of %s: %w", id, err))
+	}
+	return a.Package, nil
+}
 
 // archiveFacts are the case's facts as the manifest keeps them.
 type archiveFacts struct {

@@ -347,6 +347,9 @@ type CasePage struct {
 	// RejectReturns: a rejection of the current step sends the case back to its submitter to
 	// revise (a countersign), so a reject button says so.
 	RejectReturns bool
+	// Archive: the case has closed and the reader holds audit.verify, so the page links its
+	// archive package (which the workflow keeps a moment after the close).
+	Archive bool
 }
 
 // OnBehalfForms are the forms of the actions a reader takes for one person they stand in for.
@@ -362,6 +365,11 @@ func (s *Service) CasePageOf(ctx context.Context, u store.User, v store.CaseView
 		return CasePage{}, Internal(fmt.Errorf("case page %s: %w", v.Case.ID, err))
 	}
 	pg := CasePage{Own: d.Forms}
+	if v.Case.ClosedAt != nil {
+		if pg.Archive, err = s.May(ctx, u, policy.CapAuditVerify); err != nil {
+			return CasePage{}, err
+		}
+	}
 	for who, forms := range d.OnBehalfForms {
 		pg.OnBehalf = append(pg.OnBehalf, OnBehalfForms{Who: UserRef{ID: who, Name: UserName(doc, who)}, Forms: forms})
 	}

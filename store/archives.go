@@ -52,3 +52,15 @@ func (s *Store) Archives(ctx context.Context, from, to time.Time) ([]Archive, er
 	}
 	return out, nil
 }
+
+// CaseArchive is the package of one closed case; ErrNotFound when the case has none (it is open,
+// or closed a moment ago and its workflow has not archived it yet).
+func (s *Store) CaseArchive(ctx context.Context, caseID string) (Archive, error) {
+	const q = `SELECT case_id, closed_at, sha256, package, created_at FROM case_archives WHERE case_id = $1`
+	var a Archive
+	err := s.pool.QueryRow(ctx, q, caseID).Scan(&a.CaseID, &a.ClosedAt, &a.SHA256, &a.Package, &a.CreatedAt)
+	if err != nil {
+		return Archive{}, fmt.Errorf("archive of %s: %w", caseID, notFound(err))
+	}
+	return a, nil
+}

@@ -14,8 +14,11 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"signoff/activities"
+	"signoff/config"
+	"signoff/service"
 	"signoff/worker"
 	"signoff/workflows"
 )
@@ -94,12 +97,18 @@ func Temporal(t testing.TB) client.Client {
 }
 
 // Stack is the whole back end for one test: a fresh database, the dev server and a worker on a
-// task queue of the test's own.
+// task queue of the test's own. Its activities archive closed cases through Service, as the
+// worker of cmd/signoff does.
 type Stack struct {
 	*DB
 	Client     client.Client
 	TaskQueue  string
 	Activities *activities.Activities
+	Service    *service.Service
+	// Worker is the running worker; a test that restarts it stops this one and starts another
+	// with StartWorker.
+	Worker sdkworker.Worker
+	ch     activities.Channels
 }
 
 // NewStack starts a worker for the test, stopped when it ends.
@@ -108,11 +117,34 @@ func NewStack(t testing.TB, ch activities.Channels) *Stack {
 	db := NewDB(t)
 	c := Temporal(t)
 	tq := fmt.Sprintf("signoff-test-%d", db.Number)
-	acts, err := activities.New(db.Store, db.Policies, ch, activities.WithCaseStarter(c, workflows.StartCase(tq, false)))
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := service.New(service.Deps{Store: db.Store, Policies: db.Policies, Temporal: c,
+		TemporalConfig: config.TemporalConfig{TaskQueue: tq}, Logger: quiet, PublicURL: ch.PublicURL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := worker.New(c, tq, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50})
+	s := &Stack{DB: db, Client: c, TaskQueue: tq, Service: svc, ch: ch}
+	s.Activities, s.Worker = s.startWorker(t)
+	return s
+}
+
+// StartWorker starts another worker on the stack's task queue, stopped when the test ends, with
+// the stack's activities configured by opts on top (WithArchiver replaces the archiver).
+func (s *Stack) StartWorker(t testing.TB, opts ...activities.Option) sdkworker.Worker {
+	t.Helper()
+	_, w := s.startWorker(t, opts...)
+	return w
+}
+
+func (s *Stack) startWorker(t testing.TB, opts ...activities.Option) (*activities.Activities, sdkworker.Worker) {
+	t.Helper()
+	base := []activities.Option{activities.WithCaseStarter(s.Client, workflows.StartCase(s.TaskQueue, false)),
+		activities.WithArchiver(s.Service.ArchiveCase)}
+	acts, err := activities.New(s.Store, s.Policies, s.ch, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := worker.New(s.Client, s.TaskQueue, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,5 +152,5 @@ func NewStack(t testing.TB, ch activities.Channels) *Stack {
 		t.Fatalf("start worker: %v", err)
 	}
 	t.Cleanup(w.Stop)
-	return &Stack{DB: db, Client: c, TaskQueue: tq, Activities: acts}
+	return acts, w
 }

@@ -59,6 +59,11 @@ const versionReopenInvalidated = "reopen-invalidated"
 // delegate's own part too; asked only when that happens.
 const versionDelegateSignsOnce = "delegate-signs-once"
 
+// versionArchiveAtClose (version 1): an expense or purchase request that closed keeps its
+// archive package (activities.ArchiveCase) before its workflow ends. Cases that closed before it
+// (DefaultVersion) were not archived by their workflow; asked only once the case has closed.
+const versionArchiveAtClose = "archive-at-close"
+
 // runCase runs a case's workflow: Expense, Procurement, Receipt and Settlement differ only in
 // their chains (the policy) and in what Procurement does once approved.
 func runCase(ctx workflow.Context, in CaseInput) (*caseRun, CaseResult, error) {
@@ -106,6 +111,19 @@ func runCase(ctx workflow.Context, in CaseInput) (*caseRun, CaseResult, error) {
 		return w, CaseResult{}, workflow.NewContinueAsNewError(ctx, workflow.GetInfo(ctx).WorkflowType.Name, next)
 	}
 	return w, CaseResult{CaseID: w.st.CaseID, Status: string(w.st.Status), Seals: w.st.Seq}, nil
+}
+
+// archiveAtClose keeps the archive package of the closed case. The activity is idempotent by the
+// case, so a retry or a worker that died after writing leaves one package. A refusal (the case
+// did not close, a misconfigured worker) is logged and does not fail the closed case's workflow.
+func archiveAtClose(ctx workflow.Context, caseID string) {
+	if workflow.GetVersion(ctx, versionArchiveAtClose, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return
+	}
+	var res activities.ArchiveResult
+	if err := workflow.ExecuteActivity(archiveOpts(ctx), acts.ArchiveCase, activities.ArchiveInput{CaseID: caseID}).Get(ctx, &res); err != nil {
+		workflow.GetLogger(ctx).Error("archive at close failed", "case", caseID, "error", err)
+	}
 }
 
 // submit resolves the route and snapshots the assignees: the submission.
@@ -279,6 +297,17 @@ func refusal(err error) error {
 		return temporal.NewNonRetryableApplicationError(r.Message, RefusalType(r.Code), nil)
 	}
 	return err
+}
+
+// archiveOpts retry the archive until it is written (attachments and the voucher may be large,
+// the database briefly away); only a refusal the activity marks non-retryable stops them.
+func archiveOpts(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		},
+	})
 }
 
 func payOpts(ctx workflow.Context) workflow.Context {

@@ -42,8 +42,11 @@ type CaseResult struct {
 
 // Expense runs an expense reimbursement through its sign-off chain: handler (the submission) →
 // witness → receiver (goods only) → reviewer → approver levels by category and amount →
-// cashier, until it is paid, rejected or withdrawn.
+// cashier, until it is paid, rejected or withdrawn; then it keeps the case's archive package.
 func Expense(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 	_, res, err := runCase(ctx, in)
+	if err == nil {
+		archiveAtClose(ctx, in.CaseID)
+	}
 	return res, err
 }

@@ -14,11 +14,16 @@ import (
 // and budget → approval levels by category and amount → the contract countersign (会签) by
 // every configured department, where a refusal sends the request back to the requester. Once
 // countersigned it issues the purchase order (PO-…) and starts the order's own workflow, which
-// outlives it: deliveries, receipts, the match and the payment belong to the order.
+// outlives it: deliveries, receipts, the match and the payment belong to the order. However it
+// closed (countersigned, rejected, withdrawn), the request then keeps its archive package.
 func Procurement(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 	w, res, err := runCase(ctx, in)
-	if err != nil || w.st == nil || w.st.Status != chain.StatusApproved {
+	if err != nil {
 		return res, err
+	}
+	if w.st == nil || w.st.Status != chain.StatusApproved {
+		archiveAtClose(ctx, in.CaseID)
+		return res, nil
 	}
 	var issued activities.IssuedOrder
 	err = workflow.ExecuteActivity(orderOpts(ctx), acts.IssueOrder,
@@ -39,6 +44,7 @@ func Procurement(ctx workflow.Context, in CaseInput) (CaseResult, error) {
 	if err := order.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		return CaseResult{}, fmt.Errorf("start order %s: %w", issued.State.OrderID, err)
 	}
+	archiveAtClose(ctx, in.CaseID)
 	return res, nil
 }
 

@@ -41,19 +41,21 @@ const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 // a versioned change, and the recorder adds the new histories beside the old ones. A workflow
 // that continued as new has one file per run, _run1, _run2, ... before the extension.
 //
+// v8 expenses and purchase requests keep their archive package once closed (the ArchiveCase
+// activity after the main loop); receipts and settlements are not archived and stay at v4.
 // v7 cases re-open the steps whose seals an edit invalidates (the expense's witness signs again
 // after the corrected amount). v3 cases and v0 problems are from before continue-as-new; v4 cases and v1 problems continue
 // as new every few Updates (RunLimits), so their histories end in and start from a
 // continuation (v1 problems also have the cases' lean alarms and attributes).
 const (
-	historyExpense     = "expense_v7_continued_alarms_transfer_return_reopened.json"
-	historyProcurement = "procurement_v4_countersign_refused.json"
+	historyExpense     = "expense_v8_continued_alarms_transfer_return_reopened_archived.json"
+	historyProcurement = "procurement_v8_countersign_refused_archived.json"
 	historyOrder       = "purchase_order_v0_two_deliveries.json"
 	historyReceipt     = "receipt_v4_keeper_accountant.json"
 	historySettlement  = "settlement_v4_paid.json"
 	historyProblem     = "problem_v1_continued_alarms_reopened.json"
 	historyReconcile   = "reconcile_v1_stale_case.json"
-	historySigners     = "expense_v6_added_signer_delegate.json"
+	historySigners     = "expense_v8_added_signer_delegate_archived.json"
 )
 
 // recordedLimits make the recorded case and problem continue as new every four Updates.

@@ -22,6 +22,7 @@ import (
 	"signoff/gateway"
 	"signoff/notify"
 	"signoff/policy"
+	"signoff/service"
 	"signoff/store"
 	"signoff/worker"
 	"signoff/workflows"
@@ -145,10 +146,17 @@ func temporalOptions(cfg config.TemporalConfig, hostPort string, log *slog.Logge
 	}
 }
 
-// newWorker builds the worker with its activities' dependencies.
-func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client) (sdkworker.Worker, error) {
+// newWorker builds the worker with its activities' dependencies. The archive at close is the
+// service's (it reads and prints the case as the gateway does), so the worker holds one too.
+func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client, log *slog.Logger) (sdkworker.Worker, error) {
 	autoPay := cfg.Payment.Mode == config.PaymentConnector
-	opts := []activities.Option{activities.WithCaseStarter(c, workflows.StartCase(cfg.Temporal.TaskQueue, autoPay))}
+	svc, err := service.New(service.Deps{Store: s, Policies: p, Temporal: c, TemporalConfig: cfg.Temporal,
+		Logger: log, AutoPay: autoPay, PublicURL: cfg.Gateway.PublicURL})
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
+	opts := []activities.Option{activities.WithCaseStarter(c, workflows.StartCase(cfg.Temporal.TaskQueue, autoPay)),
+		activities.WithArchiver(svc.ArchiveCase)}
 	if autoPay {
 		opts = append(opts, activities.WithPaymentConnector(activities.PaymentConnector{
 			URL: cfg.Payment.ConnectorURL, Client: &http.Client{Timeout: 30 * time.Second},

@@ -54,7 +54,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	}
 	defer s.Close()
 	policies := store.NewPolicies(s)
-	w, err := newWorker(cfg, s, policies, c)
+	w, err := newWorker(cfg, s, policies, c, log)
 	if err != nil {
 		return err
 	}

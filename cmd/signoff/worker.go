@@ -15,7 +15,7 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 		return err
 	}
 	defer closeAll()
-	w, err := newWorker(cfg, s, store.NewPolicies(s), c)
+	w, err := newWorker(cfg, s, store.NewPolicies(s), c, log)
 	if err != nil {
 		return err
 	}

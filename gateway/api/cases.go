@@ -21,6 +21,20 @@ func (a *API) Cases(r chi.Router) {
 	r.Post("/cases/{id}/resubmission-preview", a.previewResubmission)
 	r.Get("/cases/{id}/voucher.pdf", a.caseVoucher)
 	r.Get("/cases/{id}/verify", a.verifyCase)
+	r.Get("/cases/{id}/archive", a.caseArchive)
+}
+
+// caseArchive sends the closed case's archive package, as kept, to an auditor.
+func (a *API) caseArchive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	id := chi.URLParam(r, "id")
+	pkg, err := a.svc.CaseArchive(ctx, door.User(r.Context()), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	door.SendArchive(w, id, pkg)
 }
 
 // caseVoucher sends the case printed as its paper voucher (PDF).

@@ -178,3 +178,16 @@ func (s *server) caseVoucher(w http.ResponseWriter, r *http.Request) {
 	}
 	door.SendVoucher(w, id, pdf)
 }
+
+// caseArchive downloads the closed case's archive package, as kept, for an auditor.
+func (s *server) caseArchive(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	id := chi.URLParam(r, "id")
+	pkg, err := s.svc.CaseArchive(ctx, door.User(r.Context()), id)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	door.SendArchive(w, id, pkg)
+}

@@ -77,6 +77,7 @@ func (s *Site) Pages(r chi.Router) {
 	r.Get("/cases/{id}", s.casePage)
 	r.Post("/cases/{id}/actions/{action}", s.caseActionSubmit)
 	r.Get("/cases/{id}/voucher.pdf", s.caseVoucher)
+	r.Get("/cases/{id}/archive", s.caseArchive)
 	r.Get("/cases/{id}/resubmit", s.resubmitPage)
 	r.Post("/cases/{id}/resubmit", s.resubmitSubmit)
 	r.Get("/attachments/{id}", s.attachmentContent)
