@@ -44,16 +44,18 @@ func loadPolicyFile(cfg config.PolicyConfig) (*policy.Document, []byte, error) {
 	return doc, src, nil
 }
 
-// migrate applies migrations and loads the policy as a new version if it changed.
+// migrate applies migrations and loads the policy as a new version if it changed, both as the
+// schema's owner (database.migrate_url, or database.url when that is not set).
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	if err := store.Migrate(ctx, cfg.Database.URL); err != nil {
+	owner := cfg.Database.OwnerURL()
+	if err := store.Migrate(ctx, owner); err != nil {
 		return err
 	}
 	doc, src, err := loadPolicyFile(cfg.Policy)
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.Database.URL, 2)
+	s, err := store.Open(ctx, owner, 2)
 	if err != nil {
 		return err
 	}
