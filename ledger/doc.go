@@ -30,4 +30,14 @@
 // A seal's hash covers: the previous seal's hash (empty for the first seal of the chain), the
 // case, seq, step, role, actor, on behalf of, decision, target, comment, policy version, time
 // and the content digest.
+//
+// # Production problems
+//
+// A production problem's seals (problem_seals) form a chain of their own, in the same field
+// encoding. ProblemFacts ("signoff-problem/1") holds the facts the problem was raised with, in
+// this order: problem, title, description, model, batch, bom_node, line, severity, raised_by,
+// raised_at, meeting, policy_version, then the attachments by ID (id, filename, SHA-256). They
+// never change after the raise, so every seal of a sound problem attests the same digest. A
+// problem seal's hash ("signoff-problem-seal/1") covers: prev, problem, seq, decision, actor,
+// comment, target, at and the facts digest. VerifyProblem checks it as Verify checks a case.
 package ledger

@@ -28,7 +28,7 @@ func asApp(t *testing.T, db *testkit.DB) (*testkit.DB, string) {
 }
 
 // TestAppRoleRunsTheApplication: as the application role the store writes a case, its seals,
-// an audit entry and an archive, and reads the ledger back sound.
+// a problem and its seals, an audit entry and an archive, and reads the ledgers back sound.
 func TestAppRoleRunsTheApplication(t *testing.T) {
 	db := testkit.NewDB(t)
 	app, _ := asApp(t, db)
@@ -43,6 +43,9 @@ func TestAppRoleRunsTheApplication(t *testing.T) {
 	}
 	if r := verify(t, app, c.ID); !r.OK || r.Seals != 5 {
 		t.Errorf("ledger as the application role = %+v, want 5 sound seals", r)
+	}
+	if r := verifyProblem(t, app, sealedProblem(t, app)); !r.OK || r.Seals != 3 {
+		t.Errorf("problem ledger as the application role = %+v, want 3 sound seals", r)
 	}
 }
 
@@ -76,15 +79,16 @@ func TestAppRoleCannotBypassTheGuards(t *testing.T) {
 	if _, err := app.Store.InsertArchive(testCtx(t), c.ID, time.Now(), []byte("PK package")); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"seals", "audit_log", "case_archives"} {
+	sealedProblem(t, app)
+	for _, table := range []string{"seals", "problem_seals", "audit_log", "case_archives"} {
 		before := count(t, db, `SELECT count(*) FROM `+table)
 		for _, q := range []string{
-			`UPDATE ` + table + ` SET ` + map[string]string{"seals": "comment = 'x'", "audit_log": "code = 'x'", "case_archives": "package = 'x'"}[table],
+			`UPDATE ` + table + ` SET ` + map[string]string{"seals": "comment = 'x'", "problem_seals": "comment = 'x'", "audit_log": "code = 'x'", "case_archives": "package = 'x'"}[table],
 			`DELETE FROM ` + table,
 			`TRUNCATE ` + table + ` CASCADE`,
 			`ALTER TABLE ` + table + ` DISABLE TRIGGER ALL`,
 			`ALTER TABLE ` + table + ` DISABLE TRIGGER USER`,
-			`DROP TRIGGER ` + map[string]string{"seals": "seals_append_only", "audit_log": "audit_log_no_update_delete", "case_archives": "case_archives_append_only"}[table] + ` ON ` + table,
+			`DROP TRIGGER ` + map[string]string{"seals": "seals_append_only", "problem_seals": "problem_seals_append_only", "audit_log": "audit_log_no_update_delete", "case_archives": "case_archives_append_only"}[table] + ` ON ` + table,
 			`ALTER TABLE ` + table + ` OWNER TO ` + testkit.AppRole,
 			`SET session_replication_role = replica`,
 		} {
