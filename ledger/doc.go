@@ -40,4 +40,16 @@
 // never change after the raise, so every seal of a sound problem attests the same digest. A
 // problem seal's hash ("signoff-problem-seal/1") covers: prev, problem, seq, decision, actor,
 // comment, target, at and the facts digest. VerifyProblem checks it as Verify checks a case.
+//
+// # Daily heads
+//
+// Once a UTC day is over, one head ("signoff-day/1") is written for it, linking every seal
+// written that day (by the database's clock, seals.written_at and problem_seals.written_at) to
+// the day before, so that a seal removed after its day was headed shows even if its own chain
+// was rebuilt around the gap. A head's hash covers: prev (the previous day's head, empty for
+// the first), day (YYYY-MM-DD), seals (the count), then for every hashed seal of the day, in
+// the order of ledger ("case" before "problem"), ID and seq: seal.ledger, seal.id, seal.seq and
+// seal.hash. Seals from before the ledger carry no hash and are not covered. Days follow one
+// another without a gap from the first day a seal was written; a day without seals has a head
+// too. VerifyHeads checks every head against the seals as they are stored now.
 package ledger

@@ -2,7 +2,7 @@
 -- The application role. The gateways and workers connect as a LOGIN role that is a member of
 -- signoff_app (see deploy/README.md); migrations run as the schema's owner. signoff_app owns
 -- nothing, so it cannot ALTER TABLE ... DISABLE TRIGGER, drop a trigger, or TRUNCATE: the
--- append-only guards of the ledger (seals, problem_seals, chain_heads), audit_log and
+-- append-only guards of the ledger (seals, problem_seals, ledger_heads), audit_log and
 -- case_archives hold against the application itself, and those tables get SELECT and INSERT
 -- only. Every other table gets SELECT, INSERT, UPDATE and DELETE (read models, inbox, outbox,
 -- sessions are rewritten by the application).
