@@ -47,6 +47,9 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := ensureReconcileSchedule(ctx, c, cfg.Temporal); err != nil {
 		return err
 	}
+	if err := ensureLedgerHeadsSchedule(ctx, c, cfg.Temporal); err != nil {
+		return err
+	}
 
 	s, err := store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)
 	if err != nil {
