@@ -84,15 +84,15 @@ func TestAppRoleCannotBypassTheGuards(t *testing.T) {
 	if heads, err := app.Store.SealDailyHeads(testCtx(t), time.Now()); err != nil || len(heads) == 0 {
 		t.Fatalf("daily heads as the application role: %+v, %v", heads, err)
 	}
-	for _, table := range []string{"seals", "problem_seals", "ledger_heads", "audit_log", "case_archives"} {
+	for _, table := range []string{"seals", "seal_contents", "problem_seals", "ledger_heads", "audit_log", "case_archives"} {
 		before := count(t, db, `SELECT count(*) FROM `+table)
 		for _, q := range []string{
-			`UPDATE ` + table + ` SET ` + map[string]string{"seals": "comment = 'x'", "problem_seals": "comment = 'x'", "ledger_heads": "seals = 0", "audit_log": "code = 'x'", "case_archives": "package = 'x'"}[table],
+			`UPDATE ` + table + ` SET ` + map[string]string{"seals": "comment = 'x'", "seal_contents": "created_at = now()", "problem_seals": "comment = 'x'", "ledger_heads": "seals = 0", "audit_log": "code = 'x'", "case_archives": "package = 'x'"}[table],
 			`DELETE FROM ` + table,
 			`TRUNCATE ` + table + ` CASCADE`,
 			`ALTER TABLE ` + table + ` DISABLE TRIGGER ALL`,
 			`ALTER TABLE ` + table + ` DISABLE TRIGGER USER`,
-			`DROP TRIGGER ` + map[string]string{"seals": "seals_append_only", "problem_seals": "problem_seals_append_only", "ledger_heads": "ledger_heads_append_only", "audit_log": "audit_log_no_update_delete", "case_archives": "case_archives_append_only"}[table] + ` ON ` + table,
+			`DROP TRIGGER ` + map[string]string{"seals": "seals_append_only", "seal_contents": "seal_contents_append_only", "problem_seals": "problem_seals_append_only", "ledger_heads": "ledger_heads_append_only", "audit_log": "audit_log_no_update_delete", "case_archives": "case_archives_append_only"}[table] + ` ON ` + table,
 			`ALTER TABLE ` + table + ` OWNER TO ` + testkit.AppRole,
 			`SET session_replication_role = replica`,
 		} {

@@ -2,9 +2,9 @@
 -- The application role. The gateways and workers connect as a LOGIN role that is a member of
 -- signoff_app (see deploy/README.md); migrations run as the schema's owner. signoff_app owns
 -- nothing, so it cannot ALTER TABLE ... DISABLE TRIGGER, drop a trigger, or TRUNCATE: the
--- append-only guards of the ledger (seals, problem_seals, ledger_heads), audit_log and
--- case_archives hold against the application itself, and those tables get SELECT and INSERT
--- only. Every other table gets SELECT, INSERT, UPDATE and DELETE (read models, inbox, outbox,
+-- append-only guards of the ledger (seals, seal_contents, problem_seals, ledger_heads),
+-- audit_log and case_archives hold against the application itself, and those tables get SELECT
+-- and INSERT only. Every other table gets SELECT, INSERT, UPDATE and DELETE (read models, inbox, outbox,
 -- sessions are rewritten by the application).
 --
 -- Roles are cluster-wide while migrations run per database: the role is created only when
@@ -24,7 +24,7 @@ $$;
 -- +goose StatementEnd
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO signoff_app;
-REVOKE UPDATE, DELETE ON seals, audit_log, case_archives, problem_seals FROM signoff_app;
+REVOKE UPDATE, DELETE ON seals, seal_contents, audit_log, case_archives, problem_seals FROM signoff_app;
 REVOKE ALL ON goose_db_version FROM signoff_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO signoff_app;
 
