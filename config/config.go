@@ -36,8 +36,22 @@ type Config struct {
 
 // DatabaseConfig locates Signoff's own PostgreSQL database.
 type DatabaseConfig struct {
-	URL      string `mapstructure:"url"`
-	MaxConns int32  `mapstructure:"max_conns"`
+	// URL is what the gateways, workers and commands connect with: in production a login role
+	// that is a member of signoff_app, which may not change the append-only tables (see
+	// store/migrations/00014_app_role.sql).
+	URL string `mapstructure:"url"`
+	// MigrateURL is what migrations connect with: the schema's owner. Empty means URL, which
+	// then must be the owner (as in development).
+	MigrateURL string `mapstructure:"migrate_url"`
+	MaxConns   int32  `mapstructure:"max_conns"`
+}
+
+// OwnerURL is the URL migrations run with: MigrateURL, or URL when it is not set.
+func (c DatabaseConfig) OwnerURL() string {
+	if c.MigrateURL != "" {
+		return c.MigrateURL
+	}
+	return c.URL
 }
 
 // TemporalConfig locates the Temporal frontend the worker and gateway talk to.

@@ -30,6 +30,7 @@ var keyDatabaseURL = Key{
 // it against Config's fields, and REFERENCE.md is generated from it.
 var keys = []Key{
 	keyDatabaseURL,
+	{Name: "database.migrate_url", Default: "", Secret: true, Description: "PostgreSQL URL migrations run with: the schema's owner, while database.url is the application's role (a member of signoff_app). Empty = database.url, which must then be the owner."},
 	{Name: "database.max_conns", Default: "20", Description: "Largest number of open connections in each process's pool."},
 
 	{Name: "temporal.address", Default: "127.0.0.1:7233", Description: "host:port of the Temporal frontend."},

@@ -16,6 +16,7 @@ const maskText = "xxxxx"
 // secret. Empty secrets stay empty, so the log still tells set from unset.
 func (c Config) Masked() Config {
 	c.Database.URL = maskURL(c.Database.URL)
+	c.Database.MigrateURL = maskURL(c.Database.MigrateURL)
 	c.Notify.SMTP.Password = mask(c.Notify.SMTP.Password)
 	c.Notify.Webhook.Secret = mask(c.Notify.Webhook.Secret)
 	c.Notify.Webhook.URL = maskURL(c.Notify.Webhook.URL)

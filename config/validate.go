@@ -56,6 +56,9 @@ func (c Config) Validate() error {
 	}
 
 	check("database.url", checkPostgresURL(c.Database.URL))
+	if c.Database.MigrateURL != "" {
+		check("database.migrate_url", checkPostgresURL(c.Database.MigrateURL))
+	}
 	check("database.max_conns", checkPositive(int64(c.Database.MaxConns)))
 
 	check("temporal.address", checkHostPort(c.Temporal.Address, false))

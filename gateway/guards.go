@@ -131,6 +131,7 @@ var guards = map[string]guard{
 	"POST /problems/new":                          needs(policy.CapProblemsRaise),
 	"GET /api/v1/problems/{id}":                   needs(policy.CapProblemsWork),
 	"POST /api/v1/problems/{id}/actions/{action}": needs(policy.CapProblemsWork),
+	"GET /api/v1/problems/{id}/verify":            needs(policy.CapAuditVerify),
 	"GET /problems":                               needs(policy.CapProblemsWork),
 	"GET /problems/{id}":                          needs(policy.CapProblemsWork),
 	"POST /problems/{id}/actions/{action}":        needs(policy.CapProblemsWork),

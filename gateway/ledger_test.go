@@ -142,3 +142,24 @@ func TestCorrectionFormSaysWhoSignsAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyProblemLedger: a problem's ledger verifies over HTTP once its transitions are
+// sealed, for auditors only, and an unknown problem is 404.
+func TestVerifyProblemLedger(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.seedRegistry()
+	p := h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/problems", User: "zhang.wei", Body: map[string]any{
+		"title": "扭矩超差", "description": "总装一线扭矩超差", "model": "XH-7", "severity": "normal"}}), http.StatusCreated, "")
+	id := p.str("id")
+	h.must(h.problemAct("liu.yang", id, "publish", map[string]any{"revision": h.rev(id),
+		"assignments": []any{map[string]any{"department": "engineering", "representatives": []string{"huang.lei"}}}}),
+		http.StatusOK, "")
+	rep := h.eventually(call{Method: http.MethodGet, Path: "/api/v1/problems/" + id + "/verify", User: "sun.min"},
+		func(r reply) bool { return r.num("seals") >= 2 })
+	if ok, _ := rep.Body["ok"].(bool); !ok || rep.str("case_id") != id || rep.str("head") == "" || len(rep.str("digest")) != 64 {
+		t.Errorf("verify = %s, want a sound problem ledger", rep.Raw)
+	}
+	h.must(get(h, "zhang.wei", "/api/v1/problems/"+id+"/verify"), http.StatusForbidden, "capability_required")
+	h.must(get(h, "sun.min", "/api/v1/problems/PRB-1999-000001/verify"), http.StatusNotFound, "not_found")
+}

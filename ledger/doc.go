@@ -30,4 +30,26 @@
 // A seal's hash covers: the previous seal's hash (empty for the first seal of the chain), the
 // case, seq, step, role, actor, on behalf of, decision, target, comment, policy version, time
 // and the content digest.
+//
+// # Production problems
+//
+// A production problem's seals (problem_seals) form a chain of their own, in the same field
+// encoding. ProblemFacts ("signoff-problem/1") holds the facts the problem was raised with, in
+// this order: problem, title, description, model, batch, bom_node, line, severity, raised_by,
+// raised_at, meeting, policy_version, then the attachments by ID (id, filename, SHA-256). They
+// never change after the raise, so every seal of a sound problem attests the same digest. A
+// problem seal's hash ("signoff-problem-seal/1") covers: prev, problem, seq, decision, actor,
+// comment, target, at and the facts digest. VerifyProblem checks it as Verify checks a case.
+//
+// # Daily heads
+//
+// Once a UTC day is over, one head ("signoff-day/1") is written for it, linking every seal
+// written that day (by the database's clock, seals.written_at and problem_seals.written_at) to
+// the day before, so that a seal removed after its day was headed shows even if its own chain
+// was rebuilt around the gap. A head's hash covers: prev (the previous day's head, empty for
+// the first), day (YYYY-MM-DD), seals (the count), then for every hashed seal of the day, in
+// the order of ledger ("case" before "problem"), ID and seq: seal.ledger, seal.id, seal.seq and
+// seal.hash. Seals from before the ledger carry no hash and are not covered. Days follow one
+// another without a gap from the first day a seal was written; a day without seals has a head
+// too. VerifyHeads checks every head against the seals as they are stored now.
 package ledger

@@ -12,8 +12,9 @@ const (
 	ProblemUnchained = "legacy_after_chain"
 )
 
-// Report is what verifying one case found.
+// Report is what verifying one case (or one production problem: VerifyProblem) found.
 type Report struct {
+	// CaseID is the case's ID, or the problem's for a problem's report.
 	CaseID string `json:"case_id"`
 	Seals  int    `json:"seals"`
 	// Legacy counts the seals written before the ledger (seq 1..Legacy): they carry no hash, so
@@ -36,7 +37,28 @@ type Report struct {
 // attest the content as it is now; earlier seals attest earlier revisions and are held by the
 // links.
 func Verify(caseID string, lastSeq int, seals []Seal, current Content) Report {
-	r := Report{CaseID: caseID, Seals: len(seals), Digest: current.Digest()}
+	links := make([]link, len(seals))
+	for i, s := range seals {
+		links[i] = link{seq: s.Seq, prev: s.PrevHash, hash: s.Hash, content: s.ContentDigest}
+		if !s.Legacy() {
+			links[i].computed = s.ComputeHash()
+		}
+	}
+	return verifyChain(caseID, "case", lastSeq, links, current.Digest())
+}
+
+// link is what verification needs of one seal, whichever ledger it belongs to.
+type link struct {
+	seq                  int
+	prev, hash, computed string // computed: the hash the row's fields give now
+	content              string // the digest the seal attests
+}
+
+func (l link) legacy() bool { return l.hash == "" }
+
+// verifyChain is Verify's walk over one chain of seals; noun names the owner in details.
+func verifyChain(id, noun string, lastSeq int, seals []link, digest string) Report {
+	r := Report{CaseID: id, Seals: len(seals), Digest: digest}
 	fail := func(seq int, problem, detail string) Report {
 		r.BrokenSeq, r.Problem, r.Detail = seq, problem, detail
 		return r
@@ -45,39 +67,39 @@ func Verify(caseID string, lastSeq int, seals []Seal, current Content) Report {
 	chained := false
 	for i, s := range seals {
 		want := i + 1
-		if s.Seq != want {
-			return fail(want, ProblemMissing, "seal "+itoa(want)+" is missing (found "+itoa(s.Seq)+")")
+		if s.seq != want {
+			return fail(want, ProblemMissing, "seal "+itoa(want)+" is missing (found "+itoa(s.seq)+")")
 		}
-		if s.Legacy() {
+		if s.legacy() {
 			if chained {
-				return fail(s.Seq, ProblemUnchained, "a seal without hash after the chain began")
+				return fail(s.seq, ProblemUnchained, "a seal without hash after the chain began")
 			}
 			r.Legacy++
 			continue
 		}
 		chained = true
-		if s.PrevHash != prev {
-			return fail(s.Seq, ProblemLink, "previous hash does not match seal "+itoa(s.Seq-1))
+		if s.prev != prev {
+			return fail(s.seq, ProblemLink, "previous hash does not match seal "+itoa(s.seq-1))
 		}
-		if h := s.ComputeHash(); h != s.Hash {
-			return fail(s.Seq, ProblemAltered, "the seal's fields no longer give its hash")
+		if s.computed != s.hash {
+			return fail(s.seq, ProblemAltered, "the seal's fields no longer give its hash")
 		}
-		prev = s.Hash
+		prev = s.hash
 	}
 	if len(seals) < lastSeq {
-		return fail(len(seals)+1, ProblemMissing, "the case records "+itoa(lastSeq)+" seals, "+itoa(len(seals))+" found")
+		return fail(len(seals)+1, ProblemMissing, "the "+noun+" records "+itoa(lastSeq)+" seals, "+itoa(len(seals))+" found")
 	}
 	r.Head = prev
 	if chained {
 		last := seals[len(seals)-1]
-		if last.ContentDigest != r.Digest {
-			// Name the first seal of the run attesting the content the case no longer has.
+		if last.content != r.Digest {
+			// Name the first seal of the run attesting the content the owner no longer has.
 			first := len(seals) - 1
-			for first > 0 && !seals[first-1].Legacy() && seals[first-1].ContentDigest == last.ContentDigest {
+			for first > 0 && !seals[first-1].legacy() && seals[first-1].content == last.content {
 				first--
 			}
-			return fail(seals[first].Seq, ProblemContent, "the case's content differs from what seal "+
-				itoa(seals[first].Seq)+" and later attest")
+			return fail(seals[first].seq, ProblemContent, "the "+noun+"'s content differs from what seal "+
+				itoa(seals[first].seq)+" and later attest")
 		}
 	}
 	r.OK = true

@@ -27,3 +27,19 @@ func (s *Service) VerifyCase(ctx context.Context, u store.User, id string) (ledg
 	}
 	return r, nil
 }
+
+// VerifyProblem verifies the ledger of one production problem (ledger.VerifyProblem) as
+// VerifyCase does a case's: same capability, same report (its case_id is the problem's ID).
+func (s *Service) VerifyProblem(ctx context.Context, u store.User, id string) (ledger.Report, error) {
+	if err := s.Require(ctx, u, policy.CapAuditVerify); err != nil {
+		return ledger.Report{}, err
+	}
+	r, err := s.store.VerifyProblem(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ledger.Report{}, ErrNotFound
+	case err != nil:
+		return ledger.Report{}, Internal(fmt.Errorf("verify %s: %w", id, err))
+	}
+	return r, nil
+}

@@ -132,17 +132,32 @@ type ProblemRecord struct {
 	TZ string
 }
 
-// RecordProblem writes a transition: its seals, the new snapshot, the completion-rate rows and
-// the notifications, in one round trip that runs as one transaction. Idempotent: seals are keyed
-// by (problem, seq), the snapshot only moves forward, the KPI rows are replaced only by a newer
-// snapshot, notifications are keyed.
+// RecordProblem writes a transition: its seals, linked into the problem's ledger (package
+// ledger: each attests the problem's facts and the hash of the seal before it), the new
+// snapshot, the completion-rate rows and the notifications, in one transaction. The problem's
+// row is locked while its seals are linked. Idempotent: seals are keyed by (problem, seq), the
+// snapshot only moves forward, the KPI rows are replaced only by a newer snapshot,
+// notifications are keyed.
 func (s *Store) RecordProblem(ctx context.Context, r ProblemRecord) error {
+	err := s.inTx(ctx, func(tx pgx.Tx) error { return recordProblem(ctx, tx, r) })
+	if err != nil {
+		return fmt.Errorf("record problem %s: %w", r.Snapshot.ID, mapErr(err))
+	}
+	return nil
+}
+
+func recordProblem(ctx context.Context, tx pgx.Tx, r ProblemRecord) error {
 	p := r.Snapshot
+	seals, err := linkProblemSeals(ctx, tx, p.ID, r.Seals)
+	if err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
-	const seal = `INSERT INTO problem_seals (problem_id, seq, decision, actor_id, comment, target, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (problem_id, seq) DO NOTHING`
-	for _, x := range r.Seals {
-		b.Queue(seal, p.ID, x.Seq, x.Decision, x.Actor, x.Comment, x.Target, x.At)
+	const seal = `INSERT INTO problem_seals (problem_id, seq, decision, actor_id, comment, target, at,
+		facts_digest, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (problem_id, seq) DO NOTHING`
+	for _, x := range seals {
+		b.Queue(seal, p.ID, x.Seq, x.Decision, x.Actor, x.Comment, x.Target, x.At, x.FactsDigest, x.PrevHash, x.Hash)
 	}
 	// The KPI rows follow the snapshot: replaced only when this snapshot is not older than the
 	// stored one (so a retried write of an older transition leaves them alone). The daily counts
@@ -186,10 +201,7 @@ func (s *Store) RecordProblem(ctx context.Context, r ProblemRecord) error {
 	for _, n := range r.Notifications {
 		b.Queue(note, n.Key, n.CaseID, n.Kind, n.Recipient, n.Channel, n.Subject, n.Body)
 	}
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("record problem %s: %w", p.ID, mapErr(err))
-	}
-	return nil
+	return tx.SendBatch(ctx, b).Close()
 }
 
 func nonNil(v []string) []string {

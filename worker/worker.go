@@ -49,5 +49,6 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.Settlement, workflow.RegisterOptions{Name: workflows.SettlementWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Problem, workflow.RegisterOptions{Name: workflows.ProblemWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.Reconcile, workflow.RegisterOptions{Name: workflows.ReconcileWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.LedgerHeads, workflow.RegisterOptions{Name: workflows.LedgerHeadsWorkflow})
 	r.RegisterActivity(acts)
 }

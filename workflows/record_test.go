@@ -56,6 +56,7 @@ const (
 	historyProblem     = "problem_v1_continued_alarms_reopened.json"
 	historyReconcile   = "reconcile_v1_stale_case.json"
 	historySigners     = "expense_v8_added_signer_delegate_archived.json"
+	historyHeads       = "ledger_heads_v0_two_days.json"
 )
 
 // recordedLimits make the recorded case and problem continue as new every four Updates.
@@ -84,6 +85,7 @@ func TestRecordHistories(t *testing.T) {
 	t.Run("problem", r.problem)
 	t.Run("reconcile", r.reconcile)
 	t.Run("signers", r.signers)
+	t.Run("ledger heads", r.ledgerHeads) // last: it moves every seal written so far three days back
 }
 
 // devServer drives workflows on the test binary's dev server the way the gateway does, under

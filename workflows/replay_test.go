@@ -46,7 +46,8 @@ func TestEveryWorkflowTypeHasACommittedHistory(t *testing.T) {
 		covered[readHistory(t, f).Events[0].GetWorkflowExecutionStartedEventAttributes().GetWorkflowType().GetName()] = true
 	}
 	for _, wt := range []string{workflows.ExpenseWorkflow, workflows.ProcurementWorkflow, workflows.PurchaseOrderWorkflow,
-		workflows.ReceiptWorkflow, workflows.SettlementWorkflow, workflows.ProblemWorkflow, workflows.ReconcileWorkflow} {
+		workflows.ReceiptWorkflow, workflows.SettlementWorkflow, workflows.ProblemWorkflow, workflows.ReconcileWorkflow,
+		workflows.LedgerHeadsWorkflow} {
 		if !covered[wt] {
 			t.Errorf("no committed history of the %s workflow", wt)
 		}

@@ -44,16 +44,18 @@ func loadPolicyFile(cfg config.PolicyConfig) (*policy.Document, []byte, error) {
 	return doc, src, nil
 }
 
-// migrate applies migrations and loads the policy as a new version if it changed.
+// migrate applies migrations and loads the policy as a new version if it changed, both as the
+// schema's owner (database.migrate_url, or database.url when that is not set).
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	if err := store.Migrate(ctx, cfg.Database.URL); err != nil {
+	owner := cfg.Database.OwnerURL()
+	if err := store.Migrate(ctx, owner); err != nil {
 		return err
 	}
 	doc, src, err := loadPolicyFile(cfg.Policy)
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(ctx, cfg.Database.URL, 2)
+	s, err := store.Open(ctx, owner, 2)
 	if err != nil {
 		return err
 	}
@@ -70,32 +72,56 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // reconciler every minute; a submission older than two minutes still waiting for its workflow
 // is taken for abandoned by its gateway.
 func ensureReconcileSchedule(ctx context.Context, c client.Client, cfg config.TemporalConfig) error {
-	action := &client.ScheduleWorkflowAction{
-		ID:        workflows.ReconcileSchedule,
-		Workflow:  workflows.ReconcileWorkflow,
-		Args:      []any{activities.ReconcileInput{OlderThan: 2 * time.Minute}},
-		TaskQueue: cfg.TaskQueue,
-	}
-	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID:      workflows.ReconcileSchedule,
-		Spec:    client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Minute}}},
-		Action:  action,
+	return ensureSchedule(ctx, c, client.ScheduleOptions{
+		ID:   workflows.ReconcileSchedule,
+		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Minute}}},
+		Action: &client.ScheduleWorkflowAction{
+			ID:        workflows.ReconcileSchedule,
+			Workflow:  workflows.ReconcileWorkflow,
+			Args:      []any{activities.ReconcileInput{OlderThan: 2 * time.Minute}},
+			TaskQueue: cfg.TaskQueue,
+		},
 		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
 	})
+}
+
+// ensureLedgerHeadsSchedule creates (or brings up to date) the Temporal Schedule that writes
+// the ledger's daily heads at 01:30 UTC, once the day before is over by store.HeadGrace.
+func ensureLedgerHeadsSchedule(ctx context.Context, c client.Client, cfg config.TemporalConfig) error {
+	return ensureSchedule(ctx, c, client.ScheduleOptions{
+		ID: workflows.LedgerHeadsSchedule,
+		Spec: client.ScheduleSpec{TimeZoneName: "UTC", Calendars: []client.ScheduleCalendarSpec{{
+			Hour: []client.ScheduleRange{{Start: 1}}, Minute: []client.ScheduleRange{{Start: 30}}}}},
+		Action: &client.ScheduleWorkflowAction{
+			ID:        workflows.LedgerHeadsSchedule,
+			Workflow:  workflows.LedgerHeadsWorkflow,
+			TaskQueue: cfg.TaskQueue,
+		},
+		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP,
+		// A run missed while the cluster was down is made up when it is back.
+		CatchupWindow: 24 * time.Hour,
+	})
+}
+
+// ensureSchedule creates a Schedule, or makes an existing one's spec and action follow opts
+// (the task queue comes from the configuration).
+func ensureSchedule(ctx context.Context, c client.Client, opts client.ScheduleOptions) error {
+	_, err := c.ScheduleClient().Create(ctx, opts)
 	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 		if err != nil {
-			return fmt.Errorf("reconcile schedule: %w", err)
+			return fmt.Errorf("schedule %s: %w", opts.ID, err)
 		}
 		return nil
 	}
-	// It exists: make its action follow the configuration (task queue).
-	h := c.ScheduleClient().GetHandle(ctx, workflows.ReconcileSchedule)
+	h := c.ScheduleClient().GetHandle(ctx, opts.ID)
 	err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
-		in.Description.Schedule.Action = action
+		in.Description.Schedule.Action = opts.Action
+		spec := opts.Spec
+		in.Description.Schedule.Spec = &spec
 		return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
 	}})
 	if err != nil {
-		return fmt.Errorf("reconcile schedule: %w", err)
+		return fmt.Errorf("schedule %s: %w", opts.ID, err)
 	}
 	return nil
 }

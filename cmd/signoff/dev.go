@@ -24,7 +24,7 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := os.MkdirAll(cfg.Dev.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	if err := ensureDatabase(ctx, cfg.Database.URL); err != nil {
+	if err := ensureDatabase(ctx, cfg.Database.OwnerURL()); err != nil {
 		return err
 	}
 	if err := migrate(ctx, cfg, log); err != nil {
@@ -45,6 +45,9 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 		return err
 	}
 	if err := ensureReconcileSchedule(ctx, c, cfg.Temporal); err != nil {
+		return err
+	}
+	if err := ensureLedgerHeadsSchedule(ctx, c, cfg.Temporal); err != nil {
 		return err
 	}
 

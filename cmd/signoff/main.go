@@ -22,7 +22,8 @@ commands:
   worker    run a Temporal worker (stateless; run N)
   gateway   run the HTTP gateway (stateless; run N)
   migrate   apply database migrations, load the policy, register search attributes
-  verify    recompute the seal ledger's digests and links (--case ID: one case); fails if broken
+  verify    recompute the seal ledgers' digests, links and daily heads (--case ID, --problem ID: one;
+            --heads: write the heads of the days over first); fails if broken
   bench     drive claims through a running stack and compare with a bare-SDK baseline
   bench-web measure inbox and case page render times over generated cases (own database)
   bench-kpi measure the quarterly completion rates over generated problems (own database)

@@ -23,6 +23,9 @@ func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []st
 	if err := ensureReconcileSchedule(ctx, c, cfg.Temporal); err != nil {
 		return err
 	}
+	if err := ensureLedgerHeadsSchedule(ctx, c, cfg.Temporal); err != nil {
+		return err
+	}
 	log.Info("migrate done")
 	return nil
 }

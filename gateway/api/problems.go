@@ -17,6 +17,7 @@ func (a *API) Problems(r chi.Router) {
 	r.Post("/problems", a.postProblem)
 	r.Get("/problems/{id}", a.getProblem)
 	r.Post("/problems/{id}/actions/{action}", a.postProblemAction)
+	r.Get("/problems/{id}/verify", a.verifyProblem)
 }
 
 func (a *API) postProblem(w http.ResponseWriter, r *http.Request) {
@@ -111,4 +112,16 @@ func (a *API) getMeeting(w http.ResponseWriter, r *http.Request) {
 func (a *API) Meetings(r chi.Router) {
 	r.Post("/meetings", a.postMeeting)
 	r.Get("/meetings/{id}", a.getMeeting)
+}
+
+// verifyProblem answers the verification of the problem's ledger, as verifyCase does a case's.
+func (a *API) verifyProblem(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+	defer cancel()
+	rep, err := a.svc.VerifyProblem(ctx, door.User(r.Context()), chi.URLParam(r, "id"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	door.WriteJSON(w, http.StatusOK, rep)
 }
