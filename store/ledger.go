@@ -31,72 +31,121 @@ const (
 // round trip.
 func ledgerContent(ctx context.Context, q batcher, caseID string, prevSeq int, sha attachmentDigest) (ledger.Content, string, error) {
 	b := &pgx.Batch{}
-	b.Queue(`SELECT id, kind, title, purpose, category, department_id, budget_line_id, amount, currency
-		FROM cases WHERE id = $1`, caseID)
-	b.Queue(`SELECT line_no, coalesce(to_char(spent_on, 'YYYY-MM-DD'), ''), description, amount, invoice_no
-		FROM case_lines WHERE case_id = $1 ORDER BY line_no`, caseID)
-	b.Queue(`SELECT id, filename, encode(`+string(sha)+`, 'hex') FROM attachments
-		WHERE case_id = $1 ORDER BY id`, caseID)
-	b.Queue(`SELECT supplier_id, plan_id, to_char(delivery_date, 'YYYY-MM-DD'), contract_no,
-		contract_terms::text, coalesce(contract_attachment_id, '') FROM purchase_requests WHERE case_id = $1`, caseID)
-	b.Queue(`SELECT line_no, material_id, spec, quantity, unit, unit_price, manufacturer
-		FROM purchase_items WHERE case_id = $1 ORDER BY line_no`, caseID)
+	ids := []string{caseID}
+	queueContents(b, ids, sha)
 	b.Queue(`SELECT coalesce(hash, '') FROM seals WHERE case_id = $1 AND seq = $2`, caseID, prevSeq)
 	res := q.SendBatch(ctx, b)
 	defer res.Close()
-
-	var c ledger.Content
-	if err := res.QueryRow().Scan(&c.CaseID, &c.Kind, &c.Title, &c.Purpose, &c.Category,
-		&c.DepartmentID, &c.BudgetLineID, &c.Amount, &c.Currency); err != nil {
-		return c, "", fmt.Errorf("ledger content %s: %w", caseID, notFound(err))
-	}
-	rows, _ := res.Query()
-	lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Line, error) {
-		var l ledger.Line
-		return l, r.Scan(&l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo)
-	})
+	contents, err := readContents(res, ids)
 	if err != nil {
-		return c, "", fmt.Errorf("ledger lines %s: %w", caseID, err)
+		return ledger.Content{}, "", err
 	}
-	c.Lines = lines
-	rows, _ = res.Query()
-	atts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Attachment, error) {
-		var a ledger.Attachment
-		return a, r.Scan(&a.ID, &a.Filename, &a.SHA256)
-	})
-	if err != nil {
-		return c, "", fmt.Errorf("ledger attachments %s: %w", caseID, err)
-	}
-	c.Attachments = atts
-	var p ledger.Purchase
-	var terms string
-	err = res.QueryRow().Scan(&p.SupplierID, &p.PlanID, &p.DeliveryDate, &p.ContractNo, &terms, &p.ContractAttachmentID)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-	case err != nil:
-		return c, "", fmt.Errorf("ledger purchase %s: %w", caseID, err)
-	default:
-		if p.ContractTerms, err = ledger.CanonicalJSON([]byte(terms)); err != nil {
-			return c, "", fmt.Errorf("ledger purchase %s: %w", caseID, err)
-		}
-		c.Purchase = &p
-	}
-	rows, _ = res.Query()
-	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Item, error) {
-		var it ledger.Item
-		return it, r.Scan(&it.No, &it.MaterialID, &it.Spec, &it.Quantity, &it.Unit, &it.UnitPrice, &it.Manufacturer)
-	})
-	if err != nil {
-		return c, "", fmt.Errorf("ledger items %s: %w", caseID, err)
-	}
-	if c.Purchase != nil {
-		c.Purchase.Items = items
+	c, ok := contents[caseID]
+	if !ok {
+		return ledger.Content{}, "", fmt.Errorf("ledger content %s: %w", caseID, ErrNotFound)
 	}
 	var prev string
 	if err := res.QueryRow().Scan(&prev); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return c, "", fmt.Errorf("ledger previous seal %s: %w", caseID, err)
+		return *c, "", fmt.Errorf("ledger previous seal %s: %w", caseID, err)
 	}
-	return c, prev, nil
+	return *c, prev, nil
+}
+
+// queueContents queues the reads of the contents of the cases ids (readContents reads them
+// back): the one home of the SQL that says what a seal attests.
+func queueContents(b *pgx.Batch, ids []string, sha attachmentDigest) {
+	b.Queue(`SELECT id, kind, title, purpose, category, department_id, budget_line_id, amount, currency
+		FROM cases WHERE id = ANY($1)`, ids)
+	b.Queue(`SELECT case_id, line_no, coalesce(to_char(spent_on, 'YYYY-MM-DD'), ''), description, amount, invoice_no
+		FROM case_lines WHERE case_id = ANY($1) ORDER BY case_id, line_no`, ids)
+	b.Queue(`SELECT case_id, id, filename, encode(`+string(sha)+`, 'hex') FROM attachments
+		WHERE case_id = ANY($1) ORDER BY case_id, id`, ids)
+	b.Queue(`SELECT case_id, supplier_id, plan_id, to_char(delivery_date, 'YYYY-MM-DD'), contract_no,
+		contract_terms::text, coalesce(contract_attachment_id, '') FROM purchase_requests WHERE case_id = ANY($1)`, ids)
+	b.Queue(`SELECT case_id, line_no, material_id, spec, quantity, unit, unit_price, manufacturer
+		FROM purchase_items WHERE case_id = ANY($1) ORDER BY case_id, line_no`, ids)
+}
+
+// readContents reads what queueContents queued: the content of each of the cases ids found.
+// Rows of a case not read first cannot be (the foreign keys) and are ignored.
+func readContents(res pgx.BatchResults, ids []string) (map[string]*ledger.Content, error) {
+	out := make(map[string]*ledger.Content, len(ids))
+	read := func(what string, scan func(pgx.Rows) error) error {
+		rows, _ := res.Query()
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return fmt.Errorf("ledger %s: %w", what, err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("ledger %s: %w", what, err)
+		}
+		return nil
+	}
+	var id, terms string
+	err := read("cases", func(r pgx.Rows) error {
+		c := &ledger.Content{}
+		err := r.Scan(&c.CaseID, &c.Kind, &c.Title, &c.Purpose, &c.Category, &c.DepartmentID, &c.BudgetLineID, &c.Amount, &c.Currency)
+		out[c.CaseID] = c
+		return err
+	})
+	if err == nil {
+		err = read("lines", func(r pgx.Rows) error {
+			var l ledger.Line
+			if err := r.Scan(&id, &l.No, &l.SpentOn, &l.Description, &l.Amount, &l.InvoiceNo); err != nil {
+				return err
+			}
+			if c := out[id]; c != nil {
+				c.Lines = append(c.Lines, l)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = read("attachments", func(r pgx.Rows) error {
+			var a ledger.Attachment
+			if err := r.Scan(&id, &a.ID, &a.Filename, &a.SHA256); err != nil {
+				return err
+			}
+			if c := out[id]; c != nil {
+				c.Attachments = append(c.Attachments, a)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = read("purchases", func(r pgx.Rows) error {
+			p := &ledger.Purchase{}
+			if err := r.Scan(&id, &p.SupplierID, &p.PlanID, &p.DeliveryDate, &p.ContractNo, &terms, &p.ContractAttachmentID); err != nil {
+				return err
+			}
+			var err error
+			if p.ContractTerms, err = ledger.CanonicalJSON([]byte(terms)); err != nil {
+				return err
+			}
+			if c := out[id]; c != nil {
+				c.Purchase = p
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = read("items", func(r pgx.Rows) error {
+			var it ledger.Item
+			if err := r.Scan(&id, &it.No, &it.MaterialID, &it.Spec, &it.Quantity, &it.Unit, &it.UnitPrice, &it.Manufacturer); err != nil {
+				return err
+			}
+			if c := out[id]; c != nil && c.Purchase != nil {
+				c.Purchase.Items = append(c.Purchase.Items, it)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // linked is an outcome's seals as ledger rows and the content they attest.
