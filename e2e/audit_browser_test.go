@@ -45,6 +45,9 @@ func TestBrowserReviewResultsAndAuditLog(t *testing.T) {
 		choose("#kind", "sign_in"),
 		chromedp.SendKeys(chromedp.CSS("#actor"), "zhang.wei"),
 		chromedp.Click(chromedp.CSS("#audit-filter button[type=submit]")),
+		// The unfiltered page may list sign-ins already: wait for the page the filter answered,
+		// whose actor field the server filled in (typing sets the property, not the attribute).
+		chromedp.WaitReady(chromedp.CSS(`html[data-ready] #actor[value="zhang.wei"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#audit-entries tr[data-kind="sign_in"]`)),
 	)
 	if got := b.text("#audit-entries tbody"); !strings.Contains(got, "张伟") || !strings.Contains(got, "web") {
