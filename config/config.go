@@ -11,6 +11,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -96,6 +97,13 @@ type GatewayConfig struct {
 	SecureCookies bool `mapstructure:"secure_cookies"`
 }
 
+// HTTPS reports whether users reach the gateway over TLS (an https public URL): then cookies must
+// be Secure and every answer carries HSTS.
+func (c GatewayConfig) HTTPS() bool {
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && u.Scheme == "https"
+}
+
 // AuthConfig governs session tokens.
 type AuthConfig struct {
 	// TokenTTL is how long a session token lives. Tokens are random and stored hashed in
@@ -105,7 +113,8 @@ type AuthConfig struct {
 
 // PolicyConfig says where the approval policy comes from.
 type PolicyConfig struct {
-	// File is a policy YAML file; empty means the built-in demo policy.
+	// File is a policy YAML file. gateway, worker and migrate refuse to start without it unless
+	// given --demo; only `signoff dev` falls back to the built-in demo policy by itself.
 	File string `mapstructure:"file"`
 }
 

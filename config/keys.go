@@ -46,18 +46,18 @@ var keys = []Key{
 	{Name: "dev.demo", Default: "true", Description: "Seed demo users and cases in `signoff dev`."},
 
 	{Name: "gateway.addr", Default: "127.0.0.1:8080", Description: "host:port the HTTP gateway listens on."},
-	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications and on printed vouchers (the QR code of the verify link)."},
+	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications and on printed vouchers (the QR code of the verify link). When https, every answer carries Strict-Transport-Security."},
 	{Name: "gateway.max_body_bytes", Default: "1048576", Description: "Largest request body accepted, in bytes."},
 	{Name: "gateway.read_timeout", Default: "15s", Description: "Time allowed to read a whole request."},
 	{Name: "gateway.write_timeout", Default: "30s", Description: "Time allowed to write a response."},
 	{Name: "gateway.shutdown_timeout", Default: "10s", Description: "Time in-flight requests get to finish on shutdown."},
 	{Name: "gateway.action_timeout", Default: "20s", Description: "Time a user's action (an approval, a new case) may wait on Temporal."},
 	{Name: "gateway.max_upload_bytes", Default: "10485760", Description: "Largest attached file (receipt, invoice) accepted, in bytes."},
-	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS."},
+	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS. Must be true when gateway.public_url is https."},
 
 	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
 
-	{Name: "policy.file", Default: "", Description: "Approval policy YAML file; empty = the built-in demo policy."},
+	{Name: "policy.file", Default: "", Description: "Approval policy YAML file (the organisation: people, posts, rules). Required by gateway, worker and migrate, which refuse to start without it unless given --demo; only `signoff dev` falls back to the built-in demo, whose passwords are published."},
 
 	{Name: "worker.max_concurrent_activities", Default: "50", Description: "Activities one worker runs at once."},
 	{Name: "worker.max_concurrent_workflow_tasks", Default: "50", Description: "Workflow tasks one worker runs at once."},

@@ -77,6 +77,7 @@ func (c Config) Validate() error {
 
 	check("gateway.addr", checkHostPort(c.Gateway.Addr, true))
 	check("gateway.public_url", checkHTTPURL(c.Gateway.PublicURL))
+	check("gateway.secure_cookies", checkSecureCookies(c.Gateway))
 	check("gateway.max_body_bytes", checkPositive(c.Gateway.MaxBodyBytes))
 	check("gateway.read_timeout", checkDuration(c.Gateway.ReadTimeout))
 	check("gateway.write_timeout", checkDuration(c.Gateway.WriteTimeout))
@@ -116,6 +117,16 @@ func (c Config) Validate() error {
 
 	if len(errs) > 0 {
 		return errs
+	}
+	return nil
+}
+
+// checkSecureCookies refuses an https public URL with cookies that may travel in clear: behind a
+// proxy that terminates TLS the gateway sees plain HTTP and would not mark the session cookie
+// Secure by itself. Refused rather than forced, so the file says what the gateway does.
+func checkSecureCookies(g GatewayConfig) error {
+	if g.HTTPS() && !g.SecureCookies {
+		return fmt.Errorf("must be true when gateway.public_url is https (%s), so the session cookie never travels in clear", g.PublicURL)
 	}
 	return nil
 }

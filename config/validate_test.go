@@ -39,6 +39,11 @@ func TestValidate(t *testing.T) {
 		{name: "gateway addr port out of range", edit: func(c *Config) { c.Gateway.Addr = ":99999" }, wantKeys: []string{"gateway.addr"}},
 		{name: "gateway addr any interface any port is fine", edit: func(c *Config) { c.Gateway.Addr = ":0" }},
 		{name: "public url relative", edit: func(c *Config) { c.Gateway.PublicURL = "/signoff" }, wantKeys: []string{"gateway.public_url"}},
+		{name: "https public url with clear cookies", edit: func(c *Config) { c.Gateway.PublicURL = "https://signoff.example.com" }, wantKeys: []string{"gateway.secure_cookies"}},
+		{name: "https public url with secure cookies", edit: func(c *Config) {
+			c.Gateway.PublicURL = "https://signoff.example.com"
+			c.Gateway.SecureCookies = true
+		}},
 		{name: "max body zero", edit: func(c *Config) { c.Gateway.MaxBodyBytes = 0 }, wantKeys: []string{"gateway.max_body_bytes"}},
 		{name: "read timeout zero", edit: func(c *Config) { c.Gateway.ReadTimeout = 0 }, wantKeys: []string{"gateway.read_timeout"}},
 		{name: "write timeout negative", edit: func(c *Config) { c.Gateway.WriteTimeout = -time.Second }, wantKeys: []string{"gateway.write_timeout"}},
