@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
+
+	"signoff/gateway/door"
 )
 
 // plantedFormula is a problem title a hostile user might type: opened in a spreadsheet as a
@@ -32,6 +34,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("csv: %d %s", r.Status, r.Raw)
 	}
+	checkFileHeaders(t, "csv", r.Header, door.Attachment)
 	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Raw, []byte("\ufeff")))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +60,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 	if x.Status != http.StatusOK {
 		t.Fatalf("xlsx: %d", x.Status)
 	}
+	checkFileHeaders(t, "xlsx", x.Header, door.Attachment)
 	f, err := excelize.OpenReader(strings.NewReader(x.Body))
 	if err != nil {
 		t.Fatal(err)

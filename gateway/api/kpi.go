@@ -86,8 +86,7 @@ func stamp(t *time.Time) string {
 // Chinese correctly). Every export goes through it, and every cell through text.SpreadsheetCell,
 // so a typed title or reason starting with = is shown, never evaluated.
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	door.FileHeaders(w, "text/csv; charset=utf-8", door.Attachment, filename)
 	_, _ = w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
 	for _, row := range rows {
