@@ -138,7 +138,16 @@ type SMTPConfig struct {
 	From     string `mapstructure:"from"`
 	Username string `mapstructure:"username"`
 	Password string `mapstructure:"password"`
+	// TLS is SMTPStartTLS, SMTPImplicitTLS or SMTPNoTLS.
+	TLS string `mapstructure:"tls"`
 }
+
+// SMTP encryption settings (notify.smtp.tls); notify implements them.
+const (
+	SMTPStartTLS    = "starttls"
+	SMTPImplicitTLS = "implicit"
+	SMTPNoTLS       = "none"
+)
 
 // Enabled reports whether e-mail is to be sent.
 func (c SMTPConfig) Enabled() bool { return c.Host != "" }

@@ -67,6 +67,7 @@ var keys = []Key{
 	{Name: "notify.smtp.from", Default: "signoff@localhost", Description: "Sender address of notification e-mail."},
 	{Name: "notify.smtp.username", Default: "", Description: "SMTP user name; empty = no authentication."},
 	{Name: "notify.smtp.password", Default: "", Secret: true, Description: "SMTP password."},
+	{Name: "notify.smtp.tls", Default: SMTPStartTLS, Description: "Encryption to the SMTP server: starttls (upgrade whenever the server offers it; ports 25, 587), implicit (TLS from the first byte; port 465) or none (never, even when offered: a relay on the same host)."},
 	{Name: "notify.webhook.url", Default: "", Description: "URL that receives notification webhooks; empty = disabled."},
 	{Name: "notify.webhook.secret", Default: "", Secret: true, Description: "Key that signs webhook bodies."},
 	{Name: "notify.timeout", Default: "10s", Description: "Time allowed for one e-mail or webhook delivery."},

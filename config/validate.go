@@ -91,6 +91,7 @@ func (c Config) Validate() error {
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))
 
 	check("notify.smtp.port", checkPort(c.Notify.SMTP.Port))
+	check("notify.smtp.tls", checkOneOf(c.Notify.SMTP.TLS, []string{SMTPStartTLS, SMTPImplicitTLS, SMTPNoTLS}))
 	if c.Notify.SMTP.Enabled() {
 		if _, err := mail.ParseAddress(c.Notify.SMTP.From); err != nil {
 			check("notify.smtp.from", fmt.Errorf("not an e-mail address (%q)", c.Notify.SMTP.From))

@@ -52,6 +52,8 @@ func TestValidate(t *testing.T) {
 		{name: "token ttl zero", edit: func(c *Config) { c.Auth.TokenTTL = 0 }, wantKeys: []string{"auth.token_ttl"}},
 		{name: "worker activities zero", edit: func(c *Config) { c.Worker.MaxConcurrentActivities = 0 }, wantKeys: []string{"worker.max_concurrent_activities"}},
 		{name: "worker workflow tasks negative", edit: func(c *Config) { c.Worker.MaxConcurrentWorkflowTasks = -3 }, wantKeys: []string{"worker.max_concurrent_workflow_tasks"}},
+		{name: "smtp tls unknown", edit: func(c *Config) { c.Notify.SMTP.TLS = "ssl" }, wantKeys: []string{"notify.smtp.tls"}},
+		{name: "smtp implicit tls", edit: func(c *Config) { c.Notify.SMTP.TLS = SMTPImplicitTLS }},
 		{name: "smtp port out of range", edit: func(c *Config) { c.Notify.SMTP.Port = 70000 }, wantKeys: []string{"notify.smtp.port"}},
 		{name: "smtp from not an address", edit: func(c *Config) { c.Notify.SMTP.Host = "mail"; c.Notify.SMTP.From = "nobody" }, wantKeys: []string{"notify.smtp.from"}},
 		{name: "smtp from unchecked while disabled", edit: func(c *Config) { c.Notify.SMTP.From = "nobody" }},

@@ -175,6 +175,7 @@ func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Cl
 		Email: notify.SMTP{
 			Host: cfg.Notify.SMTP.Host, Port: cfg.Notify.SMTP.Port, From: cfg.Notify.SMTP.From,
 			Username: cfg.Notify.SMTP.Username, Password: cfg.Notify.SMTP.Password, Timeout: cfg.Notify.Timeout,
+			TLS: cfg.Notify.SMTP.TLS,
 		},
 		Webhook: notify.Webhook{
 			URL: cfg.Notify.Webhook.URL, Secret: cfg.Notify.Webhook.Secret,
