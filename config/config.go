@@ -171,6 +171,10 @@ const (
 type PaymentConfig struct {
 	Mode         string `mapstructure:"mode"`
 	ConnectorURL string `mapstructure:"connector_url"`
+	// ConnectorToken is sent to the connector as a bearer token.
+	ConnectorToken string `mapstructure:"connector_token"`
+	// ConnectorSigningSecret signs every request to the connector (activities.SignatureHeader).
+	ConnectorSigningSecret string `mapstructure:"connector_signing_secret"`
 }
 
 // LogConfig configures the process logger; see NewLogger.

@@ -68,12 +68,14 @@ var keys = []Key{
 	{Name: "notify.smtp.username", Default: "", Description: "SMTP user name; empty = no authentication."},
 	{Name: "notify.smtp.password", Default: "", Secret: true, Description: "SMTP password."},
 	{Name: "notify.smtp.tls", Default: SMTPStartTLS, Description: "Encryption to the SMTP server: starttls (upgrade whenever the server offers it; ports 25, 587), implicit (TLS from the first byte; port 465) or none (never, even when offered: a relay on the same host)."},
-	{Name: "notify.webhook.url", Default: "", Description: "URL that receives notification webhooks; empty = disabled."},
+	{Name: "notify.webhook.url", Default: "", Secret: true, Description: "URL that receives notification webhooks; empty = disabled. A robot's credentials (access_token, key) are in its query: its query values and password are masked in logs, errors and stored notifications."},
 	{Name: "notify.webhook.secret", Default: "", Secret: true, Description: "Key that signs webhook bodies."},
 	{Name: "notify.timeout", Default: "10s", Description: "Time allowed for one e-mail or webhook delivery."},
 
 	{Name: "payment.mode", Default: PaymentManual, Description: "How approved payments are released: manual or connector."},
-	{Name: "payment.connector_url", Default: "", Description: "Payment connector URL; required when payment.mode is connector."},
+	{Name: "payment.connector_url", Default: "", Secret: true, Description: "Payment connector URL; required when payment.mode is connector. Its password and query values are masked in logs and errors."},
+	{Name: "payment.connector_token", Default: "", Secret: true, Description: "Bearer token sent to the payment connector (Authorization header). The connector mode needs it or payment.connector_signing_secret: an unauthenticated payment call is refused at start."},
+	{Name: "payment.connector_signing_secret", Default: "", Secret: true, Description: "Key that signs every payment request: header Signoff-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">."},
 
 	{Name: "log.level", Default: "info", Description: "Lowest level logged: debug, info, warn or error."},
 	{Name: "log.format", Default: "text", Description: "Log format: text or json."},

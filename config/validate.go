@@ -112,6 +112,9 @@ func (c Config) Validate() error {
 	case c.Payment.ConnectorURL != "":
 		check("payment.connector_url", checkHTTPURL(c.Payment.ConnectorURL))
 	}
+	if c.Payment.Mode == PaymentConnector && c.Payment.ConnectorToken == "" && c.Payment.ConnectorSigningSecret == "" {
+		check("payment.connector_token", fmt.Errorf("payment.connector_token or payment.connector_signing_secret is required when payment.mode is %s: a payment call must be authenticated", PaymentConnector))
+	}
 
 	check("log.level", checkOneOf(c.Log.Level, logLevels))
 	check("log.format", checkOneOf(c.Log.Format, logFormats))

@@ -61,11 +61,21 @@ func TestValidate(t *testing.T) {
 		{name: "webhook url not http", edit: func(c *Config) { c.Notify.Webhook.URL = "hooks.internal/x" }, wantKeys: []string{"notify.webhook.url"}},
 		{name: "notify timeout zero", edit: func(c *Config) { c.Notify.Timeout = 0 }, wantKeys: []string{"notify.timeout"}},
 		{name: "payment mode unknown", edit: func(c *Config) { c.Payment.Mode = "auto" }, wantKeys: []string{"payment.mode"}},
-		{name: "connector mode needs url", edit: func(c *Config) { c.Payment.Mode = PaymentConnector }, wantKeys: []string{"payment.connector_url"}},
+		{name: "connector mode needs url", edit: func(c *Config) { c.Payment.Mode = PaymentConnector; c.Payment.ConnectorToken = "token" }, wantKeys: []string{"payment.connector_url"}},
 		{name: "connector mode with url", edit: func(c *Config) {
 			c.Payment.Mode = PaymentConnector
 			c.Payment.ConnectorURL = "https://pay.internal/v1"
+			c.Payment.ConnectorToken = "token"
 		}},
+		{name: "connector mode signed", edit: func(c *Config) {
+			c.Payment.Mode = PaymentConnector
+			c.Payment.ConnectorURL = "https://pay.internal/v1"
+			c.Payment.ConnectorSigningSecret = "key"
+		}},
+		{name: "connector mode unauthenticated", edit: func(c *Config) {
+			c.Payment.Mode = PaymentConnector
+			c.Payment.ConnectorURL = "https://pay.internal/v1"
+		}, wantKeys: []string{"payment.connector_token"}},
 		{name: "connector url bad", edit: func(c *Config) { c.Payment.ConnectorURL = "pay" }, wantKeys: []string{"payment.connector_url"}},
 		{name: "log level unknown", edit: func(c *Config) { c.Log.Level = "DEBUG" }, wantKeys: []string{"log.level"}},
 		{name: "log format unknown", edit: func(c *Config) { c.Log.Format = "xml" }, wantKeys: []string{"log.format"}},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"signoff/redact"
 )
 
 // How the connection to the relay is encrypted (notify.smtp.tls).
@@ -46,8 +47,13 @@ type SMTP struct {
 func (s SMTP) Enabled() bool { return s.Host != "" }
 
 // Send delivers one message. key is sent as the Message-ID so a relay or the reader can spot a
-// repeat that slipped through after a crash between sending and marking it sent.
+// repeat that slipped through after a crash between sending and marking it sent. Its error
+// never shows the password, even where the relay echoes it.
 func (s SMTP) Send(ctx context.Context, key, to, subject, body string) error {
+	return redact.New(nil, s.Password).Error(s.send(ctx, key, to, subject, body))
+}
+
+func (s SMTP) send(ctx context.Context, key, to, subject, body string) error {
 	mode := s.TLS
 	if mode == "" {
 		mode = TLSStartTLS
@@ -94,7 +100,7 @@ func (s SMTP) Send(ctx context.Context, key, to, subject, body string) error {
 	}
 	if s.Username != "" {
 		if err := c.Auth(smtp.PlainAuth("", s.Username, s.Password, s.Host)); err != nil {
-			return fmt.Errorf("smtp auth: %w", errors.New(redact(err.Error(), s.Password)))
+			return fmt.Errorf("smtp auth: %w", err)
 		}
 	}
 	if err := c.Mail(s.From); err != nil {
@@ -132,11 +138,3 @@ func (s SMTP) Send(ctx context.Context, key, to, subject, body string) error {
 	return c.Quit()
 }
 
-// redact removes secret from an error text a relay or a library composed, before it is wrapped,
-// logged or stored with the notification.
-func redact(text, secret string) string {
-	if secret == "" {
-		return text
-	}
-	return strings.ReplaceAll(text, secret, "***")
-}

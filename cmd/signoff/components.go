@@ -169,6 +169,7 @@ func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Cl
 	if autoPay {
 		opts = append(opts, activities.WithPaymentConnector(activities.PaymentConnector{
 			URL: cfg.Payment.ConnectorURL, Client: &http.Client{Timeout: 30 * time.Second},
+			Token: cfg.Payment.ConnectorToken, SigningSecret: cfg.Payment.ConnectorSigningSecret,
 		}))
 	}
 	acts, err := activities.New(s, p, activities.Channels{
