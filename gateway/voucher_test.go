@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"signoff/archive"
-	"signoff/gateway/door"
 	"signoff/config"
+	"signoff/gateway/door"
 	"signoff/service"
 	"signoff/testkit"
 )

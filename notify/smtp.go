@@ -137,4 +137,3 @@ func (s SMTP) send(ctx context.Context, key, to, subject, body string) error {
 	}
 	return c.Quit()
 }
-
