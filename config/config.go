@@ -11,6 +11,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -96,6 +97,13 @@ type GatewayConfig struct {
 	SecureCookies bool `mapstructure:"secure_cookies"`
 }
 
+// HTTPS reports whether users reach the gateway over TLS (an https public URL): then cookies must
+// be Secure and every answer carries HSTS.
+func (c GatewayConfig) HTTPS() bool {
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && u.Scheme == "https"
+}
+
 // AuthConfig governs session tokens.
 type AuthConfig struct {
 	// TokenTTL is how long a session token lives. Tokens are random and stored hashed in
@@ -105,7 +113,8 @@ type AuthConfig struct {
 
 // PolicyConfig says where the approval policy comes from.
 type PolicyConfig struct {
-	// File is a policy YAML file; empty means the built-in demo policy.
+	// File is a policy YAML file. gateway, worker and migrate refuse to start without it unless
+	// given --demo; only `signoff dev` falls back to the built-in demo policy by itself.
 	File string `mapstructure:"file"`
 }
 
@@ -129,7 +138,16 @@ type SMTPConfig struct {
 	From     string `mapstructure:"from"`
 	Username string `mapstructure:"username"`
 	Password string `mapstructure:"password"`
+	// TLS is SMTPStartTLS, SMTPImplicitTLS or SMTPNoTLS.
+	TLS string `mapstructure:"tls"`
 }
+
+// SMTP encryption settings (notify.smtp.tls); notify implements them.
+const (
+	SMTPStartTLS    = "starttls"
+	SMTPImplicitTLS = "implicit"
+	SMTPNoTLS       = "none"
+)
 
 // Enabled reports whether e-mail is to be sent.
 func (c SMTPConfig) Enabled() bool { return c.Host != "" }
@@ -153,6 +171,10 @@ const (
 type PaymentConfig struct {
 	Mode         string `mapstructure:"mode"`
 	ConnectorURL string `mapstructure:"connector_url"`
+	// ConnectorToken is sent to the connector as a bearer token.
+	ConnectorToken string `mapstructure:"connector_token"`
+	// ConnectorSigningSecret signs every request to the connector (activities.SignatureHeader).
+	ConnectorSigningSecret string `mapstructure:"connector_signing_secret"`
 }
 
 // LogConfig configures the process logger; see NewLogger.

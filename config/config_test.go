@@ -26,7 +26,7 @@ var defaults = Config{
 	Policy: PolicyConfig{},
 	Worker: WorkerConfig{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50},
 	Notify: NotifyConfig{
-		SMTP:    SMTPConfig{Port: 25, From: "signoff@localhost"},
+		SMTP:    SMTPConfig{Port: 25, From: "signoff@localhost", TLS: SMTPStartTLS},
 		Timeout: 10 * time.Second,
 	},
 	Payment: PaymentConfig{Mode: PaymentManual},

@@ -46,18 +46,18 @@ var keys = []Key{
 	{Name: "dev.demo", Default: "true", Description: "Seed demo users and cases in `signoff dev`."},
 
 	{Name: "gateway.addr", Default: "127.0.0.1:8080", Description: "host:port the HTTP gateway listens on."},
-	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications and on printed vouchers (the QR code of the verify link)."},
+	{Name: "gateway.public_url", Default: "http://127.0.0.1:8080", Description: "URL users reach the gateway at, used in links in notifications and on printed vouchers (the QR code of the verify link). When https, every answer carries Strict-Transport-Security."},
 	{Name: "gateway.max_body_bytes", Default: "1048576", Description: "Largest request body accepted, in bytes."},
 	{Name: "gateway.read_timeout", Default: "15s", Description: "Time allowed to read a whole request."},
 	{Name: "gateway.write_timeout", Default: "30s", Description: "Time allowed to write a response."},
 	{Name: "gateway.shutdown_timeout", Default: "10s", Description: "Time in-flight requests get to finish on shutdown."},
 	{Name: "gateway.action_timeout", Default: "20s", Description: "Time a user's action (an approval, a new case) may wait on Temporal."},
 	{Name: "gateway.max_upload_bytes", Default: "10485760", Description: "Largest attached file (receipt, invoice) accepted, in bytes."},
-	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS."},
+	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS. Must be true when gateway.public_url is https."},
 
 	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
 
-	{Name: "policy.file", Default: "", Description: "Approval policy YAML file; empty = the built-in demo policy."},
+	{Name: "policy.file", Default: "", Description: "Approval policy YAML file (the organisation: people, posts, rules). Required by gateway, worker and migrate, which refuse to start without it unless given --demo; only `signoff dev` falls back to the built-in demo, whose passwords are published."},
 
 	{Name: "worker.max_concurrent_activities", Default: "50", Description: "Activities one worker runs at once."},
 	{Name: "worker.max_concurrent_workflow_tasks", Default: "50", Description: "Workflow tasks one worker runs at once."},
@@ -67,12 +67,15 @@ var keys = []Key{
 	{Name: "notify.smtp.from", Default: "signoff@localhost", Description: "Sender address of notification e-mail."},
 	{Name: "notify.smtp.username", Default: "", Description: "SMTP user name; empty = no authentication."},
 	{Name: "notify.smtp.password", Default: "", Secret: true, Description: "SMTP password."},
-	{Name: "notify.webhook.url", Default: "", Description: "URL that receives notification webhooks; empty = disabled."},
+	{Name: "notify.smtp.tls", Default: SMTPStartTLS, Description: "Encryption to the SMTP server: starttls (upgrade whenever the server offers it; ports 25, 587), implicit (TLS from the first byte; port 465) or none (never, even when offered: a relay on the same host)."},
+	{Name: "notify.webhook.url", Default: "", Secret: true, Description: "URL that receives notification webhooks; empty = disabled. A robot's credentials (access_token, key) are in its query: its query values and password are masked in logs, errors and stored notifications."},
 	{Name: "notify.webhook.secret", Default: "", Secret: true, Description: "Key that signs webhook bodies."},
 	{Name: "notify.timeout", Default: "10s", Description: "Time allowed for one e-mail or webhook delivery."},
 
 	{Name: "payment.mode", Default: PaymentManual, Description: "How approved payments are released: manual or connector."},
-	{Name: "payment.connector_url", Default: "", Description: "Payment connector URL; required when payment.mode is connector."},
+	{Name: "payment.connector_url", Default: "", Secret: true, Description: "Payment connector URL; required when payment.mode is connector. Its password and query values are masked in logs and errors."},
+	{Name: "payment.connector_token", Default: "", Secret: true, Description: "Bearer token sent to the payment connector (Authorization header). The connector mode needs it or payment.connector_signing_secret: an unauthenticated payment call is refused at start."},
+	{Name: "payment.connector_signing_secret", Default: "", Secret: true, Description: "Key that signs every payment request: header Signoff-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">."},
 
 	{Name: "log.level", Default: "info", Description: "Lowest level logged: debug, info, warn or error."},
 	{Name: "log.format", Default: "text", Description: "Log format: text or json."},

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"reflect"
 	"time"
+
+	"signoff/redact"
 )
 
 // maskText stands in for a secret. It is what url.URL.Redacted writes, so a masked
@@ -12,15 +14,18 @@ import (
 const maskText = "xxxxx"
 
 // Masked returns a copy of c whose secrets are replaced by "xxxxx": the password
-// inside the database URL, the SMTP password, the webhook secret and the auth
-// secret. Empty secrets stay empty, so the log still tells set from unset.
+// inside the database URLs, the SMTP password, the webhook secret, the payment
+// connector's token and signing key, and the password and query values of the
+// webhook and connector URLs (redact.URL: a robot's access_token is in its query). Empty secrets stay empty, so the log still tells set from unset.
 func (c Config) Masked() Config {
 	c.Database.URL = maskURL(c.Database.URL)
 	c.Database.MigrateURL = maskURL(c.Database.MigrateURL)
 	c.Notify.SMTP.Password = mask(c.Notify.SMTP.Password)
 	c.Notify.Webhook.Secret = mask(c.Notify.Webhook.Secret)
-	c.Notify.Webhook.URL = maskURL(c.Notify.Webhook.URL)
-	c.Payment.ConnectorURL = maskURL(c.Payment.ConnectorURL)
+	c.Notify.Webhook.URL = redact.URL(c.Notify.Webhook.URL)
+	c.Payment.ConnectorURL = redact.URL(c.Payment.ConnectorURL)
+	c.Payment.ConnectorToken = mask(c.Payment.ConnectorToken)
+	c.Payment.ConnectorSigningSecret = mask(c.Payment.ConnectorSigningSecret)
 	return c
 }
 

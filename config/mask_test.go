@@ -14,13 +14,16 @@ func withSecrets() Config {
 	c.Notify.SMTP.Host = "mail"
 	c.Notify.SMTP.Username = "mailer"
 	c.Notify.SMTP.Password = "smtp-pass-3"
-	c.Notify.Webhook.URL = "https://hook:hook-pass-4@hooks.internal/x"
+	c.Notify.Webhook.URL = "https://hook:hook-pass-4@hooks.internal/x?access_token=hook-token-7"
 	c.Notify.Webhook.Secret = "webhook-secret-5"
-	c.Payment.ConnectorURL = "https://pay:pay-pass-6@pay.internal/"
+	c.Payment.ConnectorURL = "https://pay:pay-pass-6@pay.internal/?api_key=pay-key-8"
+	c.Payment.ConnectorToken = "pay-token-9"
+	c.Payment.ConnectorSigningSecret = "pay-signing-10"
 	return c
 }
 
-var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6"}
+var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6",
+	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {

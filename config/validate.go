@@ -77,6 +77,7 @@ func (c Config) Validate() error {
 
 	check("gateway.addr", checkHostPort(c.Gateway.Addr, true))
 	check("gateway.public_url", checkHTTPURL(c.Gateway.PublicURL))
+	check("gateway.secure_cookies", checkSecureCookies(c.Gateway))
 	check("gateway.max_body_bytes", checkPositive(c.Gateway.MaxBodyBytes))
 	check("gateway.read_timeout", checkDuration(c.Gateway.ReadTimeout))
 	check("gateway.write_timeout", checkDuration(c.Gateway.WriteTimeout))
@@ -90,6 +91,7 @@ func (c Config) Validate() error {
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))
 
 	check("notify.smtp.port", checkPort(c.Notify.SMTP.Port))
+	check("notify.smtp.tls", checkOneOf(c.Notify.SMTP.TLS, []string{SMTPStartTLS, SMTPImplicitTLS, SMTPNoTLS}))
 	if c.Notify.SMTP.Enabled() {
 		if _, err := mail.ParseAddress(c.Notify.SMTP.From); err != nil {
 			check("notify.smtp.from", fmt.Errorf("not an e-mail address (%q)", c.Notify.SMTP.From))
@@ -110,12 +112,25 @@ func (c Config) Validate() error {
 	case c.Payment.ConnectorURL != "":
 		check("payment.connector_url", checkHTTPURL(c.Payment.ConnectorURL))
 	}
+	if c.Payment.Mode == PaymentConnector && c.Payment.ConnectorToken == "" && c.Payment.ConnectorSigningSecret == "" {
+		check("payment.connector_token", fmt.Errorf("payment.connector_token or payment.connector_signing_secret is required when payment.mode is %s: a payment call must be authenticated", PaymentConnector))
+	}
 
 	check("log.level", checkOneOf(c.Log.Level, logLevels))
 	check("log.format", checkOneOf(c.Log.Format, logFormats))
 
 	if len(errs) > 0 {
 		return errs
+	}
+	return nil
+}
+
+// checkSecureCookies refuses an https public URL with cookies that may travel in clear: behind a
+// proxy that terminates TLS the gateway sees plain HTTP and would not mark the session cookie
+// Secure by itself. Refused rather than forced, so the file says what the gateway does.
+func checkSecureCookies(g GatewayConfig) error {
+	if g.HTTPS() && !g.SecureCookies {
+		return fmt.Errorf("must be true when gateway.public_url is https (%s), so the session cookie never travels in clear", g.PublicURL)
 	}
 	return nil
 }

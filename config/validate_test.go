@@ -39,6 +39,11 @@ func TestValidate(t *testing.T) {
 		{name: "gateway addr port out of range", edit: func(c *Config) { c.Gateway.Addr = ":99999" }, wantKeys: []string{"gateway.addr"}},
 		{name: "gateway addr any interface any port is fine", edit: func(c *Config) { c.Gateway.Addr = ":0" }},
 		{name: "public url relative", edit: func(c *Config) { c.Gateway.PublicURL = "/signoff" }, wantKeys: []string{"gateway.public_url"}},
+		{name: "https public url with clear cookies", edit: func(c *Config) { c.Gateway.PublicURL = "https://signoff.example.com" }, wantKeys: []string{"gateway.secure_cookies"}},
+		{name: "https public url with secure cookies", edit: func(c *Config) {
+			c.Gateway.PublicURL = "https://signoff.example.com"
+			c.Gateway.SecureCookies = true
+		}},
 		{name: "max body zero", edit: func(c *Config) { c.Gateway.MaxBodyBytes = 0 }, wantKeys: []string{"gateway.max_body_bytes"}},
 		{name: "read timeout zero", edit: func(c *Config) { c.Gateway.ReadTimeout = 0 }, wantKeys: []string{"gateway.read_timeout"}},
 		{name: "write timeout negative", edit: func(c *Config) { c.Gateway.WriteTimeout = -time.Second }, wantKeys: []string{"gateway.write_timeout"}},
@@ -47,6 +52,8 @@ func TestValidate(t *testing.T) {
 		{name: "token ttl zero", edit: func(c *Config) { c.Auth.TokenTTL = 0 }, wantKeys: []string{"auth.token_ttl"}},
 		{name: "worker activities zero", edit: func(c *Config) { c.Worker.MaxConcurrentActivities = 0 }, wantKeys: []string{"worker.max_concurrent_activities"}},
 		{name: "worker workflow tasks negative", edit: func(c *Config) { c.Worker.MaxConcurrentWorkflowTasks = -3 }, wantKeys: []string{"worker.max_concurrent_workflow_tasks"}},
+		{name: "smtp tls unknown", edit: func(c *Config) { c.Notify.SMTP.TLS = "ssl" }, wantKeys: []string{"notify.smtp.tls"}},
+		{name: "smtp implicit tls", edit: func(c *Config) { c.Notify.SMTP.TLS = SMTPImplicitTLS }},
 		{name: "smtp port out of range", edit: func(c *Config) { c.Notify.SMTP.Port = 70000 }, wantKeys: []string{"notify.smtp.port"}},
 		{name: "smtp from not an address", edit: func(c *Config) { c.Notify.SMTP.Host = "mail"; c.Notify.SMTP.From = "nobody" }, wantKeys: []string{"notify.smtp.from"}},
 		{name: "smtp from unchecked while disabled", edit: func(c *Config) { c.Notify.SMTP.From = "nobody" }},
@@ -54,11 +61,21 @@ func TestValidate(t *testing.T) {
 		{name: "webhook url not http", edit: func(c *Config) { c.Notify.Webhook.URL = "hooks.internal/x" }, wantKeys: []string{"notify.webhook.url"}},
 		{name: "notify timeout zero", edit: func(c *Config) { c.Notify.Timeout = 0 }, wantKeys: []string{"notify.timeout"}},
 		{name: "payment mode unknown", edit: func(c *Config) { c.Payment.Mode = "auto" }, wantKeys: []string{"payment.mode"}},
-		{name: "connector mode needs url", edit: func(c *Config) { c.Payment.Mode = PaymentConnector }, wantKeys: []string{"payment.connector_url"}},
+		{name: "connector mode needs url", edit: func(c *Config) { c.Payment.Mode = PaymentConnector; c.Payment.ConnectorToken = "token" }, wantKeys: []string{"payment.connector_url"}},
 		{name: "connector mode with url", edit: func(c *Config) {
 			c.Payment.Mode = PaymentConnector
 			c.Payment.ConnectorURL = "https://pay.internal/v1"
+			c.Payment.ConnectorToken = "token"
 		}},
+		{name: "connector mode signed", edit: func(c *Config) {
+			c.Payment.Mode = PaymentConnector
+			c.Payment.ConnectorURL = "https://pay.internal/v1"
+			c.Payment.ConnectorSigningSecret = "key"
+		}},
+		{name: "connector mode unauthenticated", edit: func(c *Config) {
+			c.Payment.Mode = PaymentConnector
+			c.Payment.ConnectorURL = "https://pay.internal/v1"
+		}, wantKeys: []string{"payment.connector_token"}},
 		{name: "connector url bad", edit: func(c *Config) { c.Payment.ConnectorURL = "pay" }, wantKeys: []string{"payment.connector_url"}},
 		{name: "log level unknown", edit: func(c *Config) { c.Log.Level = "DEBUG" }, wantKeys: []string{"log.level"}},
 		{name: "log format unknown", edit: func(c *Config) { c.Log.Format = "xml" }, wantKeys: []string{"log.format"}},

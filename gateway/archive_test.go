@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"signoff/archive"
+	"signoff/gateway/door"
 )
 
 // TestAuditorDownloadsTheArchiveOfAClosedCase: the workflow keeps the package when the claim is
@@ -46,6 +47,7 @@ func TestAuditorDownloadsTheArchiveOfAClosedCase(t *testing.T) {
 	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, id+"-archive.zip") {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
+	checkFileHeaders(t, "archive", r.Header, door.Attachment)
 	if !bytes.Equal(r.Raw, kept.Package) {
 		t.Fatalf("downloaded %d bytes, not the %d kept", len(r.Raw), len(kept.Package))
 	}

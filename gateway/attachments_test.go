@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"signoff/gateway/door"
 )
 
 // testMaxUpload is the harness's gateway.max_upload_bytes.
@@ -204,6 +206,7 @@ func TestUploadAttachments(t *testing.T) {
 			if disp, params, err := mime.ParseMediaType(content.Header.Get("Content-Disposition")); err != nil || disp != "inline" || params["filename"] != tt.wantName {
 				t.Errorf("Content-Disposition %q", content.Header.Get("Content-Disposition"))
 			}
+			checkFileHeaders(t, "attachment", content.Header, door.Inline)
 
 			// Until a claim takes it, the upload is its uploader's alone, even to the finance roles.
 			missing := h.must(get(h, "li.na", "/api/v1/attachments/att_000000000000000000000000"), http.StatusNotFound, "not_found")

@@ -110,7 +110,7 @@ func New(d Deps) (http.Handler, error) {
 
 func (s *server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.accessLog, s.auditTrail, s.recoverPanics, s.plainRequest)
+	r.Use(strictTransport(s.cfg.HTTPS()), s.requestID, s.accessLog, s.auditTrail, s.recoverPanics, s.plainRequest)
 	// The API answers in JSON, the web UI in pages.
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.failFor(w, r, door.ErrMethodNotAllowed) })

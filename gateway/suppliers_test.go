@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
+	"signoff/gateway/door"
 	"signoff/i18n"
 )
 
@@ -276,6 +277,9 @@ func TestSupplierCertificateScan(t *testing.T) {
 	w.signIn("zhang.wei")
 	if p := w.get("/attachments/" + scan); p.Status != 200 || p.Body != minimalPDF {
 		t.Errorf("web scan for another user: %d", p.Status)
+	} else {
+		// The page door's own policy must not stand in for the file's sandbox.
+		checkFileHeaders(t, "web attachment", p.Header, door.Inline)
 	}
 
 	// Taken scans are not taken twice; the same number twice is a duplicate.

@@ -13,6 +13,7 @@ import (
 
 	"signoff/archive"
 	"signoff/config"
+	"signoff/gateway/door"
 	"signoff/service"
 	"signoff/testkit"
 )
@@ -48,6 +49,7 @@ func TestVoucherOfAPaidClaim(t *testing.T) {
 	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") || !strings.Contains(cd, id+"-voucher.pdf") {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
+	checkFileHeaders(t, "voucher", r.Header, door.Attachment)
 	if !bytes.HasPrefix(r.Raw, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %.40q", r.Raw)
 	}

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"signoff/redact"
 )
 
 // Webhook posts text messages to a group-chat robot. The body is the DingTalk / WeCom text
@@ -26,15 +28,20 @@ type Webhook struct {
 // Enabled reports whether a robot is configured.
 func (w Webhook) Enabled() bool { return w.URL != "" }
 
-// Send posts one message.
+// Send posts one message. Its error never shows the URL's credentials (a robot's access_token
+// is in its query), the signature or the secret, even where the robot echoes them back.
 func (w Webhook) Send(ctx context.Context, key, text string) error {
+	target, err := w.signedURL(time.Now())
+	if err != nil {
+		return redact.New([]string{w.URL}, w.Secret).Error(err)
+	}
+	return redact.New([]string{target, w.URL}, w.Secret).Error(w.post(ctx, target, key, text))
+}
+
+func (w Webhook) post(ctx context.Context, target, key, text string) error {
 	body, err := json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": text}})
 	if err != nil {
 		return fmt.Errorf("webhook encode: %w", err)
-	}
-	target, err := w.signedURL(time.Now())
-	if err != nil {
-		return err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {

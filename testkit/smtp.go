@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"crypto/tls"
 	"encoding/base64"
 	"io"
 	"net"
@@ -18,6 +19,7 @@ type Mail struct {
 	Rcpts []string
 	Auth  string // decoded AUTH PLAIN credentials, "\x00user\x00pass"
 	Data  string // DATA, dot-unstuffed, with "\n" line endings
+	TLS   bool   // the message (and any AUTH before it) arrived over TLS
 }
 
 // MailServer is a minimal SMTP server on 127.0.0.1 that speaks the real protocol to a real
@@ -28,6 +30,10 @@ type MailServer struct {
 	RcptCode int  // reply to RCPT: 250 accepts
 	Auth     bool // advertise and accept AUTH PLAIN
 	Silent   bool // accept connections and say nothing
+	// StartTLS, when set, is advertised as STARTTLS and used to upgrade the session.
+	StartTLS *tls.Config
+	// Implicit, when set, makes every connection TLS from its first byte (SMTPS, port 465).
+	Implicit *tls.Config
 	msgs     chan Mail
 	wg       sync.WaitGroup
 }
@@ -71,15 +77,25 @@ func (s *MailServer) serve() {
 				_, _ = io.Copy(io.Discard, conn) // until the client gives up
 				return
 			}
-			s.session(textproto.NewConn(conn))
+			if s.Implicit != nil {
+				tc := tls.Server(conn, s.Implicit)
+				if tc.Handshake() != nil {
+					return // a client that does not speak TLS
+				}
+				conn = tc
+			}
+			s.session(conn, true)
 		}()
 	}
 }
 
-func (s *MailServer) session(c *textproto.Conn) {
-	var m Mail
+// session speaks SMTP on conn; greet is false after STARTTLS, where the client speaks first.
+func (s *MailServer) session(conn net.Conn, greet bool) {
+	_, encrypted := conn.(*tls.Conn)
+	m := Mail{TLS: encrypted}
+	c := textproto.NewConn(conn)
 	reply := func(format string, args ...any) bool { return c.PrintfLine(format, args...) == nil }
-	if !reply("220 test.local ESMTP") {
+	if greet && !reply("220 test.local ESMTP") {
 		return
 	}
 	for {
@@ -91,11 +107,37 @@ func (s *MailServer) session(c *textproto.Conn) {
 		switch strings.ToUpper(verb) {
 		case "EHLO":
 			m.Helo = arg
-			ext := "250-test.local\r\n250-8BITMIME\r\n250 SIZE 1000000"
-			if s.Auth {
-				ext = "250-test.local\r\n250-8BITMIME\r\n250 AUTH PLAIN"
+			ext := []string{"test.local", "8BITMIME", "SIZE 1000000"}
+			if s.StartTLS != nil && !m.TLS {
+				ext = append(ext, "STARTTLS")
 			}
-			reply("%s", ext)
+			if s.Auth {
+				ext = append(ext, "AUTH PLAIN")
+			}
+			for i, e := range ext {
+				sep := "-"
+				if i == len(ext)-1 {
+					sep = " "
+				}
+				if !reply("250%s%s", sep, e) {
+					return
+				}
+			}
+		case "STARTTLS":
+			if s.StartTLS == nil || m.TLS {
+				reply("502 not offered")
+				continue
+			}
+			if !reply("220 2.0.0 ready to start TLS") {
+				return
+			}
+			tc := tls.Server(conn, s.StartTLS)
+			if tc.Handshake() != nil {
+				return
+			}
+			// RFC 3207: the session starts over, forgetting what the client said in clear.
+			s.session(tc, false)
+			return
 		case "HELO":
 			m.Helo = arg
 			reply("250 test.local")

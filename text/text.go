@@ -3,7 +3,8 @@
 // carriage return (a textarea's line breaks). PostgreSQL refuses a NUL byte and silently mangles
 // nothing else, so the rule is checked at every door and in every validator, never left to the
 // store. The package is pure so that the service, the chain and the problem lifecycle (which run
-// inside workflows) can all ask it.
+// inside workflows) can all ask it. Its one other rule is the way out: SpreadsheetCell, what a
+// typed text becomes in an exported spreadsheet.
 package text
 
 import (

@@ -265,7 +265,8 @@ func openBenchDatabase(ctx context.Context, cfg config.Config, log *slog.Logger)
 	if err := ensureDatabase(ctx, cfg.Database.URL); err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, cfg, log); err != nil {
+	// The benchmark's own database runs on the demo organisation unless a policy file is named.
+	if err := migrate(ctx, cfg, cfg.Policy.File == "", log); err != nil {
 		return nil, err
 	}
 	return store.Open(ctx, cfg.Database.URL, cfg.Database.MaxConns)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
@@ -21,38 +20,22 @@ import (
 	"signoff/config"
 	"signoff/gateway"
 	"signoff/notify"
-	"signoff/policy"
 	"signoff/service"
 	"signoff/store"
 	"signoff/worker"
 	"signoff/workflows"
 )
 
-// loadPolicyFile reads the configured policy, or the built-in demo.
-func loadPolicyFile(cfg config.PolicyConfig) (*policy.Document, []byte, error) {
-	if cfg.File == "" {
-		return policy.Demo(), policy.DemoYAML, nil
-	}
-	src, err := os.ReadFile(cfg.File)
+// migrate applies migrations and loads the policy (policy.file, or the demo when demo is set) as
+// a new version if it changed, both as the schema's owner (database.migrate_url, or database.url
+// when that is not set). The policy is read first, so a missing one changes nothing.
+func migrate(ctx context.Context, cfg config.Config, demo bool, log *slog.Logger) error {
+	doc, src, err := loadPolicy(cfg.Policy, demo)
 	if err != nil {
-		return nil, nil, fmt.Errorf("policy: %w", err)
-	}
-	doc, err := policy.Load(src)
-	if err != nil {
-		return nil, nil, fmt.Errorf("policy %s: %w", cfg.File, err)
-	}
-	return doc, src, nil
-}
-
-// migrate applies migrations and loads the policy as a new version if it changed, both as the
-// schema's owner (database.migrate_url, or database.url when that is not set).
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	owner := cfg.Database.OwnerURL()
-	if err := store.Migrate(ctx, owner); err != nil {
 		return err
 	}
-	doc, src, err := loadPolicyFile(cfg.Policy)
-	if err != nil {
+	owner := cfg.Database.OwnerURL()
+	if err := store.Migrate(ctx, owner); err != nil {
 		return err
 	}
 	s, err := store.Open(ctx, owner, 2)
@@ -186,12 +169,14 @@ func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Cl
 	if autoPay {
 		opts = append(opts, activities.WithPaymentConnector(activities.PaymentConnector{
 			URL: cfg.Payment.ConnectorURL, Client: &http.Client{Timeout: 30 * time.Second},
+			Token: cfg.Payment.ConnectorToken, SigningSecret: cfg.Payment.ConnectorSigningSecret,
 		}))
 	}
 	acts, err := activities.New(s, p, activities.Channels{
 		Email: notify.SMTP{
 			Host: cfg.Notify.SMTP.Host, Port: cfg.Notify.SMTP.Port, From: cfg.Notify.SMTP.From,
 			Username: cfg.Notify.SMTP.Username, Password: cfg.Notify.SMTP.Password, Timeout: cfg.Notify.Timeout,
+			TLS: cfg.Notify.SMTP.TLS,
 		},
 		Webhook: notify.Webhook{
 			URL: cfg.Notify.Webhook.URL, Secret: cfg.Notify.Webhook.Secret,

@@ -27,7 +27,8 @@ func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string
 	if err := ensureDatabase(ctx, cfg.Database.OwnerURL()); err != nil {
 		return err
 	}
-	if err := migrate(ctx, cfg, log); err != nil {
+	// A laptop runs on the demo organisation unless a policy file is named.
+	if err := migrate(ctx, cfg, cfg.Policy.File == "", log); err != nil {
 		return err
 	}
 	srv, err := startDevServer(ctx, cfg, log, os.Stdout)

@@ -8,8 +8,13 @@ import (
 )
 
 // runMigrate is the one-shot job run before a rollout: schema, policy, search attributes.
-func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	if err := migrate(ctx, cfg, log); err != nil {
+// It refuses to start without policy.file unless --demo is given.
+func runMigrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	flags, err := parseCommandFlags("migrate", args)
+	if err != nil {
+		return err
+	}
+	if err := migrate(ctx, cfg, flags.demo, log); err != nil {
 		return err
 	}
 	c, err := dialTemporal(ctx, cfg.Temporal, log)

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"signoff/gateway/door"
+	"signoff/text"
 )
 
 // The assessment endpoints: the completion rates of a period and the problems behind one, as
@@ -82,13 +83,22 @@ func stamp(t *time.Time) string {
 }
 
 // writeCSV sends rows as a CSV download (UTF-8 with a byte-order mark, so spreadsheets read the
-// Chinese correctly).
+// Chinese correctly). Every export goes through it, and every cell through text.SpreadsheetCell,
+// so a typed title or reason starting with = is shown, never evaluated.
 func writeCSV(w http.ResponseWriter, filename string, rows [][]string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	door.FileHeaders(w, "text/csv; charset=utf-8", door.Attachment, filename)
 	_, _ = w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
-	_ = cw.WriteAll(rows) // the client went away: nothing to tell it
+	for _, row := range rows {
+		safe := make([]string, len(row))
+		for i, cell := range row {
+			safe[i] = text.SpreadsheetCell(cell)
+		}
+		if cw.Write(safe) != nil {
+			return // the client went away: nothing to tell it
+		}
+	}
+	cw.Flush()
 }
 
 // KPI mounts the assessment endpoints.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 
@@ -85,14 +84,11 @@ func FormText(r *http.Request) error {
 }
 
 // SendAttachment writes an attachment's bytes inline under their stored type, which was read
-// from the content: the browser shows the PDF or image and is told not to guess otherwise.
+// from the content: the browser shows the PDF or image in a sandbox (FileCSP) and is told not to
+// guess otherwise.
 func SendAttachment(w http.ResponseWriter, r *http.Request, a store.Attachment, body []byte) {
+	FileHeaders(w, a.ContentType, Inline, a.Filename)
 	h := w.Header()
-	h.Set("Content-Type", a.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
-	// FormatMediaType writes a non-ASCII name as RFC 2231's filename*=utf-8''….
-	h.Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": a.Filename}))
 	h.Set("Cache-Control", "private, max-age=3600")
 	h.Set("ETag", `"`+a.Hex()+`"`)
 	http.ServeContent(w, r, "", a.CreatedAt, bytes.NewReader(body))

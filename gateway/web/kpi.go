@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/xuri/excelize/v2"
 
+	"signoff/gateway/door"
 	"signoff/kpi"
 	"signoff/service"
 )
@@ -150,8 +151,7 @@ func (s *server) kpiExportXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := fmt.Sprintf("kpi-%s.xlsx", period.From.In(p.loc).Format(time.DateOnly))
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	door.FileHeaders(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", door.Attachment, name)
 	w.Header().Set("Cache-Control", "no-store")
 	_ = f.Write(w) // the client went away: nothing to tell it
 }
