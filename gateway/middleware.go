@@ -120,7 +120,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-		u, err := s.store.SessionUser(ctx, token)
+		u, err := s.sessionUser(ctx, token)
 		cancel()
 		switch {
 		case errors.Is(err, store.ErrNotFound):

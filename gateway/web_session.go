@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ func (s *server) webSession(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
 			ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-			u, err := s.store.SessionUser(ctx, c.Value)
+			u, err := s.sessionUser(ctx, c.Value)
 			cancel()
 			switch {
 			case err == nil:
@@ -202,7 +203,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.signIn(ctx, r, f.User, password)
+	u, mustChange, err := s.signIn(ctx, r, f.User, password)
 	if err == nil {
 		var token string
 		var expires time.Time
@@ -211,9 +212,20 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			c := s.cookie(r, sessionCookie, token, int(time.Until(expires).Seconds()))
 			c.Expires = expires
 			http.SetCookie(w, c)
+			if mustChange { // an admin reset it: a new password first, then where they were going
+				http.Redirect(w, r, "/password?must=1&next="+url.QueryEscape(f.Next), http.StatusSeeOther)
+				return
+			}
 			http.Redirect(w, r, f.Next, http.StatusSeeOther)
 			return
 		}
+	}
+	var locked *signInLocked
+	if errors.As(err, &locked) {
+		w.Header().Set("Retry-After", strconv.Itoa(locked.retryAfter))
+		f.Error = i18n.T(lang, "ui.login.locked", (locked.retryAfter+59)/60)
+		s.showLogin(w, r, http.StatusTooManyRequests, f)
+		return
 	}
 	status, message := s.web.Say(r, lang, err)
 	f.Error = message
