@@ -147,7 +147,7 @@ func TestSignInThrottleAcrossGateways(t *testing.T) {
 		want               int
 	}{
 		{"sign_in_failed", "zhang.wei", "", 3},
-		{"sign_in_locked", "zhang.wei", "(details->>'locked_now')::boolean", 1},   // the third failure
+		{"sign_in_locked", "zhang.wei", "(details->>'locked_now')::boolean", 1},     // the third failure
 		{"sign_in_locked", "zhang.wei", "NOT (details->>'locked_now')::boolean", 2}, // API and page while locked
 		{"sign_in", "zhang.wei", "", 1},
 		{"sign_in_failed", "wang.fang", "", 4},
