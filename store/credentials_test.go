@@ -101,7 +101,7 @@ func TestSignInThrottleWindow(t *testing.T) {
 		t.Fatal("locked before the limit")
 	}
 	// The window is over: this failure is the first of a new one.
-	if !fail(t0.Add(11 * time.Minute)).IsZero() || !fail(t0.Add(12*time.Minute)).IsZero() {
+	if !fail(t0.Add(11*time.Minute)).IsZero() || !fail(t0.Add(12*time.Minute)).IsZero() {
 		t.Fatal("failures of an old window counted")
 	}
 	if until := fail(t0.Add(13 * time.Minute)); !until.Equal(t0.Add(18 * time.Minute)) {
