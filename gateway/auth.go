@@ -113,11 +113,11 @@ type meResponse struct {
 	ActingFor []service.UserRef `json:"acting_for"` // delegators in force now: whom the caller may act for
 }
 
-// sessionUser returns the user of a session token in force now, and marks the session used: a
-// session unused for auth.idle_timeout is over (store.ErrNotFound), as one past its expiry.
-func (s *server) sessionUser(ctx context.Context, token string) (store.User, error) {
+// session returns the session of a token in force now, and marks it used: a session unused for
+// auth.idle_timeout is over (store.ErrNotFound), as one past its expiry.
+func (s *server) session(ctx context.Context, token string) (store.Session, error) {
 	at := s.now()
-	return s.store.SessionUser(ctx, token, at, at.Add(-s.auth.IdleTimeout))
+	return s.store.SessionAt(ctx, token, at, at.Add(-s.auth.IdleTimeout))
 }
 
 // me describes the caller and whom they may act for now (代理).

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -64,4 +65,20 @@ func (s *server) auditPassword(ctx context.Context, r *http.Request, kind, targe
 	e := entryFor(r, kind, r.Method+" "+chi.RouteContext(r.Context()).RoutePattern())
 	e.Details = map[string]any{"user": target}
 	s.svc.RecordAudit(ctx, e)
+}
+
+// errPasswordChangeRequired refuses everything but choosing a new password (and signing out, and
+// reading who one is) to a user whose password an admin reset: the temporary password, which
+// the admin saw, opens nothing else.
+var errPasswordChangeRequired = &door.Error{Status: http.StatusForbidden, Code: "password_change_required",
+	Message: "Your password was reset; choose a new one (POST /auth/password) before anything else."}
+
+// passwordChangeAllows names what a user who must change their password may still ask for.
+func passwordChangeAllows(r *http.Request) bool {
+	switch r.Method + " " + r.URL.Path {
+	case "POST /api/v1/auth/password", "POST /api/v1/auth/logout", "GET /api/v1/me",
+		"GET /password", "POST /password", "POST /logout", "GET /login", "POST /login", "GET /lang":
+		return true
+	}
+	return strings.HasPrefix(r.URL.Path, "/static/")
 }

@@ -73,8 +73,14 @@ func TestPasswordResetAPI(t *testing.T) {
 	if r.Body["must_change_password"] != true {
 		t.Fatalf("sign-in with the temporary password: must_change_password = %v", r.Body["must_change_password"])
 	}
-	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/auth/password", Token: r.str("token"),
+	temporaryToken := r.str("token")
+	// Until she chooses her own, the temporary password opens nothing but that.
+	h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/inbox/counts", Token: temporaryToken}),
+		http.StatusForbidden, "password_change_required")
+	h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/me", Token: temporaryToken}), http.StatusOK, "")
+	h.must(h.do(call{Method: http.MethodPost, Path: "/api/v1/auth/password", Token: temporaryToken,
 		Body: map[string]string{"old_password": temporary, "new_password": newPassword}}), http.StatusNoContent, "")
+	h.must(h.do(call{Method: http.MethodGet, Path: "/api/v1/inbox/counts", Token: temporaryToken}), http.StatusOK, "")
 	if r := h.must(login(h, "li.na", newPassword), http.StatusOK, ""); r.Body["must_change_password"] != false {
 		t.Errorf("after choosing one's own: must_change_password = %v", r.Body["must_change_password"])
 	}
@@ -119,7 +125,11 @@ func TestPasswordPages(t *testing.T) {
 	if p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/password?must=1&next=%2Finbox" {
 		t.Fatalf("sign-in with a reset password: %d → %q, want the change page", p.Status, p.Header.Get("Location"))
 	}
-	page = w.get(p.Header.Get("Location"))
+	// Every other page sends her back to choose her own first.
+	if p := w.get("/inbox"); p.Status != http.StatusSeeOther || p.Header.Get("Location") != "/password?must=1&next=%2Finbox" {
+		t.Errorf("inbox before choosing a password: %d → %q, want the change page", p.Status, p.Header.Get("Location"))
+	}
+	page = w.get("/password?must=1&next=%2Finbox")
 	if page.Status != http.StatusOK || byID(page.Doc, "password-must") == nil || inputValue(page.Doc, "next") != "/inbox" {
 		t.Fatalf("change page after a reset: %d %s", page.Status, page.Body)
 	}

@@ -51,6 +51,7 @@ func (s *server) webHeaders(next http.Handler) http.Handler {
 func (s *server) webSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws := &door.Session{Lang: i18n.Default}
+		mustChange := false
 		if c, err := r.Cookie(langCookie); err == nil {
 			if l, ok := i18n.Parse(c.Value); ok {
 				ws.Lang = l
@@ -58,15 +59,24 @@ func (s *server) webSession(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
 			ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-			u, err := s.sessionUser(ctx, c.Value)
+			ss, err := s.session(ctx, c.Value)
 			cancel()
 			switch {
 			case err == nil:
-				ws.User, ws.Token, ws.CSRF = &u, c.Value, csrfToken(c.Value)
+				ws.User, ws.Token, ws.CSRF = &ss.User, c.Value, csrfToken(c.Value)
+				mustChange = ss.MustChangePassword
 			case !errors.Is(err, store.ErrNotFound):
 				s.web.ErrorPage(w, r, fmt.Errorf("web session: %w", err))
 				return
 			}
+		}
+		if mustChange && !passwordChangeAllows(r) {
+			if r.Method != http.MethodGet {
+				s.web.ErrorPage(w, r.WithContext(door.WithSession(r.Context(), ws)), errPasswordChangeRequired)
+				return
+			}
+			http.Redirect(w, r, "/password?must=1&next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(door.WithSession(r.Context(), ws)))
 	})

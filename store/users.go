@@ -63,21 +63,38 @@ func (s *Store) CreateSession(ctx context.Context, token, userID string, at, exp
 	return nil
 }
 
-// SessionUser returns the user of a session token that has not expired by at and was last used
-// after idleSince (the idle timeout's cutoff), and marks the session used at at: each request
-// keeps its session alive. A session past either limit is ErrNotFound.
-func (s *Store) SessionUser(ctx context.Context, token string, at, idleSince time.Time) (User, error) {
-	var u User
+// Session is a session in force: its user, and whether an admin's reset left them a password
+// they must change before anything else.
+type Session struct {
+	User               User
+	MustChangePassword bool
+}
+
+// SessionAt returns the session of a token that has not expired by at and was last used after
+// idleSince (the idle timeout's cutoff), and marks it used at at: each request keeps its session
+// alive. A session past either limit, or of an inactive user, is ErrNotFound.
+func (s *Store) SessionAt(ctx context.Context, token string, at, idleSince time.Time) (Session, error) {
+	var ss Session
+	u := &ss.User
 	const q = `WITH used AS (
 			UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2)
 			WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3
 			RETURNING user_id)
-		SELECT u.id, u.name, u.email, u.department_id, u.roles FROM used JOIN users u ON u.id = used.user_id
+		SELECT u.id, u.name, u.email, u.department_id, u.roles, coalesce(c.must_change, false)
+		FROM used JOIN users u ON u.id = used.user_id LEFT JOIN credentials c ON c.user_id = u.id
 		WHERE u.active`
-	if err := s.pool.QueryRow(ctx, q, tokenHash(token), at, idleSince).Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles); err != nil {
-		return User{}, fmt.Errorf("session: %w", notFound(err))
+	err := s.pool.QueryRow(ctx, q, tokenHash(token), at, idleSince).
+		Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles, &ss.MustChangePassword)
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", notFound(err))
 	}
-	return u, nil
+	return ss, nil
+}
+
+// SessionUser is the user of SessionAt.
+func (s *Store) SessionUser(ctx context.Context, token string, at, idleSince time.Time) (User, error) {
+	ss, err := s.SessionAt(ctx, token, at, idleSince)
+	return ss.User, err
 }
 
 // DeleteSession ends a session (logout).
