@@ -104,11 +104,27 @@ func (c GatewayConfig) HTTPS() bool {
 	return err == nil && u.Scheme == "https"
 }
 
-// AuthConfig governs session tokens.
+// AuthConfig governs session tokens and password sign-in. Every counter lives in PostgreSQL, so
+// these hold across any number of gateways.
 type AuthConfig struct {
 	// TokenTTL is how long a session token lives. Tokens are random and stored hashed in
 	// PostgreSQL, so every gateway accepts every other's tokens without a shared secret.
 	TokenTTL time.Duration `mapstructure:"token_ttl"`
+	// IdleTimeout ends a session not used for this long, before TokenTTL; every request that
+	// uses the session starts it again.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+	// MaxFailures refused passwords for one account within FailureWindow lock the account for
+	// Lockout.
+	MaxFailures int `mapstructure:"max_failures"`
+	// MaxAddressFailures refused passwords from one client address (for any accounts) within
+	// FailureWindow lock that address for Lockout: it bounds guessing across many accounts.
+	MaxAddressFailures int `mapstructure:"max_address_failures"`
+	// FailureWindow is the window failures are counted in, from the first failure.
+	FailureWindow time.Duration `mapstructure:"failure_window"`
+	// Lockout is how long a locked account or address is refused, even with the right password.
+	Lockout time.Duration `mapstructure:"lockout"`
+	// MinPasswordLength is the fewest characters a new password may have.
+	MinPasswordLength int `mapstructure:"min_password_length"`
 }
 
 // PolicyConfig says where the approval policy comes from.

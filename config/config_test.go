@@ -22,7 +22,8 @@ var defaults = Config{
 		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
 		ShutdownTimeout: 10 * time.Second, ActionTimeout: 20 * time.Second,
 	},
-	Auth:   AuthConfig{TokenTTL: 12 * time.Hour},
+	Auth: AuthConfig{TokenTTL: 12 * time.Hour, IdleTimeout: 30 * time.Minute, MaxFailures: 5, MaxAddressFailures: 20,
+		FailureWindow: 15 * time.Minute, Lockout: 15 * time.Minute, MinPasswordLength: 12},
 	Policy: PolicyConfig{},
 	Worker: WorkerConfig{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50},
 	Notify: NotifyConfig{

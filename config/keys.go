@@ -56,6 +56,12 @@ var keys = []Key{
 	{Name: "gateway.secure_cookies", Default: "false", Description: "Mark the web session cookie Secure even on plain HTTP (TLS terminated by a proxy); always Secure over TLS. Must be true when gateway.public_url is https."},
 
 	{Name: "auth.token_ttl", Default: "12h", Description: "Lifetime of a session token."},
+	{Name: "auth.idle_timeout", Default: "30m", Description: "A session unused this long ends (each use restarts it)."},
+	{Name: "auth.max_failures", Default: "5", Description: "Refused passwords per account within auth.failure_window before it is locked."},
+	{Name: "auth.max_address_failures", Default: "20", Description: "Refused passwords per client address within auth.failure_window before it is locked."},
+	{Name: "auth.failure_window", Default: "15m", Description: "Window in which refused passwords are counted."},
+	{Name: "auth.lockout", Default: "15m", Description: "How long a locked account or address is refused."},
+	{Name: "auth.min_password_length", Default: "12", Description: "Fewest characters of a new password."},
 
 	{Name: "policy.file", Default: "", Description: "Approval policy YAML file (the organisation: people, posts, rules). Required by gateway, worker and migrate, which refuse to start without it unless given --demo; only `signoff dev` falls back to the built-in demo, whose passwords are published."},
 

@@ -86,6 +86,12 @@ func (c Config) Validate() error {
 	check("gateway.max_upload_bytes", checkPositive(c.Gateway.MaxUploadBytes))
 
 	check("auth.token_ttl", checkDuration(c.Auth.TokenTTL))
+	check("auth.idle_timeout", checkDuration(c.Auth.IdleTimeout))
+	check("auth.max_failures", checkPositive(int64(c.Auth.MaxFailures)))
+	check("auth.max_address_failures", checkPositive(int64(c.Auth.MaxAddressFailures)))
+	check("auth.failure_window", checkDuration(c.Auth.FailureWindow))
+	check("auth.lockout", checkDuration(c.Auth.Lockout))
+	check("auth.min_password_length", checkPositive(int64(c.Auth.MinPasswordLength)))
 
 	check("worker.max_concurrent_activities", checkPositive(int64(c.Worker.MaxConcurrentActivities)))
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))

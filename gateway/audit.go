@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -22,7 +21,8 @@ import (
 //     service (forbidden, not_assignee…): door.Fail and the pages' error rendering note the
 //     refusal, so the entry names its code and capability. It also records every successful
 //     export: the routes in the exported table below.
-//   - signIn, which both sign-ins call, records the accepted and the refused passwords.
+//   - signIn (auth_signin.go), which both sign-ins call, records the accepted and the refused
+//     passwords and the lockouts.
 //
 // Writing goes through service.RecordAudit, which never fails the request: see there.
 
@@ -110,22 +110,6 @@ func (s *server) auditTrail(next http.Handler) http.Handler {
 
 // maxAuditedName bounds the user name a failed sign-in records, as the sign-in bounds it.
 const maxAuditedName = 200
-
-// signIn checks a password for one of the doors and records the outcome: an accepted password as
-// sign_in, a refused one as sign_in_failed under the name typed. Failures of the store are
-// neither: they are logged as the 500 they become.
-func (s *server) signIn(ctx context.Context, r *http.Request, userID, password string) (store.User, error) {
-	u, err := s.checkPassword(ctx, userID, password)
-	switch {
-	case err == nil:
-		e := entryFor(r, store.AuditSignIn, r.Method+" "+r.URL.Path)
-		e.ActorID = u.ID
-		s.svc.RecordAudit(ctx, e)
-	case errors.Is(err, door.ErrInvalidCredentials):
-		s.auditFailedSignIn(ctx, r, userID)
-	}
-	return u, err
-}
 
 // auditFailedSignIn records a refused sign-in under the name typed (which may be nobody's).
 func (s *server) auditFailedSignIn(ctx context.Context, r *http.Request, typed string) {

@@ -4,16 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"signoff/gateway/door"
 	"signoff/service"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"signoff/store"
 )
@@ -43,17 +39,10 @@ type loginResponse struct {
 	Token     string      `json:"token"`
 	ExpiresAt time.Time   `json:"expires_at"`
 	User      sessionUser `json:"user"`
+	// MustChangePassword: an admin reset the password; the client should ask for a new one
+	// (POST /auth/password) before anything else.
+	MustChangePassword bool `json:"must_change_password"`
 }
-
-// dummyHash is compared against when the user does not exist, so that a wrong user name takes
-// as long to refuse as a wrong password and does not reveal who has an account.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, err := bcrypt.GenerateFromPassword([]byte("signoff: no such user"), bcrypt.DefaultCost)
-	if err != nil {
-		panic(err) // only an invalid cost makes bcrypt fail
-	}
-	return h
-})
 
 // login checks a user's password and opens a session: a random bearer token, stored hashed.
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -76,9 +65,9 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.signIn(ctx, r, in.User, in.Password)
+	u, mustChange, err := s.signIn(ctx, r, in.User, in.Password)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, writeRetryAfter(w, err))
 		return
 	}
 	token, expires, err := s.openSession(ctx, u)
@@ -86,38 +75,21 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	door.WriteJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u)})
+	door.WriteJSON(w, http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: sessionUserOf(u),
+		MustChangePassword: mustChange})
 }
 
-// checkPassword returns the user whose password this is, or door.ErrInvalidCredentials. The API's
-// login and the web sign-in both check through it.
-func (s *server) checkPassword(ctx context.Context, userID, password string) (store.User, error) {
-	if len(userID) > 200 || len(password) > 72 { // bcrypt reads at most 72 bytes
-		return store.User{}, door.ErrInvalidCredentials
-	}
-	u, err := s.store.UserByID(ctx, userID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return store.User{}, door.ErrInvalidCredentials
-	case err != nil:
-		return store.User{}, fmt.Errorf("login: %w", err)
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		return store.User{}, door.ErrInvalidCredentials
-	}
-	return u, nil
-}
-
-// openSession starts a session for u: a random token, stored hashed, valid for auth.token_ttl.
+// openSession starts a session for u: a random token, stored hashed, valid for auth.token_ttl
+// and ended sooner by auth.idle_timeout of disuse (sessionUser).
 func (s *server) openSession(ctx context.Context, u store.User) (token string, expires time.Time, err error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", time.Time{}, fmt.Errorf("login: token: %w", err)
 	}
 	token = base64.RawURLEncoding.EncodeToString(raw[:])
-	expires = s.now().Add(s.auth.TokenTTL).UTC().Truncate(time.Second)
-	if err := s.store.CreateSession(ctx, token, u.ID, expires); err != nil {
+	at := s.now()
+	expires = at.Add(s.auth.TokenTTL).UTC().Truncate(time.Second)
+	if err := s.store.CreateSession(ctx, token, u.ID, at, expires); err != nil {
 		return "", time.Time{}, fmt.Errorf("login: %w", err)
 	}
 	return token, expires, nil
@@ -139,6 +111,13 @@ type meResponse struct {
 	User      sessionUser       `json:"user"`
 	Email     string            `json:"email"`
 	ActingFor []service.UserRef `json:"acting_for"` // delegators in force now: whom the caller may act for
+}
+
+// session returns the session of a token in force now, and marks it used: a session unused for
+// auth.idle_timeout is over (store.ErrNotFound), as one past its expiry.
+func (s *server) session(ctx context.Context, token string) (store.Session, error) {
+	at := s.now()
+	return s.store.SessionAt(ctx, token, at, at.Add(-s.auth.IdleTimeout))
 }
 
 // me describes the caller and whom they may act for now (代理).

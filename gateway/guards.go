@@ -49,6 +49,9 @@ var guards = map[string]guard{
 	"GET /":                       signedIn,
 	"POST /logout":                signedIn,
 	"POST /api/v1/auth/logout":    signedIn,
+	"POST /api/v1/auth/password":  signedIn,
+	"GET /password":               signedIn,
+	"POST /password":              signedIn,
 	"GET /api/v1/me":              signedIn,
 	"GET /api/v1/categories":      signedIn,
 	"GET /api/v1/budget-lines":    signedIn,
@@ -61,6 +64,11 @@ var guards = map[string]guard{
 	"GET /suppliers/{id}":         signedIn,
 	"GET /api/v1/representatives": signedIn,
 	"GET /registry":               signedIn,
+
+	// Password resets (an admin's: a temporary password the user must change).
+	"POST /api/v1/users/{id}/password-reset": needs(policy.CapUsersManage),
+	"GET /password-reset":                    needs(policy.CapUsersManage),
+	"POST /password-reset":                   needs(policy.CapUsersManage),
 
 	// Filing cases.
 	"POST /api/v1/expenses":                        needs(policy.CapExpensesSubmit),

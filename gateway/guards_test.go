@@ -208,8 +208,8 @@ func TestCapabilityRefusalsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, "zhao.qiang", func(policy.Capability) bool { return true })
-		// The navigation offers only what the reader may open: here the supplier list and the
-		// registry, which need no capability.
+		// The navigation offers only what the reader may open: here the supplier list, the
+		// registry and changing one's password, which need no capability.
 		w := h.browser()
 		w.signIn("zhao.qiang")
 		var links []string
@@ -218,7 +218,7 @@ func TestCapabilityRefusalsWriteNothing(t *testing.T) {
 				links = append(links, id)
 			}
 		})
-		if want := []string{"nav-suppliers", "nav-registry"}; !slices.Equal(links, want) {
+		if want := []string{"nav-suppliers", "nav-registry", "nav-password"}; !slices.Equal(links, want) {
 			t.Errorf("with every capability withdrawn the navigation links %v, want %v", links, want)
 		}
 		// What needs only a signed-in person still answers.

@@ -120,7 +120,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-		u, err := s.store.SessionUser(ctx, token)
+		ss, err := s.session(ctx, token)
 		cancel()
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -130,7 +130,12 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 			s.fail(w, r, fmt.Errorf("authenticate: %w", err))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(door.WithUser(r.Context(), u)))
+		ctx = door.WithUser(r.Context(), ss.User)
+		if ss.MustChangePassword && !passwordChangeAllows(r) {
+			s.fail(w, r.WithContext(ctx), errPasswordChangeRequired)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -55,8 +55,10 @@ type server struct {
 	now      func() time.Time
 	autoPay  bool
 	svc      *service.Service // the operations both doors call
-	api      *api.API         // the JSON door: handlers per domain (gateway/api)
-	web      *web.Site        // the pages: handlers per domain (gateway/web)
+	// passwords are the password sign-in's operations (check, change, reset).
+	passwords *service.Passwords
+	api       *api.API  // the JSON door: handlers per domain (gateway/api)
+	web       *web.Site // the pages: handlers per domain (gateway/web)
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -92,6 +94,14 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	auth, err := authWithDefaults(d.Auth)
+	if err != nil {
+		return nil, err
+	}
+	passwords, err := service.NewPasswords(svc, service.PasswordRule{MinLength: auth.MinPasswordLength})
+	if err != nil {
+		return nil, err
+	}
 	jsonAPI, err := api.New(svc, d.Logger, d.Gateway)
 	if err != nil {
 		return nil, err
@@ -102,7 +112,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		cfg: d.Gateway, auth: d.Auth, log: d.Logger, now: now, autoPay: d.AutoPay, svc: svc,
+		cfg: d.Gateway, auth: auth, log: d.Logger, now: now, autoPay: d.AutoPay, svc: svc, passwords: passwords,
 		api: jsonAPI, web: pages,
 	}
 	return s.routes(), nil
@@ -129,6 +139,8 @@ func (s *server) routes() http.Handler {
 			r.Group(func(r chi.Router) {
 				r.Use(s.authenticate, s.guarded)
 				r.Post("/auth/logout", s.logout)
+				r.Post("/auth/password", s.changePassword)
+				r.Post("/users/{id}/password-reset", s.resetPassword)
 				r.Get("/me", s.me)
 
 				s.api.Reference(r)
@@ -170,6 +182,10 @@ func (s *server) webRoutes(r chi.Router) {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireWebUser, s.guarded)
 			r.Post("/logout", s.logoutSubmit)
+			r.Get("/password", s.passwordPage)
+			r.Post("/password", s.passwordSubmit)
+			r.Get("/password-reset", s.passwordResetPage)
+			r.Post("/password-reset", s.passwordResetSubmit)
 			// The API's answers that pages read with the web session: the big screen's figures and
 			// the assessment's spreadsheet.
 			r.Get("/boards/center.json", s.api.BoardCenter)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ func (s *server) webHeaders(next http.Handler) http.Handler {
 func (s *server) webSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws := &door.Session{Lang: i18n.Default}
+		mustChange := false
 		if c, err := r.Cookie(langCookie); err == nil {
 			if l, ok := i18n.Parse(c.Value); ok {
 				ws.Lang = l
@@ -57,15 +59,24 @@ func (s *server) webSession(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 256 {
 			ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
-			u, err := s.store.SessionUser(ctx, c.Value)
+			ss, err := s.session(ctx, c.Value)
 			cancel()
 			switch {
 			case err == nil:
-				ws.User, ws.Token, ws.CSRF = &u, c.Value, csrfToken(c.Value)
+				ws.User, ws.Token, ws.CSRF = &ss.User, c.Value, csrfToken(c.Value)
+				mustChange = ss.MustChangePassword
 			case !errors.Is(err, store.ErrNotFound):
 				s.web.ErrorPage(w, r, fmt.Errorf("web session: %w", err))
 				return
 			}
+		}
+		if mustChange && !passwordChangeAllows(r) {
+			if r.Method != http.MethodGet {
+				s.web.ErrorPage(w, r.WithContext(door.WithSession(r.Context(), ws)), errPasswordChangeRequired)
+				return
+			}
+			http.Redirect(w, r, "/password?must=1&next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(door.WithSession(r.Context(), ws)))
 	})
@@ -202,7 +213,7 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
 	defer cancel()
-	u, err := s.signIn(ctx, r, f.User, password)
+	u, mustChange, err := s.signIn(ctx, r, f.User, password)
 	if err == nil {
 		var token string
 		var expires time.Time
@@ -211,9 +222,20 @@ func (s *server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			c := s.cookie(r, sessionCookie, token, int(time.Until(expires).Seconds()))
 			c.Expires = expires
 			http.SetCookie(w, c)
+			if mustChange { // an admin reset it: a new password first, then where they were going
+				http.Redirect(w, r, "/password?must=1&next="+url.QueryEscape(f.Next), http.StatusSeeOther)
+				return
+			}
 			http.Redirect(w, r, f.Next, http.StatusSeeOther)
 			return
 		}
+	}
+	var locked *signInLocked
+	if errors.As(err, &locked) {
+		w.Header().Set("Retry-After", strconv.Itoa(locked.retryAfter))
+		f.Error = i18n.T(lang, "ui.login.locked", (locked.retryAfter+59)/60)
+		s.showLogin(w, r, http.StatusTooManyRequests, f)
+		return
 	}
 	status, message := s.web.Say(r, lang, err)
 	f.Error = message

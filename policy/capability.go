@@ -68,6 +68,10 @@ const (
 	// hash chain and see where it breaks. It shows hashes and the first broken seal, not the
 	// case's facts, so it needs no right to see the case.
 	CapAuditVerify Capability = "audit.verify"
+	// CapUsersManage: manage people's sign-in: reset someone's password to a temporary one they
+	// must change at their next sign-in (the office that runs IT; the general manager's office in
+	// the demo, which has no IT department).
+	CapUsersManage Capability = "users.manage"
 
 	// What everyone signed in does by default. They are capabilities all the same so that a
 	// policy can withhold them from a role (an outside auditor who reads but never files, say),
@@ -99,7 +103,7 @@ var capabilities = []Capability{
 	CapExpensesSubmit, CapPurchasesRequest, CapCasesWork, CapDelegationsManage,
 	CapProblemsRaise, CapProblemsWork, CapBoardsView, CapReviewsView,
 	CapCasesSeeAll, CapOrdersSeeAll, CapOrdersReceive, CapOrdersInvoice, CapOrdersResolveReturns,
-	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify,
+	CapSuppliersEdit, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify, CapUsersManage,
 }
 
 // Capabilities lists every capability: first what everyone signed in holds by default, then the
@@ -159,6 +163,7 @@ var defaultGrants = func() map[Capability]Grant {
 		CapProblemsCoordinate:   {Posts: []Post{PostCenterDirector, PostCenterDeputy, PostCenterDispatcher}},
 		CapAuditRead:            {Roles: []Role{RoleInternalAuditor, "finance_director", "general_manager"}},
 		CapAuditVerify:          {Roles: []Role{RoleInternalAuditor, RoleReviewer, RoleAccountant, "finance_director", "general_manager"}},
+		CapUsersManage:          {Roles: []Role{"general_manager"}},
 		CapExpensesSubmit:       {Everyone: true},
 		CapPurchasesRequest:     {Everyone: true},
 		CapCasesWork:            {Everyone: true},

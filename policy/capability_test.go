@@ -38,6 +38,9 @@ var before = map[Capability]struct {
 	CapProblemsCoordinate:   {posts: []Post{"center_director", "center_deputy", "center_dispatcher"}},
 	// Added with the seal ledger; a document that does not name it grants it to these roles.
 	CapAuditVerify: {roles: []Role{"internal_auditor", "reviewer", "accountant", "finance_director", "general_manager"}},
+	// New with the password reset, which nobody could do before: a document that does not name it
+	// gives it to the general manager, who could already change everyone's hash in the policy.
+	CapUsersManage: {roles: []Role{"general_manager"}},
 }
 
 // withoutCapabilitiesYAML is demo.yaml as a file written before capabilities were data.
@@ -245,7 +248,7 @@ func TestCapabilitiesOf(t *testing.T) {
 		{"the keeper", Subject{Roles: roles("he.ping")}, everyone(CapOrdersSeeAll, CapOrdersReceive)},
 		{"an accountant and reviewer", Subject{Roles: roles("sun.min")}, everyone(CapCasesSeeAll, CapOrdersSeeAll, CapOrdersInvoice, CapAuditVerify)},
 		{"the general manager directing the center", Subject{Roles: roles("zhao.qiang"), Posts: []Post{PostCenterDirector}},
-			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify)},
+			everyone(CapCasesSeeAll, CapOrdersSeeAll, CapRegistryEdit, CapProblemsCoordinate, CapAuditRead, CapAuditVerify, CapUsersManage)},
 		{"an internal auditor", Subject{Roles: roles("tang.ning")}, everyone(CapAuditRead, CapAuditVerify)},
 		{"a dispatcher", Subject{Roles: roles("tian.yu"), Posts: []Post{PostCenterDispatcher}}, everyone(CapProblemsCoordinate)},
 	}

@@ -70,7 +70,11 @@ func TestDemoOrganisation(t *testing.T) {
 	}
 }
 
+// TestDemoPasswords: demo.yaml carries no password; Demo gives every user "signoff".
 func TestDemoPasswords(t *testing.T) {
+	if strings.Contains(string(DemoYAML), "password_hash") {
+		t.Error("demo.yaml carries password hashes; passwords live in the database")
+	}
 	checked := map[string]error{} // bcrypt is slow on purpose; most users share one hash
 	for _, u := range Demo().Users {
 		err, ok := checked[u.PasswordHash]

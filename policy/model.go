@@ -91,7 +91,10 @@ type Department struct {
 	Parent string `json:"parent,omitempty" yaml:"parent"`
 }
 
-// User is a person. PasswordHash is a bcrypt hash used by the dev login only.
+// User is a person. PasswordHash is the format before passwords moved to the database
+// (store/credentials.go, migration 00017): a document that still carries one loads, and the hash
+// seeds the user's credential once, never overwriting a password changed since. New documents
+// leave it out; it is never part of a stored version (json:"-").
 type User struct {
 	ID           string `json:"id" yaml:"id"`
 	Name         string `json:"name" yaml:"name"`

@@ -21,11 +21,17 @@ const (
 	AuditPolicyLoad   = "policy_load"
 	AuditExport       = "export"
 	AuditDownload     = "download"
+	// Added by 00017: a sign-in refused because the account or the address is locked, a password
+	// changed by its owner, a password reset by an admin.
+	AuditSignInLocked    = "sign_in_locked"
+	AuditPasswordChanged = "password_changed"
+	AuditPasswordReset   = "password_reset"
 )
 
 // AuditKinds lists every kind of audit entry, in the order the search page offers them.
 func AuditKinds() []string {
-	return []string{AuditSignIn, AuditSignInFailed, AuditRefused, AuditPolicyLoad, AuditExport, AuditDownload}
+	return []string{AuditSignIn, AuditSignInFailed, AuditSignInLocked, AuditPasswordChanged, AuditPasswordReset,
+		AuditRefused, AuditPolicyLoad, AuditExport, AuditDownload}
 }
 
 // AuditEntry is one row of the audit log.

@@ -71,18 +71,21 @@ func syncOrg(ctx context.Context, tx pgx.Tx, doc *policy.Document) error {
 	if _, err := tx.Exec(ctx, `UPDATE users SET active = false`); err != nil {
 		return err
 	}
-	const user = `INSERT INTO users (id, name, email, department_id, roles, password_hash, active)
-		VALUES ($1, $2, $3, $4, $5, $6, true)
+	const user = `INSERT INTO users (id, name, email, department_id, roles, active)
+		VALUES ($1, $2, $3, $4, $5, true)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email,
-			department_id = EXCLUDED.department_id, roles = EXCLUDED.roles,
-			password_hash = EXCLUDED.password_hash, active = true`
+			department_id = EXCLUDED.department_id, roles = EXCLUDED.roles, active = true`
 	for _, u := range doc.Users {
 		roles := make([]string, len(u.Roles))
 		for i, r := range u.Roles {
 			roles[i] = string(r)
 		}
-		if _, err := tx.Exec(ctx, user, u.ID, u.Name, u.Email, u.Department, roles, u.PasswordHash); err != nil {
+		if _, err := tx.Exec(ctx, user, u.ID, u.Name, u.Email, u.Department, roles); err != nil {
 			return fmt.Errorf("user %s: %w", u.ID, err)
+		}
+		// A document in the old format carries the hash: copied once (see credentials.go).
+		if err := seedCredential(ctx, tx, u.ID, u.PasswordHash); err != nil {
+			return err
 		}
 	}
 	const line = `INSERT INTO budget_lines (id, name, department_id, year, total) VALUES ($1, $2, $3, $4, $5)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"signoff/chain"
 	"signoff/policy"
@@ -52,7 +53,7 @@ func TestLoadPolicy(t *testing.T) {
 	if before.Reserved != 40_000 || before.Consumed != 60_000 {
 		t.Fatalf("before: %+v", before)
 	}
-	if err := db.Store.CreateSession(ctx, "tok", "zheng.yu", monday10.AddDate(10, 0, 0)); err != nil {
+	if err := db.Store.CreateSession(ctx, "tok", "zheng.yu", time.Now(), monday10.AddDate(10, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -76,7 +77,7 @@ func TestLoadPolicy(t *testing.T) {
 	if _, err := db.Store.UserByID(ctx, "zheng.yu"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("removed user: err = %v, want ErrNotFound (deactivated)", err)
 	}
-	if _, err := db.Store.SessionUser(ctx, "tok"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := db.Store.SessionUser(ctx, "tok", time.Now(), time.Now().Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("session of a removed user: err = %v, want ErrNotFound", err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM users WHERE id = 'zheng.yu' AND NOT active`); n != 1 {

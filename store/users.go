@@ -16,14 +16,13 @@ type User struct {
 	Email        string   `json:"email"`
 	DepartmentID string   `json:"department_id"`
 	Roles        []string `json:"roles"`
-	PasswordHash string   `json:"-"`
 }
 
 // UserByID returns an active user.
 func (s *Store) UserByID(ctx context.Context, id string) (User, error) {
 	var u User
-	const q = `SELECT id, name, email, department_id, roles, password_hash FROM users WHERE id = $1 AND active`
-	err := s.pool.QueryRow(ctx, q, id).Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles, &u.PasswordHash)
+	const q = `SELECT id, name, email, department_id, roles FROM users WHERE id = $1 AND active`
+	err := s.pool.QueryRow(ctx, q, id).Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles)
 	if err != nil {
 		return User{}, fmt.Errorf("user %s: %w", id, notFound(err))
 	}
@@ -49,32 +48,58 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) (map[string]User, 
 	return out, rows.Err()
 }
 
-// CreateSession stores a login session under the SHA-256 of its bearer token.
-func (s *Store) CreateSession(ctx context.Context, token, userID string, expires time.Time) error {
+// tokenHash is how a session token is kept: its SHA-256, so that the table alone opens nothing.
+func tokenHash(token string) []byte {
 	h := sha256.Sum256([]byte(token))
-	const q = `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`
-	if _, err := s.pool.Exec(ctx, q, h[:], userID, expires); err != nil {
+	return h[:]
+}
+
+// CreateSession stores a login session under the SHA-256 of its bearer token, last used at.
+func (s *Store) CreateSession(ctx context.Context, token, userID string, at, expires time.Time) error {
+	const q = `INSERT INTO sessions (token_hash, user_id, expires_at, last_seen_at) VALUES ($1, $2, $3, $4)`
+	if _, err := s.pool.Exec(ctx, q, tokenHash(token), userID, expires, at); err != nil {
 		return fmt.Errorf("create session: %w", mapErr(err))
 	}
 	return nil
 }
 
-// SessionUser returns the user of an unexpired session token.
-func (s *Store) SessionUser(ctx context.Context, token string) (User, error) {
-	h := sha256.Sum256([]byte(token))
-	var u User
-	const q = `SELECT u.id, u.name, u.email, u.department_id, u.roles FROM sessions s
-		JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`
-	if err := s.pool.QueryRow(ctx, q, h[:]).Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles); err != nil {
-		return User{}, fmt.Errorf("session: %w", notFound(err))
+// Session is a session in force: its user, and whether an admin's reset left them a password
+// they must change before anything else.
+type Session struct {
+	User               User
+	MustChangePassword bool
+}
+
+// SessionAt returns the session of a token that has not expired by at and was last used after
+// idleSince (the idle timeout's cutoff), and marks it used at at: each request keeps its session
+// alive. A session past either limit, or of an inactive user, is ErrNotFound.
+func (s *Store) SessionAt(ctx context.Context, token string, at, idleSince time.Time) (Session, error) {
+	var ss Session
+	u := &ss.User
+	const q = `WITH used AS (
+			UPDATE sessions SET last_seen_at = GREATEST(last_seen_at, $2)
+			WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3
+			RETURNING user_id)
+		SELECT u.id, u.name, u.email, u.department_id, u.roles, coalesce(c.must_change, false)
+		FROM used JOIN users u ON u.id = used.user_id LEFT JOIN credentials c ON c.user_id = u.id
+		WHERE u.active`
+	err := s.pool.QueryRow(ctx, q, tokenHash(token), at, idleSince).
+		Scan(&u.ID, &u.Name, &u.Email, &u.DepartmentID, &u.Roles, &ss.MustChangePassword)
+	if err != nil {
+		return Session{}, fmt.Errorf("session: %w", notFound(err))
 	}
-	return u, nil
+	return ss, nil
+}
+
+// SessionUser is the user of SessionAt.
+func (s *Store) SessionUser(ctx context.Context, token string, at, idleSince time.Time) (User, error) {
+	ss, err := s.SessionAt(ctx, token, at, idleSince)
+	return ss.User, err
 }
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	h := sha256.Sum256([]byte(token))
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, h[:]); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token)); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

@@ -174,7 +174,7 @@ func pageRequests(ctx context.Context, s *store.Store, seeded bench.Seeded) ([]b
 				return nil, err
 			}
 			tok = hex.EncodeToString(b)
-			if err := s.CreateSession(ctx, tok, u.User, time.Now().Add(24*time.Hour)); err != nil {
+			if err := s.CreateSession(ctx, tok, u.User, time.Now(), time.Now().Add(24*time.Hour)); err != nil {
 				return nil, fmt.Errorf("session for %s: %w", u.User, err)
 			}
 			tokens[u.User] = tok
