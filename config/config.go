@@ -109,6 +109,8 @@ type AuthConfig struct {
 	// TokenTTL is how long a session token lives. Tokens are random and stored hashed in
 	// PostgreSQL, so every gateway accepts every other's tokens without a shared secret.
 	TokenTTL time.Duration `mapstructure:"token_ttl"`
+	// OIDC is single sign-on through the company's OpenID provider (config/oidc.go).
+	OIDC OIDCConfig `mapstructure:"oidc"`
 }
 
 // PolicyConfig says where the approval policy comes from.

@@ -22,7 +22,7 @@ var defaults = Config{
 		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second,
 		ShutdownTimeout: 10 * time.Second, ActionTimeout: 20 * time.Second,
 	},
-	Auth:   AuthConfig{TokenTTL: 12 * time.Hour},
+	Auth:   AuthConfig{TokenTTL: 12 * time.Hour, OIDC: OIDCConfig{Scopes: "openid email profile", UserClaim: OIDCEmailClaim}},
 	Policy: PolicyConfig{},
 	Worker: WorkerConfig{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50},
 	Notify: NotifyConfig{

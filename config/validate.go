@@ -86,6 +86,7 @@ func (c Config) Validate() error {
 	check("gateway.max_upload_bytes", checkPositive(c.Gateway.MaxUploadBytes))
 
 	check("auth.token_ttl", checkDuration(c.Auth.TokenTTL))
+	c.Auth.OIDC.validate(check)
 
 	check("worker.max_concurrent_activities", checkPositive(int64(c.Worker.MaxConcurrentActivities)))
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))
