@@ -117,6 +117,11 @@ func (s *server) ssoStart(w http.ResponseWriter, r *http.Request) {
 		s.web.ErrorPage(w, r, door.ErrNotFound)
 		return
 	}
+	next := localPath(r.URL.Query().Get("next"))
+	if door.SessionOf(r.Context()).User != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther) // signed in already, as /login does
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), ssoTimeout)
 	defer cancel()
 	p, err := s.sso.discover(ctx)
@@ -125,8 +130,7 @@ func (s *server) ssoStart(w http.ResponseWriter, r *http.Request) {
 		s.web.ErrorPage(w, r, errSSOUnavailable)
 		return
 	}
-	a := ssoAttempt{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(),
-		Next: localPath(r.URL.Query().Get("next"))}
+	a := ssoAttempt{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier(), Next: next}
 	raw, err := json.Marshal(a)
 	if err != nil {
 		s.web.ErrorPage(w, r, fmt.Errorf("sso: attempt: %w", err))
