@@ -125,6 +125,8 @@ type AuthConfig struct {
 	Lockout time.Duration `mapstructure:"lockout"`
 	// MinPasswordLength is the fewest characters a new password may have.
 	MinPasswordLength int `mapstructure:"min_password_length"`
+	// OIDC is single sign-on through the company's OpenID provider (config/oidc.go).
+	OIDC OIDCConfig `mapstructure:"oidc"`
 }
 
 // PolicyConfig says where the approval policy comes from.

@@ -23,7 +23,8 @@ var defaults = Config{
 		ShutdownTimeout: 10 * time.Second, ActionTimeout: 20 * time.Second,
 	},
 	Auth: AuthConfig{TokenTTL: 12 * time.Hour, IdleTimeout: 30 * time.Minute, MaxFailures: 5, MaxAddressFailures: 20,
-		FailureWindow: 15 * time.Minute, Lockout: 15 * time.Minute, MinPasswordLength: 12},
+		FailureWindow: 15 * time.Minute, Lockout: 15 * time.Minute, MinPasswordLength: 12,
+		OIDC: OIDCConfig{Scopes: "openid email profile", UserClaim: OIDCEmailClaim}},
 	Policy: PolicyConfig{},
 	Worker: WorkerConfig{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50},
 	Notify: NotifyConfig{

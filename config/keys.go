@@ -62,6 +62,12 @@ var keys = []Key{
 	{Name: "auth.failure_window", Default: "15m", Description: "Window in which refused passwords are counted."},
 	{Name: "auth.lockout", Default: "15m", Description: "How long a locked account or address is refused."},
 	{Name: "auth.min_password_length", Default: "12", Description: "Fewest characters of a new password."},
+	{Name: "auth.oidc.issuer", Default: "", Description: "Issuer URL of the OpenID provider for single sign-on; empty = no \"Sign in with SSO\"."},
+	{Name: "auth.oidc.client_id", Default: "", Description: "Client ID Signoff is registered with at the provider."},
+	{Name: "auth.oidc.client_secret", Default: "", Secret: true, Description: "Client secret of that registration."},
+	{Name: "auth.oidc.redirect_url", Default: "", Description: "Callback registered at the provider: the gateway's public URL + /login/sso/callback."},
+	{Name: "auth.oidc.scopes", Default: "openid email profile", Description: "Scopes asked for, separated by spaces; openid is always asked for."},
+	{Name: "auth.oidc.user_claim", Default: "email", Description: "Claim that names the member: email is matched to members' e-mail addresses (a false email_verified is refused), any other claim to their user IDs."},
 
 	{Name: "policy.file", Default: "", Description: "Approval policy YAML file (the organisation: people, posts, rules). Required by gateway, worker and migrate, which refuse to start without it unless given --demo; only `signoff dev` falls back to the built-in demo, whose passwords are published."},
 

@@ -15,8 +15,9 @@ const maskText = "xxxxx"
 
 // Masked returns a copy of c whose secrets are replaced by "xxxxx": the password
 // inside the database URLs, the SMTP password, the webhook secret, the payment
-// connector's token and signing key, and the password and query values of the
-// webhook and connector URLs (redact.URL: a robot's access_token is in its query). Empty secrets stay empty, so the log still tells set from unset.
+// connector's token and signing key, the OIDC client secret, and the password and
+// query values of the webhook and connector URLs (redact.URL: a robot's access_token
+// is in its query). Empty secrets stay empty, so the log still tells set from unset.
 func (c Config) Masked() Config {
 	c.Database.URL = maskURL(c.Database.URL)
 	c.Database.MigrateURL = maskURL(c.Database.MigrateURL)
@@ -26,6 +27,7 @@ func (c Config) Masked() Config {
 	c.Payment.ConnectorURL = redact.URL(c.Payment.ConnectorURL)
 	c.Payment.ConnectorToken = mask(c.Payment.ConnectorToken)
 	c.Payment.ConnectorSigningSecret = mask(c.Payment.ConnectorSigningSecret)
+	c.Auth.OIDC.ClientSecret = mask(c.Auth.OIDC.ClientSecret)
 	return c
 }
 

@@ -19,11 +19,12 @@ func withSecrets() Config {
 	c.Payment.ConnectorURL = "https://pay:pay-pass-6@pay.internal/?api_key=pay-key-8"
 	c.Payment.ConnectorToken = "pay-token-9"
 	c.Payment.ConnectorSigningSecret = "pay-signing-10"
+	c.Auth.OIDC.ClientSecret = "oidc-secret-11"
 	return c
 }
 
 var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6",
-	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10"}
+	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {

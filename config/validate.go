@@ -92,6 +92,7 @@ func (c Config) Validate() error {
 	check("auth.failure_window", checkDuration(c.Auth.FailureWindow))
 	check("auth.lockout", checkDuration(c.Auth.Lockout))
 	check("auth.min_password_length", checkPositive(int64(c.Auth.MinPasswordLength)))
+	c.Auth.OIDC.validate(check)
 
 	check("worker.max_concurrent_activities", checkPositive(int64(c.Worker.MaxConcurrentActivities)))
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))

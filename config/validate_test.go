@@ -50,6 +50,16 @@ func TestValidate(t *testing.T) {
 		{name: "shutdown timeout zero", edit: func(c *Config) { c.Gateway.ShutdownTimeout = 0 }, wantKeys: []string{"gateway.shutdown_timeout"}},
 		{name: "action timeout zero", edit: func(c *Config) { c.Gateway.ActionTimeout = 0 }, wantKeys: []string{"gateway.action_timeout"}},
 		{name: "token ttl zero", edit: func(c *Config) { c.Auth.TokenTTL = 0 }, wantKeys: []string{"auth.token_ttl"}},
+		{name: "sso needs its client", edit: func(c *Config) { c.Auth.OIDC.Issuer = "https://login.example.com" },
+			wantKeys: []string{"auth.oidc.client_id", "auth.oidc.client_secret", "auth.oidc.redirect_url"}},
+		{name: "sso complete", edit: func(c *Config) {
+			c.Auth.OIDC = OIDCConfig{Issuer: "https://login.example.com", ClientID: "signoff", ClientSecret: "s",
+				RedirectURL: "https://signoff.example.com/login/sso/callback", Scopes: "openid email", UserClaim: "email"}
+		}},
+		{name: "sso issuer not a URL", edit: func(c *Config) {
+			c.Auth.OIDC = OIDCConfig{Issuer: "login.example.com", ClientID: "signoff", ClientSecret: "s",
+				RedirectURL: "https://signoff.example.com/login/sso/callback", UserClaim: "email"}
+		}, wantKeys: []string{"auth.oidc.issuer"}},
 		{name: "worker activities zero", edit: func(c *Config) { c.Worker.MaxConcurrentActivities = 0 }, wantKeys: []string{"worker.max_concurrent_activities"}},
 		{name: "worker workflow tasks negative", edit: func(c *Config) { c.Worker.MaxConcurrentWorkflowTasks = -3 }, wantKeys: []string{"worker.max_concurrent_workflow_tasks"}},
 		{name: "smtp tls unknown", edit: func(c *Config) { c.Notify.SMTP.TLS = "ssl" }, wantKeys: []string{"notify.smtp.tls"}},

@@ -31,18 +31,30 @@ type app struct {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
+	return newAppWith(t, func(string, *gateway.Deps) {})
+}
+
+// newAppWith is newApp with the gateway's dependencies changed by configure, which is told the
+// gateway's URL before it serves (single sign-on's callback is registered with it).
+func newAppWith(t *testing.T, configure func(gatewayURL string, d *gateway.Deps)) *app {
+	t.Helper()
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
-	h, err := gateway.New(gateway.Deps{
+	deps := gateway.Deps{
 		Store: s.Store, Policies: s.Policies, Temporal: s.Client,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: s.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 20, MaxUploadBytes: 2 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
 		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	configure("http://"+srv.Listener.Addr().String(), &deps)
+	h, err := gateway.New(deps)
 	if err != nil {
+		srv.Close()
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &app{t: t, stack: s, srv: srv, tokens: map[string]string{}}
 }

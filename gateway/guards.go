@@ -44,6 +44,8 @@ var guards = map[string]guard{
 	"POST /api/v1/auth/login":     public,
 	"GET /login":                  public,
 	"POST /login":                 public,
+	"GET /login/sso":              public,
+	"GET /login/sso/callback":     public,
 	"GET /lang":                   public,
 	"GET /static/{name}":          public,
 	"GET /":                       signedIn,

@@ -46,18 +46,30 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, func(string, *Deps) {})
+}
+
+// newHarnessWith is newHarness with the gateway's dependencies changed by configure, which is
+// told the gateway's URL before it serves (single sign-on's callback is registered with it).
+func newHarnessWith(t *testing.T, configure func(gatewayURL string, d *Deps)) *harness {
+	t.Helper()
 	stack := testkit.NewStack(t, activities.Channels{PublicURL: "http://test"})
-	h, err := New(Deps{
+	deps := Deps{
 		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
 		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	configure("http://"+srv.Listener.Addr().String(), &deps)
+	h, err := New(deps)
 	if err != nil {
+		srv.Close()
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv.Config.Handler = h
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return &harness{t: t, stack: stack, srv: srv, spec: loadSpec(t), tokens: map[string]string{}}
 }

@@ -57,8 +57,9 @@ type server struct {
 	svc      *service.Service // the operations both doors call
 	// passwords are the password sign-in's operations (check, change, reset).
 	passwords *service.Passwords
-	api       *api.API  // the JSON door: handlers per domain (gateway/api)
-	web       *web.Site // the pages: handlers per domain (gateway/web)
+	api       *api.API   // the JSON door: handlers per domain (gateway/api)
+	web       *web.Site  // the pages: handlers per domain (gateway/web)
+	sso       *ssoClient // single sign-on (oidc.go); nil when auth.oidc is not set
 }
 
 // New returns the gateway's handler: the API under /api/v1, /healthz (readiness: database and
@@ -113,7 +114,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{
 		store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
 		cfg: d.Gateway, auth: auth, log: d.Logger, now: now, autoPay: d.AutoPay, svc: svc, passwords: passwords,
-		api: jsonAPI, web: pages,
+		api: jsonAPI, web: pages, sso: newSSO(d.Auth.OIDC),
 	}
 	return s.routes(), nil
 }
@@ -178,6 +179,8 @@ func (s *server) webRoutes(r chi.Router) {
 		r.Get("/lang", s.switchLang)
 		r.Get("/login", s.loginPage)
 		r.Post("/login", s.loginSubmit)
+		r.Get("/login/sso", s.ssoStart)
+		r.Get("/login/sso/callback", s.ssoCallback)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireWebUser, s.guarded)

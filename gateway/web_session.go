@@ -182,6 +182,7 @@ func (s *server) showLogin(w http.ResponseWriter, r *http.Request, status int, f
 	var raw [24]byte
 	_, _ = rand.Read(raw[:])
 	f.Token = base64.RawURLEncoding.EncodeToString(raw[:])
+	f.SSO = s.sso != nil
 	http.SetCookie(w, s.cookie(r, loginCSRFCookie, f.Token, 3600))
 	s.web.Login(w, r, status, f)
 }

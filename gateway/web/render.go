@@ -102,6 +102,7 @@ type LoginForm struct {
 	Next  string
 	Error string
 	Token string // the double-submit CSRF token
+	SSO   bool   // single sign-on is configured: offer "Sign in with SSO"
 }
 
 // Login renders the sign-in page; the gateway's sessions check what it sends.
