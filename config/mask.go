@@ -26,6 +26,7 @@ func (c Config) Masked() Config {
 	c.Payment.ConnectorURL = redact.URL(c.Payment.ConnectorURL)
 	c.Payment.ConnectorToken = mask(c.Payment.ConnectorToken)
 	c.Payment.ConnectorSigningSecret = mask(c.Payment.ConnectorSigningSecret)
+	c.Actions = c.Actions.masked()
 	return c
 }
 

@@ -33,7 +33,7 @@ func newApp(t *testing.T) *app {
 	t.Helper()
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
 	h, err := gateway.New(gateway.Deps{
-		Store: s.Store, Policies: s.Policies, Temporal: s.Client,
+		Store: s.Store, Policies: s.Policies, Temporal: s.Client, SigningKeys: s.SigningKeys,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: s.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 20, MaxUploadBytes: 2 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},

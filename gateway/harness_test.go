@@ -48,7 +48,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	stack := testkit.NewStack(t, activities.Channels{PublicURL: "http://test"})
 	h, err := New(Deps{
-		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
+		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client, SigningKeys: stack.SigningKeys,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},

@@ -128,7 +128,7 @@ func (downTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*c
 func TestHealthzReportsAnUnavailableTemporal(t *testing.T) {
 	t.Parallel()
 	db := testkit.NewDB(t)
-	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{},
+	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{}, SigningKeys: testkit.SigningKeys(),
 		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 10, MaxUploadBytes: 1 << 20, ActionTimeout: time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
