@@ -20,6 +20,12 @@
 // payload_sha256 is the lower-case hex SHA-256 of the action as encoding/json writes it. The MAC
 // travels as lower-case hex.
 //
+// The verifier hashes the action as it decoded and re-encodes it, so what is checked is what the
+// workflow will act on. Gateways and workers must therefore agree on an action's fields: a field
+// added to an action type is written omitempty/omitzero (its zero value then encodes as before),
+// and workers learn it before gateways send it; until then an action using it is refused as
+// forged, never half understood.
+//
 // Binding the Update ID matters: a proof captured on the wire can only be replayed under the same
 // Update ID, which Temporal answers with the first outcome, and with the same revision, which the
 // rules refuse once the action has been applied (stale_revision).

@@ -94,6 +94,9 @@ func (i *signingInbound) verify(ctx workflow.Context, in *interceptor.UpdateInpu
 	if !ok {
 		return signatureRefusal(unsigned)
 	}
+	// The payload is hashed as encoding/json writes it (struct fields in order, map keys
+	// sorted), which workflowcheck cannot see is deterministic; validators never replay anyway.
+	//workflowcheck:ignore
 	return signatureRefusal(i.keys.Verify(s, proof, workflow.Now(ctx)))
 }
 
