@@ -86,6 +86,8 @@ func New(d Deps) (http.Handler, error) {
 		return nil, errors.New("gateway: Gateway.MaxUploadBytes must be positive")
 	case d.Auth.TokenTTL <= 0:
 		return nil, errors.New("gateway: Auth.TokenTTL must be positive")
+	case d.SigningKeys == nil:
+		return nil, errors.New("gateway: SigningKeys is required (actions.signing_keys)")
 	}
 	now := d.Now
 	if now == nil {
