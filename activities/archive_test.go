@@ -18,7 +18,7 @@ import (
 // retry finds it kept and writes nothing.
 func TestArchiveCaseKeepsOnePackage(t *testing.T) {
 	db := testkit.NewDB(t)
-	svc, err := service.New(service.Deps{Store: db.Store, Policies: db.Policies, Temporal: testkit.Temporal(t),
+	svc, err := service.New(service.Deps{Store: db.Store, Policies: db.Policies, Temporal: testkit.Temporal(t), SigningKeys: testkit.SigningKeys(),
 		TemporalConfig: config.TemporalConfig{TaskQueue: "unused"}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,7 @@ type Config struct {
 	Auth     AuthConfig     `mapstructure:"auth"`
 	Policy   PolicyConfig   `mapstructure:"policy"`
 	Worker   WorkerConfig   `mapstructure:"worker"`
+	Actions  ActionsConfig  `mapstructure:"actions"`
 	Notify   NotifyConfig   `mapstructure:"notify"`
 	Payment  PaymentConfig  `mapstructure:"payment"`
 	Log      LogConfig      `mapstructure:"log"`
@@ -268,6 +269,7 @@ func environMap(environ []string) map[string]string {
 var decodeHook = mapstructure.ComposeDecodeHookFunc(
 	refuseBareNumberDuration,
 	mapstructure.StringToTimeDurationHookFunc(),
+	stringToSigningKeys,
 )
 
 // refuseBareNumberDuration stops `read_timeout: 15` from silently meaning 15ns.

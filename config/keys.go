@@ -74,6 +74,9 @@ var keys = []Key{
 	{Name: "worker.max_concurrent_activities", Default: "50", Description: "Activities one worker runs at once."},
 	{Name: "worker.max_concurrent_workflow_tasks", Default: "50", Description: "Workflow tasks one worker runs at once."},
 
+	{Name: "actions.signing_keys", Default: "", Secret: true, Description: "Keys that sign every action a gateway sends to a workflow and that workers verify: a list of {id, secret}, each secret at least 32 bytes (`openssl rand -hex 32`), the same on every gateway and worker; in the environment id:secret,id:secret. Required by `signoff gateway` and `signoff worker`; `signoff dev` makes its own. Secrets are masked in logs."},
+	{Name: "actions.signing_key_id", Default: "", Description: "ID of the key in actions.signing_keys that signs new actions; the others are still accepted (rotation)."},
+
 	{Name: "notify.smtp.host", Default: "", Description: "SMTP server host; empty = e-mail disabled."},
 	{Name: "notify.smtp.port", Default: "25", Description: "SMTP server port."},
 	{Name: "notify.smtp.from", Default: "signoff@localhost", Description: "Sender address of notification e-mail."},

@@ -28,6 +28,7 @@ func (c Config) Masked() Config {
 	c.Payment.ConnectorToken = mask(c.Payment.ConnectorToken)
 	c.Payment.ConnectorSigningSecret = mask(c.Payment.ConnectorSigningSecret)
 	c.Auth.OIDC.ClientSecret = mask(c.Auth.OIDC.ClientSecret)
+	c.Actions = c.Actions.masked()
 	return c
 }
 

@@ -20,11 +20,13 @@ func withSecrets() Config {
 	c.Payment.ConnectorToken = "pay-token-9"
 	c.Payment.ConnectorSigningSecret = "pay-signing-10"
 	c.Auth.OIDC.ClientSecret = "oidc-secret-11"
+	c.Actions.SigningKeys = []SigningKey{{ID: "key-2026-12", Secret: "action-secret-12-0123456789abcdefghij"}}
+	c.Actions.SigningKeyID = "key-2026-12"
 	return c
 }
 
 var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6",
-	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11"}
+	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11", "action-secret-12"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
@@ -37,7 +39,7 @@ func TestLoggedConfigMasksSecrets(t *testing.T) {
 					t.Errorf("log shows secret %q:\n%s", secret, out)
 				}
 			}
-			for _, shown := range []string{"app", "db:5432", "mailer", "hooks.internal", maskText, "max_conns", "12h0m0s"} {
+			for _, shown := range []string{"app", "db:5432", "mailer", "hooks.internal", "key-2026-12", maskText, "max_conns", "12h0m0s"} {
 				if !strings.Contains(out, shown) {
 					t.Errorf("log lacks %q:\n%s", shown, out)
 				}
@@ -90,7 +92,7 @@ func TestMasked(t *testing.T) {
 
 	c := withSecrets()
 	_ = c.Masked()
-	if c.Notify.SMTP.Password != "smtp-pass-3" {
+	if c.Notify.SMTP.Password != "smtp-pass-3" || c.Actions.SigningKeys[0].Secret != "action-secret-11-0123456789abcdefghij" {
 		t.Error("Masked changed its receiver")
 	}
 	if got := defaults.Masked(); got.Notify.SMTP.Password != "" {

@@ -97,6 +97,8 @@ func (c Config) Validate() error {
 	check("worker.max_concurrent_activities", checkPositive(int64(c.Worker.MaxConcurrentActivities)))
 	check("worker.max_concurrent_workflow_tasks", checkPositive(int64(c.Worker.MaxConcurrentWorkflowTasks)))
 
+	c.Actions.validate(check)
+
 	check("notify.smtp.port", checkPort(c.Notify.SMTP.Port))
 	check("notify.smtp.tls", checkOneOf(c.Notify.SMTP.TLS, []string{SMTPStartTLS, SMTPImplicitTLS, SMTPNoTLS}))
 	if c.Notify.SMTP.Enabled() {

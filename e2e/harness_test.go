@@ -40,7 +40,7 @@ func newAppWith(t *testing.T, configure func(gatewayURL string, d *gateway.Deps)
 	t.Helper()
 	s := testkit.NewStack(t, activities.Channels{PublicURL: "http://signoff.test"})
 	deps := gateway.Deps{
-		Store: s.Store, Policies: s.Policies, Temporal: s.Client,
+		Store: s.Store, Policies: s.Policies, Temporal: s.Client, SigningKeys: s.SigningKeys,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: s.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 20, MaxUploadBytes: 2 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},

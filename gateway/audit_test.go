@@ -152,7 +152,7 @@ func TestAuditWriteFailureNeitherFailsNorVanishes(t *testing.T) {
 	h := newHarness(t)
 	logs := &lockedBuffer{}
 	handler, err := New(Deps{
-		Store: h.stack.Store, Policies: h.stack.Policies, Temporal: h.stack.Client,
+		Store: h.stack.Store, Policies: h.stack.Policies, Temporal: h.stack.Client, SigningKeys: h.stack.SigningKeys,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: h.stack.TaskQueue},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},

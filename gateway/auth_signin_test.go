@@ -52,7 +52,7 @@ func newGatewayPair(t *testing.T, auth config.AuthConfig) (a, b *harness, clock 
 	spec := loadSpec(t)
 	start := func() *harness {
 		h, err := New(Deps{
-			Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
+			Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client, SigningKeys: stack.SigningKeys,
 			TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
 			Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 			Auth:           auth,

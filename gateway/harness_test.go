@@ -55,7 +55,7 @@ func newHarnessWith(t *testing.T, configure func(gatewayURL string, d *Deps)) *h
 	t.Helper()
 	stack := testkit.NewStack(t, activities.Channels{PublicURL: "http://test"})
 	deps := Deps{
-		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
+		Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client, SigningKeys: stack.SigningKeys,
 		TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: testMaxBody, MaxUploadBytes: 1 << 20, ActionTimeout: 30 * time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},

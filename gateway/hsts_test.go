@@ -21,7 +21,7 @@ func TestStrictTransportWhenPublicURLIsHTTPS(t *testing.T) {
 	serve := func(gw config.GatewayConfig) *httptest.Server {
 		gw.MaxBodyBytes, gw.MaxUploadBytes, gw.ActionTimeout = testMaxBody, 1<<20, 30*time.Second
 		h, err := New(Deps{
-			Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client,
+			Store: stack.Store, Policies: stack.Policies, Temporal: stack.Client, SigningKeys: stack.SigningKeys,
 			TemporalConfig: config.TemporalConfig{Namespace: "default", TaskQueue: stack.TaskQueue, UIURL: "http://temporal-ui.test"},
 			Gateway:        gw,
 			Auth:           config.AuthConfig{TokenTTL: time.Hour},

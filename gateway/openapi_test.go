@@ -128,7 +128,7 @@ func (downTemporal) CheckHealth(context.Context, *client.CheckHealthRequest) (*c
 func TestHealthzReportsAnUnavailableTemporal(t *testing.T) {
 	t.Parallel()
 	db := testkit.NewDB(t)
-	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{},
+	h, err := New(Deps{Store: db.Store, Policies: db.Policies, Temporal: downTemporal{}, SigningKeys: testkit.SigningKeys(),
 		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1 << 10, MaxUploadBytes: 1 << 20, ActionTimeout: time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -160,7 +160,7 @@ func TestNewRefusesMissingDependencies(t *testing.T) {
 		TemporalConfig: config.TemporalConfig{TaskQueue: "q"},
 		Gateway:        config.GatewayConfig{MaxBodyBytes: 1, MaxUploadBytes: 1 << 20, ActionTimeout: time.Second},
 		Auth:           config.AuthConfig{TokenTTL: time.Hour},
-		Logger:         slog.Default(),
+		Logger:         slog.Default(), SigningKeys: testkit.SigningKeys(),
 	}
 	if _, err := New(full); err != nil {
 		t.Fatalf("complete deps refused: %v", err)
@@ -174,6 +174,7 @@ func TestNewRefusesMissingDependencies(t *testing.T) {
 		"body limit":     func(d *Deps) { d.Gateway.MaxBodyBytes = 0 },
 		"action timeout": func(d *Deps) { d.Gateway.ActionTimeout = 0 },
 		"token ttl":      func(d *Deps) { d.Auth.TokenTTL = 0 },
+		"signing keys":   func(d *Deps) { d.SigningKeys = nil },
 	} {
 		d := full
 		change(&d)

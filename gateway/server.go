@@ -18,6 +18,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"go.temporal.io/sdk/client"
 
+	"signoff/actionsig"
 	"signoff/config"
 	"signoff/gateway/api"
 	"signoff/gateway/door"
@@ -38,6 +39,8 @@ type Deps struct {
 	// AutoPay starts cases for a payment connector to pay once approved (payment.mode
 	// connector); otherwise a cashier records each payment.
 	AutoPay bool
+	// SigningKeys sign every action the gateway sends to a workflow (actions.signing_keys).
+	SigningKeys *actionsig.Keyring
 }
 
 // queryTimeout bounds a handler's database reads and writes that are not part of an action.
@@ -84,6 +87,8 @@ func New(d Deps) (http.Handler, error) {
 		return nil, errors.New("gateway: Gateway.MaxUploadBytes must be positive")
 	case d.Auth.TokenTTL <= 0:
 		return nil, errors.New("gateway: Auth.TokenTTL must be positive")
+	case d.SigningKeys == nil:
+		return nil, errors.New("gateway: SigningKeys is required (actions.signing_keys)")
 	}
 	now := d.Now
 	if now == nil {
@@ -91,7 +96,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	svc, err := service.New(service.Deps{Store: d.Store, Policies: d.Policies, Temporal: d.Temporal,
 		TemporalConfig: d.TemporalConfig, Logger: d.Logger, Now: now, AutoPay: d.AutoPay,
-		PublicURL: d.Gateway.PublicURL})
+		PublicURL: d.Gateway.PublicURL, SigningKeys: d.SigningKeys})
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ type formsChecker struct {
 
 func newFormsChecker(t *testing.T, h *harness) *formsChecker {
 	svc, err := service.New(service.Deps{Store: h.stack.Store, Policies: h.stack.Policies, Temporal: h.stack.Client,
-		TemporalConfig: config.TemporalConfig{TaskQueue: h.stack.TaskQueue}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		SigningKeys: h.stack.SigningKeys, TemporalConfig: config.TemporalConfig{TaskQueue: h.stack.TaskQueue}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"signoff/chain"
 	"signoff/policy"
@@ -205,14 +204,13 @@ func (s *Service) explainGone(ctx context.Context, caseID string, a chain.Action
 
 // update sends the action to the case's workflow and waits for its outcome.
 func (s *Service) update(ctx context.Context, caseID string, a chain.Action, key string) error {
-	opts := client.UpdateWorkflowOptions{
-		WorkflowID:   caseID,
-		UpdateName:   workflows.UpdateName(a.Type),
-		Args:         []any{a},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	}
+	var updateID string
 	if key != "" {
-		opts.UpdateID = a.Actor + "/" + string(a.Type) + "/" + key
+		updateID = a.Actor + "/" + string(a.Type) + "/" + key
+	}
+	opts, err := s.actionUpdate(caseID, workflows.UpdateName(a.Type), updateID, a)
+	if err != nil {
+		return err
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, opts)
 	if err != nil {

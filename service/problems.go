@@ -274,10 +274,13 @@ func (s *Service) ActOnProblem(ctx context.Context, u store.User, id string, t p
 	if err := bad.Err(); err != nil {
 		return store.Problem{}, err
 	}
-	opts := client.UpdateWorkflowOptions{WorkflowID: p.ID, UpdateName: string(t), Args: []any{a},
-		WaitForStage: client.WorkflowUpdateStageCompleted}
+	var updateID string
 	if key != "" {
-		opts.UpdateID = u.ID + "/" + string(t) + "/" + key
+		updateID = u.ID + "/" + string(t) + "/" + key
+	}
+	opts, err := s.actionUpdate(p.ID, string(t), updateID, a)
+	if err != nil {
+		return store.Problem{}, fmt.Errorf("%s %s: %w", t, p.ID, err)
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, opts)
 	if err != nil {

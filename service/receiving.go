@@ -287,10 +287,13 @@ func DeliveryResultOf(res workflows.DeliverResult, lang i18n.Lang) DeliveryResul
 // orderUpdate sends an update to an order's workflow and waits for its result. An idempotency
 // key becomes the update ID, so a retried request is answered with the first outcome.
 func (s *Service) orderUpdate(ctx context.Context, orderID, name string, arg any, actor, key string, out any) error {
-	opts := client.UpdateWorkflowOptions{WorkflowID: orderID, UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted}
+	var updateID string
 	if key != "" {
-		opts.UpdateID = actor + "/" + name + "/" + key
+		updateID = actor + "/" + name + "/" + key
+	}
+	opts, err := s.actionUpdate(orderID, name, updateID, arg)
+	if err != nil {
+		return err
 	}
 	h, err := s.temporal.UpdateWorkflow(ctx, opts)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"signoff/actionsig"
 	"signoff/config"
 	"signoff/policy"
 	"signoff/store"
@@ -40,6 +41,9 @@ type Deps struct {
 	// PublicURL is the gateway's address as people reach it (gateway.public_url): the links a
 	// printed voucher carries are built on it. Empty prints them as paths.
 	PublicURL string
+	// SigningKeys sign every action sent to a workflow (config actions.signing_keys), which
+	// the workers verify.
+	SigningKeys *actionsig.Keyring
 }
 
 // Service carries out the operations. It holds no request state; one serves every request.
@@ -53,6 +57,7 @@ type Service struct {
 	autoPay  bool
 	// publicURL is Deps.PublicURL.
 	publicURL string
+	signer    *actionsig.Keyring
 }
 
 // New returns the service, refusing missing dependencies.
@@ -68,13 +73,15 @@ func New(d Deps) (*Service, error) {
 		return nil, errors.New("service: Logger is required")
 	case d.TemporalConfig.TaskQueue == "":
 		return nil, errors.New("service: TemporalConfig.TaskQueue is required")
+	case d.SigningKeys == nil:
+		return nil, errors.New("service: SigningKeys is required (actions.signing_keys)")
 	}
 	now := d.Now
 	if now == nil {
 		now = time.Now
 	}
 	return &Service{store: d.Store, policies: d.Policies, temporal: d.Temporal, tcfg: d.TemporalConfig,
-		log: d.Logger, now: now, autoPay: d.AutoPay, publicURL: d.PublicURL}, nil
+		log: d.Logger, now: now, autoPay: d.AutoPay, publicURL: d.PublicURL, signer: d.SigningKeys}, nil
 }
 
 // Now is the service's clock.

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"signoff/actionsig"
 	"signoff/activities"
 	"signoff/config"
 	"signoff/service"
@@ -108,7 +109,9 @@ type Stack struct {
 	// Worker is the running worker; a test that restarts it stops this one and starts another
 	// with StartWorker.
 	Worker sdkworker.Worker
-	ch     activities.Channels
+	// SigningKeys sign the service's actions and verify them in the workers (SigningKeys()).
+	SigningKeys *actionsig.Keyring
+	ch          activities.Channels
 }
 
 // NewStack starts a worker for the test, stopped when it ends.
@@ -118,13 +121,14 @@ func NewStack(t testing.TB, ch activities.Channels) *Stack {
 	c := Temporal(t)
 	tq := fmt.Sprintf("signoff-test-%d", db.Number)
 	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	keys := SigningKeys()
 	svc, err := service.New(service.Deps{Store: db.Store, Policies: db.Policies, Temporal: c,
-		TemporalConfig: config.TemporalConfig{TaskQueue: tq}, Logger: quiet, PublicURL: ch.PublicURL})
+		TemporalConfig: config.TemporalConfig{TaskQueue: tq}, Logger: quiet, PublicURL: ch.PublicURL, SigningKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Stack{DB: db, Client: c, TaskQueue: tq, Service: svc, ch: ch}
-	s.Activities, s.Worker = s.startWorker(t)
+	s := &Stack{DB: db, Client: c, TaskQueue: tq, Service: svc, SigningKeys: keys, ch: ch}
+	s.Activities, s.Worker = s.startWorker(t, keys)
 	return s
 }
 
@@ -132,11 +136,19 @@ func NewStack(t testing.TB, ch activities.Channels) *Stack {
 // the stack's activities configured by opts on top (WithArchiver replaces the archiver).
 func (s *Stack) StartWorker(t testing.TB, opts ...activities.Option) sdkworker.Worker {
 	t.Helper()
-	_, w := s.startWorker(t, opts...)
+	_, w := s.startWorker(t, s.SigningKeys, opts...)
 	return w
 }
 
-func (s *Stack) startWorker(t testing.TB, opts ...activities.Option) (*activities.Activities, sdkworker.Worker) {
+// StartWorkerVerifying is StartWorker whose worker verifies actions with keys instead of the
+// stack's (a key rotation).
+func (s *Stack) StartWorkerVerifying(t testing.TB, keys *actionsig.Keyring) sdkworker.Worker {
+	t.Helper()
+	_, w := s.startWorker(t, keys)
+	return w
+}
+
+func (s *Stack) startWorker(t testing.TB, keys *actionsig.Keyring, opts ...activities.Option) (*activities.Activities, sdkworker.Worker) {
 	t.Helper()
 	base := []activities.Option{activities.WithCaseStarter(s.Client, workflows.StartCase(s.TaskQueue, false)),
 		activities.WithArchiver(s.Service.ArchiveCase)}
@@ -144,7 +156,8 @@ func (s *Stack) startWorker(t testing.TB, opts ...activities.Option) (*activitie
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := worker.New(s.Client, s.TaskQueue, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50})
+	w, err := worker.New(s.Client, s.TaskQueue, acts, worker.Options{MaxConcurrentActivities: 50, MaxConcurrentWorkflowTasks: 50,
+		SigningKeys: keys})
 	if err != nil {
 		t.Fatal(err)
 	}

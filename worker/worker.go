@@ -4,19 +4,25 @@ package worker
 
 import (
 	"errors"
+	"fmt"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"signoff/actionsig"
 	"signoff/activities"
 	"signoff/workflows"
 )
 
-// Options bound a worker's concurrency.
+// Options bound a worker's concurrency and hold the keys human actions are verified with.
 type Options struct {
 	MaxConcurrentActivities    int
 	MaxConcurrentWorkflowTasks int
+	// SigningKeys verify the proof every human action carries (config actions.signing_keys);
+	// required, so no worker accepts an unsigned action.
+	SigningKeys *actionsig.Keyring
 }
 
 // New returns a worker with every Signoff workflow and activity registered. Start it with Run
@@ -25,6 +31,10 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, o Optio
 	if c == nil || acts == nil || taskQueue == "" {
 		return nil, errors.New("worker: client, activities and task queue are required")
 	}
+	signing, err := workflows.SigningInterceptor(o.SigningKeys)
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
 	w := sdkworker.New(c, taskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:      o.MaxConcurrentActivities,
 		MaxConcurrentLocalActivityExecutionSize: o.MaxConcurrentActivities,
@@ -32,6 +42,7 @@ func New(c client.Client, taskQueue string, acts *activities.Activities, o Optio
 		// Every human action is a workflow task someone waits for: more pollers than the SDK's
 		// two, so a burst of submissions does not queue behind them.
 		MaxConcurrentWorkflowTaskPollers: 4,
+		Interceptors:                     []interceptor.WorkerInterceptor{signing},
 	})
 	Register(w, acts)
 	return w, nil

@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"signoff/actionsig"
 	"signoff/activities"
 	"signoff/chain"
 	"signoff/policy"
@@ -135,15 +136,25 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryOrder, func() (procure.OrderState, error) { return o.po.State, nil }); err != nil {
 		return err
 	}
-	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDeliver, o.deliver, workflow.UpdateHandlerOptions{
-		Validator: func(ctx workflow.Context, r DeliverRequest) error { return o.validateDelivery(r) },
-	})
+	// Each Update takes the request and its actionsig.Proof, checked by SigningInterceptor
+	// before the validator; the handlers never read it (see runner.register).
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDeliver,
+		func(ctx workflow.Context, r DeliverRequest, _ actionsig.Proof) (DeliverResult, error) {
+			return o.deliver(ctx, r)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, r DeliverRequest, _ actionsig.Proof) error { return o.validateDelivery(r) },
+		})
 	if err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateInvoice, o.invoice, workflow.UpdateHandlerOptions{
-		Validator: func(ctx workflow.Context, r InvoiceRequest) error { return o.validateInvoice(r) },
-	})
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateInvoice,
+		func(ctx workflow.Context, r InvoiceRequest, _ actionsig.Proof) (procure.OrderState, error) {
+			return o.invoice(ctx, r)
+		},
+		workflow.UpdateHandlerOptions{
+			Validator: func(ctx workflow.Context, r InvoiceRequest, _ actionsig.Proof) error { return o.validateInvoice(r) },
+		})
 }
 
 func (o *orderRun) validateDelivery(r DeliverRequest) error {

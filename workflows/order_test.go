@@ -240,8 +240,11 @@ func TestReplayPurchaseOrderHistories(t *testing.T) {
 // orderUpdate sends an update to the order and fails the test unless it succeeds.
 func orderUpdate(ctx context.Context, t *testing.T, c client.Client, id, name string, arg, out any) {
 	t.Helper()
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted})
+	opts, err := testkit.SignedUpdate(id, name, arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := c.UpdateWorkflow(ctx, opts)
 	if err == nil {
 		err = h.Get(ctx, out)
 	}

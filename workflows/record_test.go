@@ -41,6 +41,8 @@ const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 // a versioned change, and the recorder adds the new histories beside the old ones. A workflow
 // that continued as new has one file per run, _run1, _run2, ... before the extension.
 //
+// _signed histories carry each human action's actionsig.Proof as its Update's second argument
+// (the handlers ignore it; the older files, with one argument, must replay beside them).
 // v8 expenses and purchase requests keep their archive package once closed (the ArchiveCase
 // activity after the main loop); receipts and settlements are not archived and stay at v4.
 // v7 cases re-open the steps whose seals an edit invalidates (the expense's witness signs again
@@ -48,14 +50,14 @@ const recordEnv = "SIGNOFF_RECORD_HISTORIES"
 // as new every few Updates (RunLimits), so their histories end in and start from a
 // continuation (v1 problems also have the cases' lean alarms and attributes).
 const (
-	historyExpense     = "expense_v8_continued_alarms_transfer_return_reopened_archived.json"
-	historyProcurement = "procurement_v8_countersign_refused_archived.json"
-	historyOrder       = "purchase_order_v0_two_deliveries.json"
-	historyReceipt     = "receipt_v4_keeper_accountant.json"
-	historySettlement  = "settlement_v4_paid.json"
-	historyProblem     = "problem_v1_continued_alarms_reopened.json"
+	historyExpense     = "expense_v8_signed_continued_alarms_transfer_return_reopened_archived.json"
+	historyProcurement = "procurement_v8_signed_countersign_refused_archived.json"
+	historyOrder       = "purchase_order_v0_signed_two_deliveries.json"
+	historyReceipt     = "receipt_v4_signed_keeper_accountant.json"
+	historySettlement  = "settlement_v4_signed_paid.json"
+	historyProblem     = "problem_v1_signed_continued_alarms_reopened.json"
 	historyReconcile   = "reconcile_v1_stale_case.json"
-	historySigners     = "expense_v8_added_signer_delegate_archived.json"
+	historySigners     = "expense_v8_signed_added_signer_delegate_archived.json"
 	historyHeads       = "ledger_heads_v0_two_days.json"
 )
 
@@ -492,8 +494,11 @@ func (r *devServer) query(id, name string, out any) error {
 
 func (r *devServer) orderUpdate(t *testing.T, id, name string, arg, out any) {
 	t.Helper()
-	h, err := r.s.Client.UpdateWorkflow(r.ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: name,
-		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	opts, err := testkit.SignedUpdate(id, name, arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := r.s.Client.UpdateWorkflow(r.ctx, opts)
 	if err == nil {
 		err = h.Get(r.ctx, out)
 	}
@@ -609,8 +614,11 @@ func (r *devServer) history(t *testing.T, id, run string) *historypb.History {
 }
 
 func updateProblem(ctx context.Context, c client.Client, id string, a problem.Action) (workflows.ProblemView, error) {
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: string(a.Type),
-		Args: []any{a}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	opts, err := testkit.SignedUpdate(id, string(a.Type), a)
+	if err != nil {
+		return workflows.ProblemView{}, err
+	}
+	h, err := c.UpdateWorkflow(ctx, opts)
 	if err != nil {
 		return workflows.ProblemView{}, err
 	}

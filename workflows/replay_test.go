@@ -155,10 +155,11 @@ func TestExpenseOnDevServer(t *testing.T) {
 }
 
 func update(ctx context.Context, c client.Client, id string, a chain.Action) (workflows.View, error) {
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: id, UpdateName: workflows.UpdateName(a.Type), Args: []any{a},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
+	opts, err := testkit.SignedUpdate(id, workflows.UpdateName(a.Type), a)
+	if err != nil {
+		return workflows.View{}, err
+	}
+	h, err := c.UpdateWorkflow(ctx, opts)
 	if err != nil {
 		return workflows.View{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"signoff/actionsig"
 	"signoff/activities"
 )
 
@@ -97,7 +98,10 @@ func (r *runner[S, A, O, V]) set() bool {
 }
 
 // register sets the state query, the submission's Update (answered once the state is set up)
-// and one Update per action, each with the machine's validator.
+// and one Update per action, each with the machine's validator. An action's Update takes the
+// action and its actionsig.Proof; the proof is checked by the worker's interceptor
+// (SigningInterceptor) before the validator, never by the handler, which replays without a key.
+// Histories from before proofs carry one argument: the proof then decodes as zero, unread.
 func (r *runner[S, A, O, V]) register(ctx workflow.Context, query string, updates []string) error {
 	if err := workflow.SetQueryHandler(ctx, query, func() (S, error) { return r.st, nil }); err != nil {
 		return err
@@ -107,8 +111,8 @@ func (r *runner[S, A, O, V]) register(ctx workflow.Context, query string, update
 	}
 	for _, name := range updates {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, name,
-			func(ctx workflow.Context, a A) (V, error) { return r.act(ctx, name, a) },
-			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, a A) error {
+			func(ctx workflow.Context, a A, _ actionsig.Proof) (V, error) { return r.act(ctx, name, a) },
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, a A, _ actionsig.Proof) error {
 				if !r.set() {
 					return r.m.notReady()
 				}

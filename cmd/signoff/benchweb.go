@@ -131,11 +131,16 @@ func runBenchWeb(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 		return fmt.Errorf("temporal client: %w", err)
 	}
 	defer tc.Close()
-	// Access logs are formatted as in production, then dropped rather than printed.
+	// Access logs are formatted as in production, then dropped rather than printed. The pages
+	// measured send no action, so any signing key will do.
+	keys, err := withDevSigningKey(cfg).Actions.Keyring()
+	if err != nil {
+		return err
+	}
 	h, err := gateway.New(gateway.Deps{
 		Store: s, Policies: policies, Temporal: tc, TemporalConfig: cfg.Temporal,
 		Gateway: cfg.Gateway, Auth: cfg.Auth, Logger: config.NewLogger(io.Discard, cfg.Log),
-		AutoPay: cfg.Payment.Mode == config.PaymentConnector,
+		AutoPay: cfg.Payment.Mode == config.PaymentConnector, SigningKeys: keys,
 	})
 	if err != nil {
 		return err

@@ -159,8 +159,12 @@ func temporalOptions(cfg config.TemporalConfig, hostPort string, log *slog.Logge
 // service's (it reads and prints the case as the gateway does), so the worker holds one too.
 func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Client, log *slog.Logger) (sdkworker.Worker, error) {
 	autoPay := cfg.Payment.Mode == config.PaymentConnector
+	keys, err := cfg.Actions.Keyring()
+	if err != nil {
+		return nil, fmt.Errorf("worker: %w", err)
+	}
 	svc, err := service.New(service.Deps{Store: s, Policies: p, Temporal: c, TemporalConfig: cfg.Temporal,
-		Logger: log, AutoPay: autoPay, PublicURL: cfg.Gateway.PublicURL})
+		Logger: log, AutoPay: autoPay, PublicURL: cfg.Gateway.PublicURL, SigningKeys: keys})
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
@@ -190,15 +194,20 @@ func newWorker(cfg config.Config, s *store.Store, p *store.Policies, c client.Cl
 	return worker.New(c, cfg.Temporal.TaskQueue, acts, worker.Options{
 		MaxConcurrentActivities:    cfg.Worker.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTasks: cfg.Worker.MaxConcurrentWorkflowTasks,
+		SigningKeys:                keys,
 	})
 }
 
 // newHTTPServer builds the gateway's HTTP server.
 func newHTTPServer(cfg config.Config, s *store.Store, p *store.Policies, c client.Client, log *slog.Logger) (*http.Server, error) {
+	keys, err := cfg.Actions.Keyring()
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	h, err := gateway.New(gateway.Deps{
 		Store: s, Policies: p, Temporal: c, TemporalConfig: cfg.Temporal,
 		Gateway: cfg.Gateway, Auth: cfg.Auth, Logger: log.With("component", "gateway"),
-		AutoPay: cfg.Payment.Mode == config.PaymentConnector,
+		AutoPay: cfg.Payment.Mode == config.PaymentConnector, SigningKeys: keys,
 	})
 	if err != nil {
 		return nil, err

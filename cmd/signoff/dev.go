@@ -21,6 +21,7 @@ import (
 // restarts, Signoff's database (created if missing, migrated, demo policy loaded), a worker and
 // the gateway, and prints where to find them. Ctrl-C stops it all; the next start resumes.
 func runDev(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	cfg = withDevSigningKey(cfg)
 	if err := os.MkdirAll(cfg.Dev.DataDir, 0o755); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}

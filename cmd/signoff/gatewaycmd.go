@@ -18,6 +18,9 @@ func runGateway(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	if _, _, err := loadPolicy(cfg.Policy, flags.demo); err != nil {
 		return err
 	}
+	if err := requireSigningKeys(cfg); err != nil {
+		return err
+	}
 	s, c, closeAll, err := backends(ctx, cfg, log)
 	if err != nil {
 		return err
