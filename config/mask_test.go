@@ -92,7 +92,7 @@ func TestMasked(t *testing.T) {
 
 	c := withSecrets()
 	_ = c.Masked()
-	if c.Notify.SMTP.Password != "smtp-pass-3" || c.Actions.SigningKeys[0].Secret != "action-secret-11-0123456789abcdefghij" {
+	if c.Notify.SMTP.Password != "smtp-pass-3" || c.Actions.SigningKeys[0].Secret != "action-secret-12-0123456789abcdefghij" {
 		t.Error("Masked changed its receiver")
 	}
 	if got := defaults.Masked(); got.Notify.SMTP.Password != "" {
