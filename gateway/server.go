@@ -147,6 +147,8 @@ func (s *server) routes() http.Handler {
 				r.Post("/auth/logout", s.logout)
 				r.Post("/auth/password", s.changePassword)
 				r.Post("/users/{id}/password-reset", s.resetPassword)
+				r.Post("/users/{id}/deactivate", s.deactivateUser)
+				r.Post("/users/{id}/reactivate", s.reactivateUser)
 				r.Get("/me", s.me)
 
 				s.api.Reference(r)

@@ -1,0 +1,167 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"signoff/chain"
+	"signoff/policy"
+	"signoff/store"
+)
+
+// A person who leaves is deactivated (users.manage) and their open steps are re-routed by the
+// rules, never left stuck: each case whose current step they hold is sent a system transfer
+// (chain/system.go) to the replacement the transfer rule allows, the person's superior first
+// when the superior holds the step's authority (the escalation the policy names), else the first
+// of the step's other eligible holders. A step nobody active may take is listed in the result for
+// the admin, by case and with the reason, never skipped silently.
+
+// Departure is what DeactivateUser did: the cases re-routed and those left for the admin.
+type Departure struct {
+	User       UserRef     `json:"user"`
+	Rerouted   []Reroute   `json:"rerouted"`
+	NeedsAdmin []StuckCase `json:"needs_admin"`
+	Reason     string      `json:"reason"`
+}
+
+// Reroute is one case whose step passed from the departed person to To.
+type Reroute struct {
+	CaseID string  `json:"case_id"`
+	Step   string  `json:"step"`
+	To     UserRef `json:"to"`
+}
+
+// StuckCase is an open case of the departed person the system could not re-route, and why.
+type StuckCase struct {
+	CaseID string `json:"case_id"`
+	Step   string `json:"step,omitempty"`
+	Error  string `json:"error"`
+}
+
+// DeactivateUser marks userID as having left for reason: they can no longer sign in, their
+// sessions and delegations end, and every open step they hold is re-routed by a system transfer.
+// admin must hold users.manage and may not deactivate themselves.
+func (s *Service) DeactivateUser(ctx context.Context, admin store.User, userID, reason string) (Departure, error) {
+	if err := s.Require(ctx, admin, policy.CapUsersManage); err != nil {
+		return Departure{}, err
+	}
+	userID, reason = strings.TrimSpace(userID), strings.TrimSpace(reason)
+	bad := FieldErrors{}
+	switch {
+	case reason == "":
+		bad.Add("reason", "required")
+	case utf8.RuneCountInString(reason) > MaxShortText:
+		bad.Add("reason", "too_long", MaxShortText)
+	}
+	checkPlain(bad, "reason", reason)
+	if userID == admin.ID {
+		bad.Add("user", "not_yourself")
+	}
+	if err := bad.Err(); err != nil {
+		return Departure{}, err
+	}
+	_, doc, err := s.policies.Latest(ctx)
+	if err != nil {
+		return Departure{}, Internal(err)
+	}
+	err = s.store.Deactivate(ctx, store.Departure{UserID: userID, At: s.now(), ByID: admin.ID, Reason: reason})
+	if errors.Is(err, store.ErrNotFound) {
+		return Departure{}, ErrNotFound
+	} else if err != nil {
+		return Departure{}, Internal(err)
+	}
+	out := Departure{User: UserRef{ID: userID, Name: UserName(doc, userID)}, Reason: reason,
+		Rerouted: []Reroute{}, NeedsAdmin: []StuckCase{}}
+	ids, err := s.store.CasesHeldBy(ctx, userID)
+	if err != nil {
+		return out, Internal(err)
+	}
+	why := fmt.Sprintf("transferred by the system because %s left: %s", out.User.Name, reason)
+	for _, id := range ids {
+		r, err := s.reroute(ctx, doc, id, userID, why)
+		if err != nil {
+			s.log.WarnContext(ctx, "step of a departed person not re-routed", "case", id, "user", userID, "error", err)
+			out.NeedsAdmin = append(out.NeedsAdmin, StuckCase{CaseID: id, Step: r.Step, Error: err.Error()})
+			continue
+		}
+		out.Rerouted = append(out.Rerouted, r)
+	}
+	return out, nil
+}
+
+// reroute sends case id's workflow the system transfer of departed's part of its current step to
+// the replacement the rules choose (replacement).
+func (s *Service) reroute(ctx context.Context, doc *policy.Document, id, departed, why string) (Reroute, error) {
+	c, err := s.store.Case(ctx, id)
+	if err != nil {
+		return Reroute{}, fmt.Errorf("read case: %w", err)
+	}
+	if c.State == nil || c.State.CurrentStep() == nil {
+		return Reroute{}, errors.New("the case has no open step")
+	}
+	st := c.State.CurrentStep()
+	r := Reroute{CaseID: id, Step: st.Key}
+	to, err := s.replacement(ctx, doc, c.State, departed)
+	if err != nil {
+		return r, err
+	}
+	a := chain.Action{Type: chain.ActTransfer, Actor: chain.SystemActor, OnBehalfOf: departed,
+		Revision: c.Revision, Comment: why, Target: to}
+	if err := s.update(ctx, id, a, ""); err != nil {
+		return r, fmt.Errorf("transfer to %s: %w", to, err)
+	}
+	r.To = UserRef{ID: to, Name: UserName(doc, to)}
+	return r, nil
+}
+
+// replacement chooses who takes departed's part of the current step: among those the transfer
+// rule accepts (chain.State.TransferTargets) and who are still active, the departed person's
+// superior if eligible, else the first by ID. Nobody eligible is an error naming the step.
+func (s *Service) replacement(ctx context.Context, doc *policy.Document, st *chain.State, departed string) (string, error) {
+	targets := st.TransferTargets(departed)
+	active, err := s.store.ActiveAmong(ctx, targets)
+	if err != nil {
+		return "", err
+	}
+	targets = slices.DeleteFunc(targets, func(id string) bool { return !active[id] })
+	if len(targets) == 0 {
+		return "", fmt.Errorf("nobody active holds the authority of step %q for this case: an admin must re-route it",
+			st.CurrentStep().Label)
+	}
+	if sup := doc.Superior(departed); slices.Contains(targets, sup) {
+		return sup, nil
+	}
+	return targets[0], nil
+}
+
+// ReactivateUser brings back someone who was deactivated (users.manage). Steps re-routed when
+// they left stay with whoever took them.
+func (s *Service) ReactivateUser(ctx context.Context, admin store.User, userID string) error {
+	if err := s.Require(ctx, admin, policy.CapUsersManage); err != nil {
+		return err
+	}
+	err := s.store.Reactivate(ctx, strings.TrimSpace(userID))
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	} else if err != nil {
+		return Internal(err)
+	}
+	return nil
+}
+
+// People lists everyone the organisation has known, active or not (users.manage): the admin's
+// people page.
+func (s *Service) People(ctx context.Context, admin store.User) ([]store.UserDirectory, error) {
+	if err := s.Require(ctx, admin, policy.CapUsersManage); err != nil {
+		return nil, err
+	}
+	out, err := s.store.Directory(ctx)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return out, nil
+}
