@@ -25,6 +25,7 @@ type Departure struct {
 	User       UserRef     `json:"user"`
 	Rerouted   []Reroute   `json:"rerouted"`
 	NeedsAdmin []StuckCase `json:"needs_admin"`
+	Covered    []Covered   `json:"covered"`
 	Reason     string      `json:"reason"`
 }
 
@@ -33,6 +34,14 @@ type Reroute struct {
 	CaseID string  `json:"case_id"`
 	Step   string  `json:"step"`
 	To     UserRef `json:"to"`
+}
+
+// Covered is an open case whose step the departed person held with others, any one of whom
+// completes it (mode any_of): nothing is transferred, the others still hold it.
+type Covered struct {
+	CaseID string    `json:"case_id"`
+	Step   string    `json:"step"`
+	By     []UserRef `json:"by"`
 }
 
 // StuckCase is an open case of the departed person the system could not re-route, and why.
@@ -75,15 +84,19 @@ func (s *Service) DeactivateUser(ctx context.Context, admin store.User, userID, 
 		return Departure{}, Internal(err)
 	}
 	out := Departure{User: UserRef{ID: userID, Name: UserName(doc, userID)}, Reason: reason,
-		Rerouted: []Reroute{}, NeedsAdmin: []StuckCase{}}
+		Rerouted: []Reroute{}, NeedsAdmin: []StuckCase{}, Covered: []Covered{}}
 	ids, err := s.store.CasesHeldBy(ctx, userID)
 	if err != nil {
 		return out, Internal(err)
 	}
 	why := fmt.Sprintf("transferred by the system because %s left: %s", out.User.Name, reason)
 	for _, id := range ids {
-		r, err := s.reroute(ctx, doc, id, userID, why)
-		if err != nil {
+		r, cov, err := s.reroute(ctx, doc, id, userID, why)
+		switch {
+		case cov != nil:
+			out.Covered = append(out.Covered, *cov)
+			continue
+		case err != nil:
 			s.log.WarnContext(ctx, "step of a departed person not re-routed", "case", id, "user", userID, "error", err)
 			out.NeedsAdmin = append(out.NeedsAdmin, StuckCase{CaseID: id, Step: r.Step, Error: err.Error()})
 			continue
@@ -94,28 +107,56 @@ func (s *Service) DeactivateUser(ctx context.Context, admin store.User, userID, 
 }
 
 // reroute sends case id's workflow the system transfer of departed's part of its current step to
-// the replacement the rules choose (replacement).
-func (s *Service) reroute(ctx context.Context, doc *policy.Document, id, departed, why string) (Reroute, error) {
+// the replacement the rules choose (replacement). When nobody may take it but the step is one
+// any of its holders completes and another active holder remains, nothing is sent: the case is
+// covered.
+func (s *Service) reroute(ctx context.Context, doc *policy.Document, id, departed, why string) (Reroute, *Covered, error) {
 	c, err := s.store.Case(ctx, id)
 	if err != nil {
-		return Reroute{}, fmt.Errorf("read case: %w", err)
+		return Reroute{}, nil, fmt.Errorf("read case: %w", err)
 	}
 	if c.State == nil || c.State.CurrentStep() == nil {
-		return Reroute{}, errors.New("the case has no open step")
+		return Reroute{}, nil, errors.New("the case has no open step")
 	}
 	st := c.State.CurrentStep()
 	r := Reroute{CaseID: id, Step: st.Key}
 	to, err := s.replacement(ctx, doc, c.State, departed)
 	if err != nil {
-		return r, err
+		if cov, cerr := s.covered(ctx, doc, id, st, departed); cerr != nil || cov != nil {
+			return r, cov, errors.Join(err, cerr)
+		}
+		return r, nil, err
 	}
 	a := chain.Action{Type: chain.ActTransfer, Actor: chain.SystemActor, OnBehalfOf: departed,
 		Revision: c.Revision, Comment: why, Target: to}
 	if err := s.update(ctx, id, a, ""); err != nil {
-		return r, fmt.Errorf("transfer to %s: %w", to, err)
+		return r, nil, fmt.Errorf("transfer to %s: %w", to, err)
 	}
 	r.To = UserRef{ID: to, Name: UserName(doc, to)}
-	return r, nil
+	return r, nil, nil
+}
+
+// covered reports the other active holders of an any_of step st, or nil when the step needs
+// departed (another mode, or nobody else active on it).
+func (s *Service) covered(ctx context.Context, doc *policy.Document, id string, st *chain.Step, departed string) (*Covered, error) {
+	if st.Mode != policy.ModeAnyOf {
+		return nil, nil
+	}
+	others := slices.DeleteFunc(slices.Clone(st.Assignees), func(u string) bool { return u == departed })
+	active, err := s.store.ActiveAmong(ctx, others)
+	if err != nil {
+		return nil, err
+	}
+	cov := &Covered{CaseID: id, Step: st.Key}
+	for _, u := range others {
+		if active[u] {
+			cov.By = append(cov.By, UserRef{ID: u, Name: UserName(doc, u)})
+		}
+	}
+	if len(cov.By) == 0 {
+		return nil, nil
+	}
+	return cov, nil
 }
 
 // replacement chooses who takes departed's part of the current step: among those the transfer
