@@ -74,6 +74,9 @@ var guards = map[string]guard{
 	// Departures: a person who left is deactivated, their open steps re-routed.
 	"POST /api/v1/users/{id}/deactivate": needs(policy.CapUsersManage),
 	"POST /api/v1/users/{id}/reactivate": needs(policy.CapUsersManage),
+	"GET /people":                        needs(policy.CapUsersManage),
+	"POST /people/deactivate":            needs(policy.CapUsersManage),
+	"POST /people/reactivate":            needs(policy.CapUsersManage),
 
 	// Filing cases.
 	"POST /api/v1/expenses":                        needs(policy.CapExpensesSubmit),

@@ -196,6 +196,9 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Post("/password", s.passwordSubmit)
 			r.Get("/password-reset", s.passwordResetPage)
 			r.Post("/password-reset", s.passwordResetSubmit)
+			r.Get("/people", s.peoplePage)
+			r.Post("/people/deactivate", s.peopleDeactivate)
+			r.Post("/people/reactivate", s.peopleReactivate)
 			// The API's answers that pages read with the web session: the big screen's figures and
 			// the assessment's spreadsheet.
 			r.Get("/boards/center.json", s.api.BoardCenter)
