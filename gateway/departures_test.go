@@ -99,6 +99,12 @@ func TestDepartureReroutesOpenSteps(t *testing.T) {
 		t.Errorf("%d user_deactivated entries for wang.fang, want 1", n)
 	}
 
+	// A repeat re-routes what she still holds: nothing.
+	again := h.must(deactivate("zhao.qiang", "wang.fang", "离职 2026-12-08"), http.StatusOK, "")
+	if moved, _ := again.Body["rerouted"].([]any); len(moved) != 0 {
+		t.Errorf("a repeated deactivation re-routed %v", moved)
+	}
+
 	// 李娜 leaves: the claim only she may witness waits for the admin; the other is still 刘洋's.
 	r = h.must(deactivate("zhao.qiang", "li.na", "离职"), http.StatusOK, "")
 	stuck, _ := r.Body["needs_admin"].([]any)

@@ -53,7 +53,8 @@ type StuckCase struct {
 
 // DeactivateUser marks userID as having left for reason: they can no longer sign in, their
 // sessions and delegations end, and every open step they hold is re-routed by a system transfer.
-// admin must hold users.manage and may not deactivate themselves.
+// admin must hold users.manage and may not deactivate themselves. Deactivating someone already
+// departed re-routes what they still hold (a repeat after a failure part way).
 func (s *Service) DeactivateUser(ctx context.Context, admin store.User, userID, reason string) (Departure, error) {
 	if err := s.Require(ctx, admin, policy.CapUsersManage); err != nil {
 		return Departure{}, err
@@ -129,7 +130,9 @@ func (s *Service) reroute(ctx context.Context, doc *policy.Document, id, departe
 	}
 	a := chain.Action{Type: chain.ActTransfer, Actor: chain.SystemActor, OnBehalfOf: departed,
 		Revision: c.Revision, Comment: why, Target: to}
-	if err := s.update(ctx, id, a, ""); err != nil {
+	// Keyed by the case's revision: a repeated deactivation resends the same Update, never a second.
+	key := fmt.Sprintf("departure/%s/%d", departed, c.Revision)
+	if err := s.update(ctx, id, a, key); err != nil {
 		return r, nil, fmt.Errorf("transfer to %s: %w", to, err)
 	}
 	r.To = UserRef{ID: to, Name: UserName(doc, to)}

@@ -22,7 +22,7 @@ type Departure struct {
 }
 
 // Deactivate records d and ends the person's sessions and delegations. The person must be
-// active (else ErrNotFound).
+// active or already departed (a repeat, which records d's reason); else ErrNotFound.
 func (s *Store) Deactivate(ctx context.Context, d Departure) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE users SET active = false WHERE id = $1 AND active`, d.UserID)
@@ -30,7 +30,14 @@ func (s *Store) Deactivate(ctx context.Context, d Departure) error {
 			return fmt.Errorf("deactivate %s: %w", d.UserID, err)
 		}
 		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("deactivate %s: %w", d.UserID, ErrNotFound)
+			// Already departed: a repeat (after a failure part way) finishes the re-routing.
+			var departed bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM departures WHERE user_id = $1)`, d.UserID).Scan(&departed); err != nil {
+				return fmt.Errorf("deactivate %s: %w", d.UserID, err)
+			}
+			if !departed {
+				return fmt.Errorf("deactivate %s: %w", d.UserID, ErrNotFound)
+			}
 		}
 		const dep = `INSERT INTO departures (user_id, at, by_id, reason) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (user_id) DO UPDATE SET at = EXCLUDED.at, by_id = EXCLUDED.by_id, reason = EXCLUDED.reason`
