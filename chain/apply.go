@@ -28,7 +28,7 @@ const (
 )
 
 // SystemActor is the actor of entries the workflow makes by itself (reminders, escalations).
-const SystemActor = "system"
+const SystemActor = policy.ReservedSystemID
 
 // Seal is one entry of the case's ledger. Seq numbers a case's entries from 1; (case, Seq) is
 // the idempotency key that makes writing it safe to retry.

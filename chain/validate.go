@@ -28,6 +28,11 @@ func (s *State) Validate(a Action, now time.Time) error {
 	if err := validText(a); err != nil {
 		return err
 	}
+	if a.Actor == SystemActor {
+		if err := validateSystem(a); err != nil {
+			return err
+		}
+	}
 	if a.Type.OnStep() {
 		return s.validateStepAction(a)
 	}

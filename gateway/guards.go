@@ -71,6 +71,12 @@ var guards = map[string]guard{
 	"POST /api/v1/users/{id}/password-reset": needs(policy.CapUsersManage),
 	"GET /password-reset":                    needs(policy.CapUsersManage),
 	"POST /password-reset":                   needs(policy.CapUsersManage),
+	// Departures: a person who left is deactivated, their open steps re-routed.
+	"POST /api/v1/users/{id}/deactivate": needs(policy.CapUsersManage),
+	"POST /api/v1/users/{id}/reactivate": needs(policy.CapUsersManage),
+	"GET /people":                        needs(policy.CapUsersManage),
+	"POST /people/deactivate":            needs(policy.CapUsersManage),
+	"POST /people/reactivate":            needs(policy.CapUsersManage),
 
 	// Filing cases.
 	"POST /api/v1/expenses":                        needs(policy.CapExpensesSubmit),

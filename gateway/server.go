@@ -147,6 +147,8 @@ func (s *server) routes() http.Handler {
 				r.Post("/auth/logout", s.logout)
 				r.Post("/auth/password", s.changePassword)
 				r.Post("/users/{id}/password-reset", s.resetPassword)
+				r.Post("/users/{id}/deactivate", s.deactivateUser)
+				r.Post("/users/{id}/reactivate", s.reactivateUser)
 				r.Get("/me", s.me)
 
 				s.api.Reference(r)
@@ -194,6 +196,9 @@ func (s *server) webRoutes(r chi.Router) {
 			r.Post("/password", s.passwordSubmit)
 			r.Get("/password-reset", s.passwordResetPage)
 			r.Post("/password-reset", s.passwordResetSubmit)
+			r.Get("/people", s.peoplePage)
+			r.Post("/people/deactivate", s.peopleDeactivate)
+			r.Post("/people/reactivate", s.peopleReactivate)
 			// The API's answers that pages read with the web session: the big screen's figures and
 			// the assessment's spreadsheet.
 			r.Get("/boards/center.json", s.api.BoardCenter)

@@ -128,6 +128,10 @@ func departmentIDs(d *Document) []string {
 	return ids
 }
 
+// ReservedSystemID is the actor of the system's own entries and transfers (chain.SystemActor):
+// no person may have it, so a signed action in its name is always the service's.
+const ReservedSystemID = "system"
+
 func (v *validator) users() {
 	seen := map[string]bool{}
 	for i, u := range v.d.Users {
@@ -136,6 +140,8 @@ func (v *validator) users() {
 			v.addf("user #%d has no id", i+1)
 		case seen[u.ID]:
 			v.addf("user %q is declared twice", u.ID)
+		case u.ID == ReservedSystemID:
+			v.addf("user id %q is reserved for the system's own actions", u.ID)
 		}
 		seen[u.ID] = true
 		if _, ok := v.d.Department(u.Department); !ok {

@@ -26,12 +26,15 @@ const (
 	AuditSignInLocked    = "sign_in_locked"
 	AuditPasswordChanged = "password_changed"
 	AuditPasswordReset   = "password_reset"
+	// Added by 00018: a person deactivated because they left, and reactivated, by an admin.
+	AuditUserDeactivated = "user_deactivated"
+	AuditUserReactivated = "user_reactivated"
 )
 
 // AuditKinds lists every kind of audit entry, in the order the search page offers them.
 func AuditKinds() []string {
 	return []string{AuditSignIn, AuditSignInFailed, AuditSignInLocked, AuditPasswordChanged, AuditPasswordReset,
-		AuditRefused, AuditPolicyLoad, AuditExport, AuditDownload}
+		AuditUserDeactivated, AuditUserReactivated, AuditRefused, AuditPolicyLoad, AuditExport, AuditDownload}
 }
 
 // AuditEntry is one row of the audit log.

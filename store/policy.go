@@ -88,6 +88,10 @@ func syncOrg(ctx context.Context, tx pgx.Tx, doc *policy.Document) error {
 			return err
 		}
 	}
+	// Someone who left stays inactive whatever the document says, until an admin reactivates them.
+	if _, err := tx.Exec(ctx, `UPDATE users SET active = false WHERE id IN (SELECT user_id FROM departures)`); err != nil {
+		return fmt.Errorf("departed users: %w", err)
+	}
 	const line = `INSERT INTO budget_lines (id, name, department_id, year, total) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, department_id = EXCLUDED.department_id,
 			year = EXCLUDED.year, total = EXCLUDED.total`

@@ -35,7 +35,7 @@ var pageNames = []string{
 	"problem_form", "problem", "problems", "role_board", "meetings", "meeting", "representatives", // production
 	"boards_center", "boards_models", "boards_execution", "kpi", "kpi_problems", // the boards
 	"review_results", "audit", // audit
-	"password", "password_reset", // sign-in
+	"password", "password_reset", "people", // sign-in and people
 }
 
 // webUI holds the parsed templates and the fingerprinted static assets.
