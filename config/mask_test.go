@@ -22,11 +22,12 @@ func withSecrets() Config {
 	c.Auth.OIDC.ClientSecret = "oidc-secret-11"
 	c.Actions.SigningKeys = []SigningKey{{ID: "key-2026-12", Secret: "action-secret-12-0123456789abcdefghij"}}
 	c.Actions.SigningKeyID = "key-2026-12"
+	c.Temporal.APIKey = "temporal-key-13"
 	return c
 }
 
 var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6",
-	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11", "action-secret-12"}
+	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11", "action-secret-12", "temporal-key-13"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {
@@ -92,7 +93,7 @@ func TestMasked(t *testing.T) {
 
 	c := withSecrets()
 	_ = c.Masked()
-	if c.Notify.SMTP.Password != "smtp-pass-3" || c.Actions.SigningKeys[0].Secret != "action-secret-11-0123456789abcdefghij" {
+	if c.Notify.SMTP.Password != "smtp-pass-3" || c.Actions.SigningKeys[0].Secret != "action-secret-12-0123456789abcdefghij" {
 		t.Error("Masked changed its receiver")
 	}
 	if got := defaults.Masked(); got.Notify.SMTP.Password != "" {
