@@ -64,6 +64,10 @@ type TemporalConfig struct {
 	UIURL     string `mapstructure:"ui_url"`
 	// GRPCCompression is CompressionNone or CompressionGzip.
 	GRPCCompression string `mapstructure:"grpc_compression"`
+	// APIKey is sent as a bearer token on every call (Temporal Cloud's API keys); it turns TLS on
+	// even when TLS.Enabled is false, as the SDK does, so the key never travels in clear.
+	APIKey string            `mapstructure:"api_key"`
+	TLS    TemporalTLSConfig `mapstructure:"tls"`
 }
 
 // gRPC compression settings.

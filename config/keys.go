@@ -38,6 +38,12 @@ var keys = []Key{
 	{Name: "temporal.task_queue", Default: "signoff", Description: "Task queue the worker polls and the gateway starts workflows on."},
 	{Name: "temporal.ui_url", Default: "http://127.0.0.1:8233", Description: "Temporal Web UI base URL, for links shown to operators."},
 	{Name: "temporal.grpc_compression", Default: CompressionNone, Description: "Compression of requests to Temporal: none (same network; saves CPU on both ends) or gzip (a distant cluster)."},
+	{Name: "temporal.api_key", Default: "", Secret: true, Description: "API key sent as a bearer token on every call to Temporal (Temporal Cloud); it turns TLS on even when temporal.tls.enabled is false. Masked in logs."},
+	{Name: "temporal.tls.enabled", Default: "false", Description: "Talk to Temporal over TLS, verifying its certificate against temporal.tls.ca_file (or the system's roots). Required by the other temporal.tls keys."},
+	{Name: "temporal.tls.cert_file", Default: "", Description: "PEM client certificate presented to Temporal (mTLS); needs temporal.tls.key_file."},
+	{Name: "temporal.tls.key_file", Default: "", Description: "PEM private key of temporal.tls.cert_file."},
+	{Name: "temporal.tls.ca_file", Default: "", Description: "PEM CA certificates that sign Temporal's server certificate. Empty = the system's roots."},
+	{Name: "temporal.tls.server_name", Default: "", Description: "Name expected in Temporal's certificate when it differs from temporal.address's host."},
 
 	{Name: "dev.temporal_cli", Default: "bin/temporal", Description: "Temporal CLI binary that `signoff dev` runs as a local dev server."},
 	{Name: "dev.data_dir", Default: ".signoff", Description: "Directory where `signoff dev` keeps the dev server's data."},

@@ -15,7 +15,7 @@ const maskText = "xxxxx"
 
 // Masked returns a copy of c whose secrets are replaced by "xxxxx": the password
 // inside the database URLs, the SMTP password, the webhook secret, the payment
-// connector's token and signing key, the OIDC client secret, and the password and
+// connector's token and signing key, the OIDC client secret, the Temporal API key, and the password and
 // query values of the webhook and connector URLs (redact.URL: a robot's access_token
 // is in its query). Empty secrets stay empty, so the log still tells set from unset.
 func (c Config) Masked() Config {
@@ -28,6 +28,7 @@ func (c Config) Masked() Config {
 	c.Payment.ConnectorToken = mask(c.Payment.ConnectorToken)
 	c.Payment.ConnectorSigningSecret = mask(c.Payment.ConnectorSigningSecret)
 	c.Auth.OIDC.ClientSecret = mask(c.Auth.OIDC.ClientSecret)
+	c.Temporal.APIKey = mask(c.Temporal.APIKey)
 	c.Actions = c.Actions.masked()
 	return c
 }

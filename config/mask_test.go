@@ -22,11 +22,12 @@ func withSecrets() Config {
 	c.Auth.OIDC.ClientSecret = "oidc-secret-11"
 	c.Actions.SigningKeys = []SigningKey{{ID: "key-2026-12", Secret: "action-secret-12-0123456789abcdefghij"}}
 	c.Actions.SigningKeyID = "key-2026-12"
+	c.Temporal.APIKey = "temporal-key-13"
 	return c
 }
 
 var secretValues = []string{"db-pass-1", "smtp-pass-3", "hook-pass-4", "webhook-secret-5", "pay-pass-6",
-	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11", "action-secret-12"}
+	"hook-token-7", "pay-key-8", "pay-token-9", "pay-signing-10", "oidc-secret-11", "action-secret-12", "temporal-key-13"}
 
 func TestLoggedConfigMasksSecrets(t *testing.T) {
 	for _, format := range []string{"text", "json"} {

@@ -66,6 +66,7 @@ func (c Config) Validate() error {
 	check("temporal.task_queue", checkNotEmpty(c.Temporal.TaskQueue))
 	check("temporal.ui_url", checkHTTPURL(c.Temporal.UIURL))
 	check("temporal.grpc_compression", checkOneOf(c.Temporal.GRPCCompression, []string{CompressionNone, CompressionGzip}))
+	errs = append(errs, c.Temporal.TLS.problems()...)
 
 	check("dev.temporal_cli", checkNotEmpty(c.Dev.TemporalCLI))
 	check("dev.data_dir", checkNotEmpty(c.Dev.DataDir))

@@ -97,6 +97,14 @@ func Temporal(t testing.TB) client.Client {
 	return server.Client()
 }
 
+// TemporalAddress is the host:port of the dev server's frontend (plain gRPC), starting it on
+// first use as Temporal does: for a test that dials it with client options of its own.
+func TemporalAddress(t testing.TB) string {
+	t.Helper()
+	Temporal(t)
+	return server.FrontendHostPort()
+}
+
 // Stack is the whole back end for one test: a fresh database, the dev server and a worker on a
 // task queue of the test's own. Its activities archive closed cases through Service, as the
 // worker of cmd/signoff does.

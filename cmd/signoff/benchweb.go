@@ -23,6 +23,7 @@ import (
 	"signoff/config"
 	"signoff/gateway"
 	"signoff/store"
+	"signoff/temporalclient"
 )
 
 // benchPages are the pages `signoff bench-web` measures, one line each: a name, whose page it
@@ -126,7 +127,11 @@ func runBenchWeb(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 	}
 
 	// A lazy client never dials: the pages measured only read from PostgreSQL.
-	tc, err := client.NewLazyClient(temporalOptions(cfg.Temporal, cfg.Temporal.Address, log))
+	opts, err := temporalclient.Options(cfg.Temporal, cfg.Temporal.Address, log)
+	if err != nil {
+		return err
+	}
+	tc, err := client.NewLazyClient(opts)
 	if err != nil {
 		return fmt.Errorf("temporal client: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -22,6 +21,7 @@ import (
 	"signoff/notify"
 	"signoff/service"
 	"signoff/store"
+	"signoff/temporalclient"
 	"signoff/worker"
 	"signoff/workflows"
 )
@@ -135,24 +135,15 @@ func registerSearchAttributes(ctx context.Context, c client.Client, namespace st
 }
 
 func dialTemporal(ctx context.Context, cfg config.TemporalConfig, log *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, temporalOptions(cfg, cfg.Address, log))
+	opts, err := temporalclient.Options(cfg, cfg.Address, log)
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial temporal %s: %w", cfg.Address, err)
 	}
 	return c, nil
-}
-
-// temporalOptions are the client options every Signoff process uses.
-func temporalOptions(cfg config.TemporalConfig, hostPort string, log *slog.Logger) client.Options {
-	var compression client.GrpcCompression = &client.GrpcCompressionNone{}
-	if cfg.GRPCCompression == config.CompressionGzip {
-		compression = &client.GrpcCompressionGzip{}
-	}
-	return client.Options{
-		HostPort: hostPort, Namespace: cfg.Namespace,
-		Logger:            sdklog.NewStructuredLogger(log.With("component", "temporal")),
-		ConnectionOptions: client.ConnectionOptions{GrpcCompression: compression},
-	}
 }
 
 // newWorker builds the worker with its activities' dependencies. The archive at close is the

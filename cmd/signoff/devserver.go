@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"signoff/config"
+	"signoff/temporalclient"
 	"signoff/workflows"
 )
 
@@ -82,7 +83,15 @@ func startDevServer(ctx context.Context, cfg config.Config, log *slog.Logger, ou
 
 	startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	c, err := srv.dial(startCtx, temporalOptions(cfg.Temporal, hostPort, log))
+	// The dev server is local and plain: TLS settings and an API key meant for a cluster do not apply.
+	local := cfg.Temporal
+	local.TLS, local.APIKey = config.TemporalTLSConfig{}, ""
+	opts, err := temporalclient.Options(local, hostPort, log)
+	if err != nil {
+		srv.Stop()
+		return nil, fmt.Errorf("temporal dev server: %w", err)
+	}
+	c, err := srv.dial(startCtx, opts)
 	if err != nil {
 		srv.Stop()
 		return nil, fmt.Errorf("temporal dev server: %w (log: %s)", err, logFile.Name())
