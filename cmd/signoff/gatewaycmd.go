@@ -11,14 +11,7 @@ import (
 // runGateway serves the API until interrupted. It refuses to start without policy.file unless
 // --demo is given (see loadPolicy); the policy it serves is the one migrate loaded.
 func runGateway(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
-	flags, err := parseCommandFlags("gateway", args)
-	if err != nil {
-		return err
-	}
-	if _, _, err := loadPolicy(cfg.Policy, flags.demo); err != nil {
-		return err
-	}
-	if err := requireSigningKeys(cfg); err != nil {
+	if err := serviceStartChecks("gateway", cfg, args); err != nil {
 		return err
 	}
 	s, c, closeAll, err := backends(ctx, cfg, log)

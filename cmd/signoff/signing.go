@@ -28,3 +28,17 @@ func withDevSigningKey(cfg config.Config) config.Config {
 		SigningKeys: []config.SigningKey{{ID: "dev", Secret: rand.Text() + rand.Text()}}}
 	return cfg
 }
+
+// serviceStartChecks is what a long-running service (gateway, worker) checks before it touches
+// the database or Temporal: its flags, an explicit policy source (loadPolicy) and the
+// action-signing keys.
+func serviceStartChecks(command string, cfg config.Config, args []string) error {
+	flags, err := parseCommandFlags(command, args)
+	if err != nil {
+		return err
+	}
+	if _, _, err := loadPolicy(cfg.Policy, flags.demo); err != nil {
+		return err
+	}
+	return requireSigningKeys(cfg)
+}

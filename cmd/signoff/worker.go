@@ -11,14 +11,7 @@ import (
 // runWorker hosts the workflows and activities until interrupted. It refuses to start without
 // policy.file unless --demo is given (see loadPolicy); the policy it runs is the one migrate loaded.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
-	flags, err := parseCommandFlags("worker", args)
-	if err != nil {
-		return err
-	}
-	if _, _, err := loadPolicy(cfg.Policy, flags.demo); err != nil {
-		return err
-	}
-	if err := requireSigningKeys(cfg); err != nil {
+	if err := serviceStartChecks("worker", cfg, args); err != nil {
 		return err
 	}
 	s, c, closeAll, err := backends(ctx, cfg, log)
