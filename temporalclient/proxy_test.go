@@ -11,9 +11,10 @@ import (
 
 // tlsProxy terminates TLS (client certificates required by cfg) and forwards the bytes to the
 // dev server's plain frontend at backend: test plumbing standing in for a cluster with mTLS.
-// It returns the address to dial; it stops when the test ends.
-func tlsProxy(t *testing.T, cfg *tls.Config, backend string) string {
+// It returns the address to dial and the handshakes it refused; it stops when the test ends.
+func tlsProxy(t *testing.T, cfg *tls.Config, backend string) (string, <-chan error) {
 	t.Helper()
+	refused := make(chan error, 16)
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatalf("proxy listen: %v", err)
@@ -34,18 +35,22 @@ func tlsProxy(t *testing.T, cfg *tls.Config, backend string) string {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				forward(conn.(*tls.Conn), backend)
+				forward(conn.(*tls.Conn), backend, refused)
 			}()
 		}
 	}()
-	return ln.Addr().String()
+	return ln.Addr().String(), refused
 }
 
-// forward completes the handshake (a client without a certificate fails here) and copies both
-// ways until either side closes.
-func forward(conn *tls.Conn, backend string) {
+// forward completes the handshake (a client without a certificate fails here, and the error is
+// sent to refused) and copies both ways until either side closes.
+func forward(conn *tls.Conn, backend string, refused chan<- error) {
 	defer conn.Close()
 	if err := conn.Handshake(); err != nil {
+		select {
+		case refused <- err:
+		default:
+		}
 		return
 	}
 	up, err := net.Dial("tcp", backend)
